@@ -1,0 +1,68 @@
+# MKK: two commands do everything on a fresh machine.
+#   make run   set-up, migrations, demo data, server at http://127.0.0.1:8000
+#   make test  set-up, ruff, the whole suite on SQLite and (when DATABASE_URL
+#              points at PostgreSQL) on PostgreSQL too
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+
+.PHONY: run test setup lint format messages sysdeps bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+	@mkdir -p var
+	$(BIN)/python -m mkk.tools.compilemessages
+
+# System packages the browser test and PDF checks use (Debian). Installed only
+# when missing and when we may (root with apt-get); otherwise those tests say
+# why they are skipped.
+sysdeps:
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing chromium and poppler-utils from Debian..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null) \
+	      || echo "WARNING: could not install chromium/poppler-utils; browser tests will be skipped"; \
+	  else echo "NOTE: chromium or pdftoppm missing and not root: browser tests will be skipped"; fi; \
+	fi
+
+run: setup
+	DEBUG=True $(BIN)/python manage.py migrate --noinput
+	DEBUG=True $(BIN)/python manage.py load_demo
+	DEBUG=True $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: setup
+	$(BIN)/python -m mkk.tools.makemessages
+
+test: setup sysdeps lint
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=mkk.config.settings_test
+	@echo "== pytest on SQLite =="
+	env -u DATABASE_URL $(BIN)/python -m pytest -n 2 -q
+	@case "$$DATABASE_URL" in \
+	  postgres*|postgresql*) echo "== pytest on PostgreSQL ($$DATABASE_URL) =="; \
+	    $(BIN)/python -m pytest -n 2 -q ;; \
+	  *) echo "== DATABASE_URL is not PostgreSQL: PostgreSQL run skipped ==";; \
+	esac
+
+bench: setup
+	$(BIN)/python -m mkk.tools.bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,145 @@
+"""Access scoping: the one place that decides what a user may see and change.
+
+Every selector and view loads scoped objects through these functions. A model takes part
+by naming the paths from itself to its municipality and (where it has one) its owning
+institution::
+
+    class Meeting(models.Model):
+        scope_municipality = "mechanism__municipality"
+        scope_institution = None  # visible to the whole mechanism
+
+The rules, by role:
+
+* admin, national coordinator: every municipality (national: aggregate pages only; the
+  views that show records decide with ``can_*`` below).
+* municipal coordinator, viewer: their municipality.
+* focal point, case worker: their municipality for mechanism-wide data (plan, meetings,
+  directory), and their own institution where a model has ``scope_institution`` and the
+  caller asks for ``own_institution=True``.
+
+An object out of scope and an object that does not exist both answer 404, so that ids
+cannot be probed.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+
+from .models import Role
+
+M = TypeVar("M", bound=models.Model)
+
+ALL_MUNICIPALITIES_ROLES = {Role.ADMIN, Role.NATIONAL}
+
+
+def _is_authenticated(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def sees_all_municipalities(user) -> bool:
+    return _is_authenticated(user) and user.role in ALL_MUNICIPALITIES_ROLES
+
+
+def municipality_ids(user) -> set[int] | None:
+    """Municipality ids the user may read; ``None`` means all of them."""
+    if not _is_authenticated(user):
+        return set()
+    if sees_all_municipalities(user):
+        return None
+    return {user.municipality_id} if user.municipality_id else set()
+
+
+def _path(model: type[models.Model], attr: str) -> str | None:
+    return getattr(model, attr, None)
+
+
+def scope(user, queryset: models.QuerySet[M], *, own_institution: bool = False) -> models.QuerySet[M]:
+    """Filter ``queryset`` to what ``user`` may see.
+
+    ``own_institution=True`` further limits institution-bound roles (focal point, case
+    worker) to rows of their own institution, for models that declare
+    ``scope_institution``.
+    """
+    model = queryset.model
+    if not _is_authenticated(user):
+        return queryset.none()
+    mun_path = _path(model, "scope_municipality")
+    if mun_path is None:
+        raise TypeError(f"{model.__name__} does not declare scope_municipality")
+    ids = municipality_ids(user)
+    if ids is not None:
+        field = f"{mun_path}__in" if mun_path else "pk__in"
+        queryset = queryset.filter(**{field: ids})
+    if own_institution and user.role in {Role.FOCAL_POINT, Role.CASE_WORKER}:
+        inst_path = _path(model, "scope_institution")
+        if inst_path:
+            queryset = queryset.filter(**{inst_path: user.institution_id})
+    return queryset
+
+
+def get_for_user(
+    user,
+    queryset: models.QuerySet[M] | type[M],
+    *,
+    own_institution: bool = False,
+    **lookup,
+) -> M:
+    """One object in the user's scope, or 404 (missing and forbidden look the same)."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    try:
+        return scope(user, queryset, own_institution=own_institution).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def require(condition: bool) -> None:
+    """403 for a user who may see an object but not do this to it."""
+    if not condition:
+        raise PermissionDenied
+
+
+# --- What a role may do -----------------------------------------------------------------
+
+
+def can_manage_mechanism(user, municipality_id: int | None) -> bool:
+    """Coordinator of that municipality, or a system administrator."""
+    if not _is_authenticated(user):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.COORDINATOR and user.municipality_id == municipality_id
+
+
+def can_read_records(user) -> bool:
+    """Record-level mechanism data (meetings, plan progress, submissions).
+
+    The national coordinator sees aggregates only; viewers see published reports only.
+    """
+    return _is_authenticated(user) and user.role in {
+        Role.ADMIN,
+        Role.COORDINATOR,
+        Role.FOCAL_POINT,
+        Role.CASE_WORKER,
+    }
+
+
+def can_read_aggregates(user) -> bool:
+    return _is_authenticated(user) and user.role != Role.VIEWER
+
+
+def can_submit_for_institution(user, institution_id: int | None) -> bool:
+    """Focal point of that institution (or the coordinator/admin acting for it)."""
+    if not _is_authenticated(user) or institution_id is None:
+        return False
+    if user.role == Role.FOCAL_POINT:
+        return user.institution_id == institution_id
+    return user.role in {Role.COORDINATOR, Role.ADMIN}
+
+
+def can_read_audit(user) -> bool:
+    return _is_authenticated(user) and user.role in {Role.ADMIN, Role.COORDINATOR}

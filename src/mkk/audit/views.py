@@ -1,0 +1,25 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from mkk.accounts import scoping
+
+from . import selectors
+from .forms import AuditFilterForm
+
+
+@login_required
+@require_GET
+def audit_index(request):
+    """Read-only audit log, filtered by user, object and date."""
+    scoping.require(scoping.can_read_audit(request.user))
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.entries_for(request.user, **{k: v for k, v in filters.items() if v})
+    page = Paginator(entries.select_related("municipality"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "audit/index.html", {"form": form, "page": page, "query": query.urlencode()}
+    )

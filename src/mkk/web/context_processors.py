@@ -1,0 +1,53 @@
+"""Navigation by role, and the municipality the page is about."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from mkk.accounts.models import Role
+
+ALL = set(Role.values)
+RECORDS = {Role.ADMIN, Role.COORDINATOR, Role.FOCAL_POINT, Role.CASE_WORKER}
+
+#: (label, url name, roles that see it, whether the url takes the municipality code)
+NAV = [
+    (_("Dashboard"), "web:dashboard", ALL, False),
+    (_("Mechanism"), "directory:municipality", ALL - {Role.VIEWER}, True),
+    (_("Action plan"), "plans:index", ALL - {Role.VIEWER}, True),
+    (_("Statistics"), "statistics:index", ALL - {Role.VIEWER}, True),
+    (_("Meetings"), "meetings:index", RECORDS, True),
+    (_("Cases"), "cases:index", {Role.CASE_WORKER, Role.COORDINATOR, Role.NATIONAL}, True),
+    (_("Reports"), "reports:index", ALL, True),
+    (_("Audit log"), "audit:index", {Role.ADMIN, Role.COORDINATOR}, False),
+]
+
+
+def current_municipality_code(request) -> str | None:
+    match = getattr(request, "resolver_match", None)
+    if match and "code" in match.kwargs:
+        return match.kwargs["code"]
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.municipality_id:
+        return user.municipality.code
+    return None
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    code = current_municipality_code(request)
+    items = []
+    for label, name, roles, takes_code in NAV:
+        if user.role not in roles:
+            continue
+        if takes_code and not code:
+            continue
+        try:
+            url = reverse(name, kwargs={"code": code} if takes_code else None)
+        except NoReverseMatch:
+            continue  # that part of the system is not installed
+        active = request.path == url or (url != "/" and request.path.startswith(url))
+        items.append({"label": label, "url": url, "active": active})
+    return {"nav_items": items, "nav_code": code}
