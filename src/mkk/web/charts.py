@@ -1,0 +1,125 @@
+"""Charts drawn on the server with matplotlib (Agg), for pages, PDF and DOCX alike.
+
+One function per chart shape; each returns PNG bytes (or an SVG string) and closes its
+figure. Fonts: DejaVu Sans, which has ë and ç. Output is deterministic (no timestamps).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+plt.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "svg.hashsalt": "mkk",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+)
+
+#: Colour-blind-safe palette (Okabe–Ito), dark enough on white for text labels.
+PALETTE = ["#0b4f8a", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000"]
+
+
+def _finish(fig, fmt: str) -> bytes:
+    buf = io.BytesIO()
+    fig.tight_layout()
+    metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
+    fig.savefig(buf, format=fmt, dpi=150, metadata=metadata)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def grouped_bars(
+    categories: Sequence[str],
+    series: dict[str, Sequence[float | None]],
+    *,
+    title: str = "",
+    ylabel: str = "",
+    fmt: str = "png",
+    width_in: float = 6.5,
+    height_in: float = 3.2,
+    horizontal: bool = False,
+) -> bytes:
+    """Bars for each category, one bar per series (e.g. {'2019': [...], '2018': [...]}).
+
+    ``None`` values (missing data) draw no bar and are labelled "–", never as zero.
+    """
+    fig, ax = plt.subplots(figsize=(width_in, height_in))
+    n = max(len(series), 1)
+    width = 0.8 / n
+    positions = range(len(categories))
+    for i, (label, values) in enumerate(series.items()):
+        offs = [p - 0.4 + width * (i + 0.5) for p in positions]
+        heights = [v if v is not None else 0 for v in values]
+        bar = ax.barh if horizontal else ax.bar
+        bars = bar(offs, heights, width, label=label, color=PALETTE[i % len(PALETTE)])
+        ax.bar_label(
+            bars, labels=["–" if v is None else f"{v:g}" for v in values], padding=2, fontsize=8
+        )
+    if horizontal:
+        ax.set_yticks(list(positions), categories)
+        ax.invert_yaxis()
+        ax.set_xlabel(ylabel)
+    else:
+        ax.set_xticks(
+            list(positions),
+            categories,
+            rotation=20 if len(categories) > 4 else 0,
+            ha="right" if len(categories) > 4 else "center",
+        )
+        ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    if len(series) > 1:
+        ax.legend(frameon=False)
+    return _finish(fig, fmt)
+
+
+def stacked_bars(
+    categories: Sequence[str],
+    parts: dict[str, Sequence[float]],
+    *,
+    title: str = "",
+    ylabel: str = "",
+    fmt: str = "png",
+    width_in: float = 6.5,
+    height_in: float = 3.2,
+) -> bytes:
+    """One bar per category split into parts (e.g. women/men, adults/children, by status)."""
+    fig, ax = plt.subplots(figsize=(width_in, height_in))
+    bottoms = [0.0] * len(categories)
+    for i, (label, values) in enumerate(parts.items()):
+        ax.bar(
+            list(range(len(categories))),
+            values,
+            0.6,
+            bottom=bottoms,
+            label=label,
+            color=PALETTE[i % len(PALETTE)],
+        )
+        bottoms = [b + (v or 0) for b, v in zip(bottoms, values, strict=True)]
+    ax.set_xticks(
+        list(range(len(categories))),
+        categories,
+        rotation=20 if len(categories) > 4 else 0,
+        ha="right" if len(categories) > 4 else "center",
+    )
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(frameon=False)
+    return _finish(fig, fmt)
+
+
+def data_uri(png: bytes) -> str:
+    """A PNG as a data: URI for <img src> (allowed by the CSP's img-src)."""
+    return "data:image/png;base64," + base64.b64encode(png).decode()
