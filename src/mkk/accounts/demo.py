@@ -67,4 +67,10 @@ def load(directory: dict, out=None) -> list[dict]:
             )
             secret = totp_secret_base32(device)
         rows.append({"username": username, "role": user.get_role_display(), "totp": secret})
+        if role == Role.COORDINATOR and municipality is not None:
+            mechanism = municipality.mechanism
+            if mechanism.coordinator_id != user.pk:
+                mechanism.coordinator = user
+                mechanism.coordinator_name = user.get_full_name()
+                mechanism.save(update_fields=["coordinator", "coordinator_name"])
     return rows

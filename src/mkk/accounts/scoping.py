@@ -143,3 +143,42 @@ def can_submit_for_institution(user, institution_id: int | None) -> bool:
 
 def can_read_audit(user) -> bool:
     return _is_authenticated(user) and user.role in {Role.ADMIN, Role.COORDINATOR}
+
+
+# --- Case records (mkk.cases): who sees what ----------------------------------------------
+
+
+def can_work_cases(user) -> bool:
+    """A case worker opens and handles the cases of their institution."""
+    return _is_authenticated(user) and user.role == Role.CASE_WORKER and bool(user.institution_id)
+
+
+def can_read_case_references(user) -> bool:
+    """Pseudonymous case lists and figures (references, dates, response times; never identity):
+    municipal and national coordinators and administrators. Focal points and viewers: none."""
+    return _is_authenticated(user) and user.role in {Role.ADMIN, Role.NATIONAL, Role.COORDINATOR}
+
+
+def scope_case_records(user, queryset: models.QuerySet[M], *, shared=None) -> models.QuerySet[M]:
+    """Case records a case worker may open: rows of their own institution (the model's
+    ``scope_institution``) and rows for which ``shared(institution_id)`` — a ``Q`` such as
+    "an accepted referral to that institution" — holds. Every other role gets none: they
+    read cases only through pseudonymous lists (``scope`` + ``can_read_case_references``).
+    """
+    if not can_work_cases(user):
+        return queryset.none()
+    inst_path = _path(queryset.model, "scope_institution")
+    if not inst_path:
+        raise TypeError(f"{queryset.model.__name__} does not declare scope_institution")
+    condition = models.Q(**{inst_path: user.institution_id})
+    if shared is not None:
+        condition |= shared(user.institution_id)
+    return queryset.filter(condition).distinct()
+
+
+def can_read_identity(user, *, owner_institution_id: int | None, shared_institution_ids=()) -> bool:
+    """A victim's identity: only case workers of the owning institution, and of institutions
+    that accepted a referral with the victim's consent or a legal ground recorded."""
+    if not can_work_cases(user):
+        return False
+    return user.institution_id == owner_institution_id or user.institution_id in set(shared_institution_ids)

@@ -46,11 +46,15 @@ def otp_verify(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         allowed, _data = device.verify_is_allowed()
-        if allowed and device.verify_token(form.cleaned_data["token"]):
+        if not allowed:
+            # django-otp doubles the wait after each wrong code (brute-force protection).
+            form.add_error("token", _("Too many wrong codes. Wait a few seconds and try again."))
+        elif device.verify_token(form.cleaned_data["token"]):
             otp_login(request, device)
             return redirect(_next_url(request))
-        record(AuditAction.OTP_FAILED, request.user)
-        form.add_error("token", _("The code is wrong or has expired. Try the current code."))
+        else:
+            record(AuditAction.OTP_FAILED, request.user)
+            form.add_error("token", _("The code is wrong or has expired. Try the current code."))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 
