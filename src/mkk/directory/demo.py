@@ -30,7 +30,8 @@ MUNICIPALITIES = [
 # key, kind, Albanian, Serbian, English, abbreviation, aliases, locative (after "në")
 DRENAS_INSTITUTIONS = [
     ("municipality", K.MUNICIPALITY, "Komuna e Drenasit", "Opština Glogovac", "Municipality of Drenas", "",
-     ["Komuna", "Kryetari i Komunës", "Këshilli Komunal", "Këshilli Komuna", "Komuna e Drenasit"], "Komunën e Drenasit"),
+     ["Komuna", "Kryetari i Komunës", "Këshilli Komunal", "Këshilli Komuna", "Komuna e Drenasit",
+      "Përfaqësues të Komunës dhe drejtorive të lidhura me këtë çështje"], "Komunën e Drenasit"),
     ("police", K.POLICE, "Policia e Kosovës – Stacioni Policor Drenas", "Kosovska policija – Policijska stanica Glogovac",
      "Kosovo Police – Drenas Police Station", "PK",
      ["Policia e Kosovës", "Stacioni Policor", "Stacioni Policot", "Policia"], "Policinë e Kosovës"),

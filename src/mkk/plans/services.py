@@ -1,0 +1,384 @@
+"""Writes of the plans app: progress updates, review, evidence files, editing actions.
+
+The plan import itself lives in :mod:`mkk.plans.importing` (``plan_import``), re-exported
+here. Every function takes the acting user, checks what that user may do, validates, and
+writes in one transaction; the audit signals record every row changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import secrets
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mkk.accounts import scoping
+from mkk.audit.models import AuditAction
+from mkk.audit.services import record
+from mkk.directory.models import Institution
+
+from .importing import ImportResult, PlanImportError, plan_import  # noqa: F401 - public API
+from .models import (
+    Action,
+    ActionInstitution,
+    ActionPlan,
+    ActionStatus,
+    Evidence,
+    Funder,
+    InstitutionRole,
+    MatchMethod,
+    ProgressUpdate,
+    ReviewState,
+    Spending,
+    SpecificObjective,
+)
+from .periods import period_of, period_starting
+
+# --- who may do what ------------------------------------------------------------------------
+
+
+def lead_institution_ids(action: Action) -> set[int]:
+    return {
+        link.institution_id
+        for link in action.institution_links.all()
+        if link.role == InstitutionRole.LEAD and link.institution_id
+    }
+
+
+def can_report_on(user, action: Action) -> bool:
+    """The focal point of a lead institution; the coordinator or an admin for anyone."""
+    municipality_id = action.plan.mechanism.municipality_id
+    if scoping.can_manage_mechanism(user, municipality_id):
+        return True
+    return any(scoping.can_submit_for_institution(user, i) for i in lead_institution_ids(action)) and (
+        user.municipality_id == municipality_id
+    )
+
+
+def can_review(user, plan: ActionPlan) -> bool:
+    return scoping.can_manage_mechanism(user, plan.mechanism.municipality_id)
+
+
+def can_see_progress_files(user, action: Action) -> bool:
+    """Evidence is shown to the coordinator, admins, and the action's own institutions."""
+    municipality_id = action.plan.mechanism.municipality_id
+    if scoping.can_manage_mechanism(user, municipality_id):
+        return True
+    if not scoping.can_read_records(user) or user.municipality_id != municipality_id:
+        return False
+    return any(
+        link.institution_id == user.institution_id and link.institution_id
+        for link in action.institution_links.all()
+    )
+
+
+# --- progress updates -----------------------------------------------------------------------
+
+
+def _period_for(plan: ActionPlan, period_start: dt.date):
+    period = period_starting(plan.reporting_period_months, period_start)
+    if period is None:
+        raise ValidationError(_("That is not the first day of a reporting period."))
+    if period.start > timezone.localdate():
+        raise ValidationError(_("Progress cannot be reported for a period that has not started."))
+    if not (plan.start_year <= period.start.year <= plan.end_year):
+        raise ValidationError(_("That period lies outside the years of the plan."))
+    return period
+
+
+def progress_save(
+    *,
+    actor,
+    action: Action,
+    period_start: dt.date,
+    status: str,
+    narrative: str,
+    spending: dict[str, Decimal | None],
+    submit: bool,
+) -> ProgressUpdate:
+    """Create or change the update of ``action`` for the period starting ``period_start``.
+
+    ``spending`` maps a funding source to the amount spent (None or 0 removes it). With
+    ``submit`` the update goes to the coordinator for review and can no longer be changed
+    until it is returned.
+    """
+    if not can_report_on(actor, action):
+        raise PermissionDenied
+    if action.is_retired:
+        raise ValidationError(_("This action is retired; progress can no longer be reported."))
+    period = _period_for(action.plan, period_start)
+    if status not in ActionStatus.values:
+        raise ValidationError(_("Choose a status."))
+    with transaction.atomic():
+        update = (
+            ProgressUpdate.objects.select_for_update()
+            .filter(action=action, period_start=period.start)
+            .first()
+        )
+        if update is not None and not update.is_editable:
+            raise ValidationError(
+                _("This update has been submitted; it can be changed only after the coordinator returns it.")
+            )
+        update = update or ProgressUpdate(action=action, period_start=period.start, period_end=period.end)
+        update.status = status
+        update.narrative = narrative.strip()
+        update.submitted_by = actor
+        if submit:
+            if not update.narrative:
+                raise ValidationError(_("Describe the progress before submitting."))
+            update.review_state = ReviewState.SUBMITTED
+            update.submitted_at = timezone.now()
+        update.full_clean()
+        update.save()
+        for funder, amount in spending.items():
+            if funder not in Funder.values:
+                continue
+            if amount is None or amount == 0:
+                Spending.objects.filter(update=update, funder=funder).delete()
+                continue
+            if amount < 0:
+                raise ValidationError(_("An amount spent cannot be negative."))
+            row = Spending.objects.filter(update=update, funder=funder).first() or Spending(
+                update=update, funder=funder
+            )
+            if row.amount != amount:
+                row.amount = amount
+                row.full_clean()
+                row.save()
+        if submit:
+            record(AuditAction.SUBMIT, update, actor=actor)
+    return update
+
+
+def progress_review(*, actor, update: ProgressUpdate, approve: bool, comment: str) -> ProgressUpdate:
+    """Approve a submitted update, or return it with a comment (required)."""
+    if not can_review(actor, update.action.plan):
+        raise PermissionDenied
+    if update.review_state != ReviewState.SUBMITTED:
+        raise ValidationError(_("Only an update waiting for review can be approved or returned."))
+    comment = comment.strip()
+    if not approve and not comment:
+        raise ValidationError(_("Say what needs to be corrected when returning an update."))
+    with transaction.atomic():
+        update.review_state = ReviewState.APPROVED if approve else ReviewState.RETURNED
+        update.reviewed_by = actor
+        update.reviewed_at = timezone.now()
+        update.reviewer_comment = comment
+        update.full_clean()
+        update.save()
+        record(AuditAction.APPROVE if approve else AuditAction.RETURN, update, actor=actor, reason=comment)
+    return update
+
+
+# --- evidence files -------------------------------------------------------------------------
+
+#: Allowed types, recognised by content (never by the name or the browser's claim).
+EVIDENCE_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_ZIP_MAX_MEMBERS = 5000
+_ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+
+
+def sniff_type(data: bytes) -> str | None:
+    """'pdf', 'png', 'jpeg', 'docx', 'xlsx' from the bytes, or None."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                infos = zf.infolist()
+                if len(infos) > _ZIP_MAX_MEMBERS or sum(i.file_size for i in infos) > _ZIP_MAX_UNCOMPRESSED:
+                    return None
+                names = {i.filename for i in infos}
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return None
+        if "[Content_Types].xml" not in names:
+            return None
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+    return None
+
+
+def evidence_root() -> Path:
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "evidence"
+
+
+def evidence_path(evidence: Evidence) -> Path:
+    root = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
+    path = (root / evidence.stored_name).resolve()
+    if root not in path.parents:
+        raise PermissionDenied
+    return path
+
+
+def _clean_name(name: str) -> str:
+    name = Path(name.replace("\\", "/")).name
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"/\\|?*').strip(" .")
+    return name[:200] or "file"
+
+
+def evidence_add(*, actor, update: ProgressUpdate, name: str, data: bytes) -> Evidence:
+    """Store an evidence file under a random name outside the web root."""
+    if not can_report_on(actor, update.action):
+        raise PermissionDenied
+    if not update.is_editable:
+        raise ValidationError(_("Files can be added only while the update is a draft or returned."))
+    if len(data) > settings.MKK_MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("The file is too large: at most %(mb)s MB.") % {"mb": settings.MKK_MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
+    if not data:
+        raise ValidationError(_("The file is empty."))
+    kind = sniff_type(data)
+    if kind is None:
+        raise ValidationError(_("Only PDF, PNG, JPEG, Word (.docx) and Excel (.xlsx) files can be attached."))
+    root = evidence_root()
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stored = f"evidence/{secrets.token_hex(16)}"
+    path = Path(settings.PRIVATE_MEDIA_ROOT) / stored
+    with transaction.atomic():
+        evidence = Evidence(
+            update=update,
+            stored_name=stored,
+            original_name=_clean_name(name),
+            content_type=EVIDENCE_TYPES[kind],
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            uploaded_by=actor,
+        )
+        evidence.full_clean()
+        with open(path, "xb") as fh:
+            fh.write(data)
+        path.chmod(0o600)
+        try:
+            evidence.save()
+        except Exception:
+            path.unlink(missing_ok=True)
+            raise
+    return evidence
+
+
+def evidence_delete(*, actor, evidence: Evidence) -> None:
+    if not can_report_on(actor, evidence.update.action):
+        raise PermissionDenied
+    if not evidence.update.is_editable:
+        raise ValidationError(_("Files can be removed only while the update is a draft or returned."))
+    path = evidence_path(evidence)
+    with transaction.atomic():
+        evidence.delete()
+        transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
+# --- editing the plan -------------------------------------------------------------------------
+
+
+def _require_manager(actor, plan: ActionPlan) -> None:
+    if not scoping.can_manage_mechanism(actor, plan.mechanism.municipality_id):
+        raise PermissionDenied
+
+
+def plan_update(*, actor, plan: ActionPlan, **fields) -> ActionPlan:
+    _require_manager(actor, plan)
+    allowed = {"title", "status", "adoption_decision", "adoption_date", "reporting_period_months"}
+    with transaction.atomic():
+        for k, v in fields.items():
+            if k in allowed:
+                setattr(plan, k, v)
+        plan.full_clean()
+        plan.save()
+    return plan
+
+
+def _set_institutions(action: Action, role: str, institutions: list[Institution]) -> None:
+    """Replace the directory links of one role; links kept as written (unmatched) stay."""
+    current = list(action.institution_links.filter(role=role))
+    wanted = {i.pk: i for i in institutions}
+    for link in current:
+        if link.institution_id and link.institution_id not in wanted:
+            link.delete()
+        elif link.institution_id:
+            wanted.pop(link.institution_id)
+    order = len(current)
+    for inst in wanted.values():
+        ActionInstitution.objects.create(
+            action=action, institution=inst, text_as_written=inst.name_sq[:300], role=role,
+            match_method=MatchMethod.MANUAL, order=order,
+        )
+        order += 1
+
+
+def action_save(
+    *,
+    actor,
+    plan: ActionPlan,
+    action: Action | None,
+    values: dict,
+    lead: list[Institution],
+    supporting: list[Institution],
+) -> Action:
+    """Add (``action`` None) or change an action of ``plan`` from the coordinator's form."""
+    _require_manager(actor, plan)
+    sp: SpecificObjective = values["specific_objective"]
+    if sp.strategic_objective.plan_id != plan.pk:
+        raise PermissionDenied
+    municipality_id = plan.mechanism.municipality_id
+    if any(i.municipality_id != municipality_id for i in [*lead, *supporting]):
+        raise PermissionDenied
+    if not lead and (action is None or not action.institution_links.filter(role=InstitutionRole.LEAD).exists()):
+        raise ValidationError(_("Choose at least one lead institution."))
+    with transaction.atomic():
+        if action is None:
+            action = Action(plan=plan)
+            taken = set(plan.actions.filter(code=values["code"]).values_list("occurrence", flat=True))
+            action.occurrence = next(n for n in range(len(taken) + 1) if n not in taken)
+            action.order = (sp.actions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+        elif action.code != values["code"]:
+            taken = set(plan.actions.filter(code=values["code"]).exclude(pk=action.pk)
+                        .values_list("occurrence", flat=True))
+            action.occurrence = next(n for n in range(len(taken) + 1) if n not in taken)
+        for k in ("specific_objective", "code", "description", "start_year", "end_year",
+                  "recurrence", "outputs", "notes"):
+            setattr(action, k, values.get(k) if values.get(k) is not None else ("" if k in {"recurrence", "outputs", "notes"} else None))
+        if not action.code_raw:
+            action.code_raw = action.code
+        action.full_clean()
+        action.save()
+        if lead:
+            _set_institutions(action, InstitutionRole.LEAD, lead)
+        _set_institutions(action, InstitutionRole.SUPPORTING, supporting)
+    return action
+
+
+def action_set_retired(*, actor, action: Action, retired: bool, reason: str = "") -> Action:
+    _require_manager(actor, action.plan)
+    if action.is_retired != retired:
+        with transaction.atomic():
+            action.is_retired = retired
+            action.save()
+            if reason:
+                record(AuditAction.OTHER, action, actor=actor, reason=reason)
+    return action
+
+
+def current_period(plan: ActionPlan, today: dt.date | None = None):
+    return period_of(plan.reporting_period_months, today or timezone.localdate())
