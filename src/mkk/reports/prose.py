@@ -1,0 +1,504 @@
+"""Sentences written from the figures, in Albanian, English and Serbian (Latin).
+
+In the manner of the Gjilan 2019 report: "Gjatë periudhës janar – shtator 2019 në Policinë
+e Kosovës janë paraqitur 83 raste, 5 më shumë se në periudhën e njëjtë të vitit 2018
+(78 raste)." Every phrase is an English msgid in this app's catalogue, with plural forms
+through ``ngettext`` (Serbian has three). Missing data are said as missing, never as zero;
+hidden (suppressed) numbers are said as "fewer than 5" or "not published".
+
+The functions work on the report snapshot (plain dicts made by ``builder``), so a frozen
+report is written again in exactly the same words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+from mkk.statistics.periods import MONTHS, classify, period_label, previous_year
+
+from . import suppression
+
+#: Report languages: the command's short code → Django's language code.
+LANGUAGES = {"sq": "sq", "en": "en", "sr": "sr-latn", "sr-latn": "sr-latn"}
+
+
+def django_language(code: str) -> str:
+    try:
+        return LANGUAGES[code.lower()]
+    except KeyError:
+        raise ValueError(code) from None
+
+
+def _suffix(language: str) -> str:
+    return {"sq": "sq", "en": "en", "sr-latn": "sr"}[django_language(language)]
+
+
+def number(value, language: str) -> str:
+    """9000 → "9.000" (sq, sr) or "9,000" (en); decimals with a comma in sq/sr."""
+    if value is None:
+        return "–"
+    if isinstance(value, float) and not value.is_integer():
+        text = f"{value:,.1f}"
+    else:
+        text = f"{int(round(value)):,}"
+    if _suffix(language) in ("sq", "sr"):
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+# --- Periods --------------------------------------------------------------------------
+
+
+def period_phrase(start: dt.date, end: dt.date, language: str) -> str:
+    """The period as prose says it: whole months inside one year as a month range
+    ("janar – dhjetor 2025"), anything else as ``period_label`` writes it."""
+    lang = _suffix(language)
+    if classify(start, end) in ("year", "half_year", "quarter"):
+        names = MONTHS[lang]
+        return f"{names[start.month - 1]} – {names[end.month - 1]} {start.year}"
+    return period_label(start, end, django_language(language))
+
+
+def reference_phrase(start: dt.date, end: dt.date, language: str, case: str = "locative") -> str:
+    """'the same period of 2018' (after "in"), or of the range a year earlier."""
+    pstart, pend = previous_year(start, end)
+    with translation.override(django_language(language)):
+        if pstart.year == pend.year:
+            if case == "accusative":
+                return pgettext("accusative", "the same period of %(year)s") % {"year": pstart.year}
+            return pgettext("locative", "the same period of %(year)s") % {"year": pstart.year}
+        period = period_phrase(pstart, pend, language)
+        if case == "accusative":
+            return pgettext("accusative", "the same period a year earlier (%(period)s)") % {
+                "period": period
+            }
+        return pgettext("locative", "the same period a year earlier (%(period)s)") % {
+            "period": period
+        }
+
+
+# --- Institutions -----------------------------------------------------------------------
+
+
+def at_institution(institution: Mapping, language: str) -> str:
+    """'në Policinë e Kosovës' / 'at Kosovo Police' / 'u instituciji „Kosovska policija“'."""
+    lang = _suffix(language)
+    names = institution.get("name", {})
+    name = names.get(lang) or names.get("sq") or ""
+    with translation.override(django_language(language)):
+        if lang == "sq" and institution.get("locative_sq"):
+            return f"në {institution['locative_sq']}"
+        return _("at the institution “%(name)s”") % {"name": name}
+
+
+# --- Element phrases -------------------------------------------------------------------
+# Each: (clause singular, clause plural) for ngettext, the noun of the previous figure,
+# and the subject used when data are missing or not published.
+
+
+def _clause(code: str, n: int) -> str:
+    clauses = {
+        "POL_CASES": lambda: ngettext(
+            "In %(period)s, %(count)s case was reported %(at)s",
+            "In %(period)s, %(count)s cases were reported %(at)s",
+            n,
+        ),
+        "POL_VICTIMS": lambda: ngettext(
+            "In %(period)s, %(count)s victim of domestic violence was registered %(at)s",
+            "In %(period)s, %(count)s victims of domestic violence were registered %(at)s",
+            n,
+        ),
+        "POL_ARRESTS": lambda: ngettext(
+            "In %(period)s, %(count)s suspect was arrested %(at)s",
+            "In %(period)s, %(count)s suspects were arrested %(at)s",
+            n,
+        ),
+        "QPS_VICTIMS": lambda: ngettext(
+            "In %(period)s, %(count)s victim of domestic violence was treated %(at)s",
+            "In %(period)s, %(count)s victims of domestic violence were treated %(at)s",
+            n,
+        ),
+        "MV_CASES": lambda: ngettext(
+            "In %(period)s, %(count)s case was assisted %(at)s",
+            "In %(period)s, %(count)s cases were assisted %(at)s",
+            n,
+        ),
+        "PRO_CASES": lambda: ngettext(
+            "In %(period)s, %(count)s case file was received %(at)s",
+            "In %(period)s, %(count)s case files were received %(at)s",
+            n,
+        ),
+        "PRO_INDICTMENTS": lambda: ngettext(
+            "In %(period)s, %(count)s indictment was filed %(at)s",
+            "In %(period)s, %(count)s indictments were filed %(at)s",
+            n,
+        ),
+        "GJK_PO_REQUESTS": lambda: ngettext(
+            "In %(period)s, %(count)s request for a protection order was received %(at)s",
+            "In %(period)s, %(count)s requests for a protection order were received %(at)s",
+            n,
+        ),
+        "GJK_EPO_ISSUED": lambda: ngettext(
+            "In %(period)s, %(count)s emergency protection order was issued %(at)s",
+            "In %(period)s, %(count)s emergency protection orders were issued %(at)s",
+            n,
+        ),
+        "GJK_PO_ISSUED": lambda: ngettext(
+            "In %(period)s, %(count)s protection order was issued %(at)s",
+            "In %(period)s, %(count)s protection orders were issued %(at)s",
+            n,
+        ),
+        "GJK_JUDGMENTS": lambda: ngettext(
+            "In %(period)s, %(count)s final judgment was delivered %(at)s",
+            "In %(period)s, %(count)s final judgments were delivered %(at)s",
+            n,
+        ),
+        "STR_PERSONS": lambda: ngettext(
+            "In %(period)s, %(count)s person was sheltered %(at)s",
+            "In %(period)s, %(count)s persons were sheltered %(at)s",
+            n,
+        ),
+        "NJF_PERSONS": lambda: ngettext(
+            "In %(period)s, %(count)s person received free legal aid %(at)s",
+            "In %(period)s, %(count)s persons received free legal aid %(at)s",
+            n,
+        ),
+        "PUN_VICTIMS": lambda: ngettext(
+            "In %(period)s, %(count)s victim was employed or trained %(at)s",
+            "In %(period)s, %(count)s victims were employed or trained %(at)s",
+            n,
+        ),
+        "SHE_CASES": lambda: ngettext(
+            "In %(period)s, %(count)s case was identified and referred %(at)s",
+            "In %(period)s, %(count)s cases were identified and referred %(at)s",
+            n,
+        ),
+    }
+    clauses["ARS_CASES"] = clauses["SHE_CASES"]
+    if code in clauses:
+        return clauses[code]()
+    return _("In %(period)s, %(at)s recorded: %(element)s – %(count)s")
+
+
+NOUN_OF = {
+    "POL_CASES": "case",
+    "POL_VICTIMS": "victim",
+    "POL_ARRESTS": "suspect",
+    "QPS_VICTIMS": "victim",
+    "MV_CASES": "case",
+    "PRO_CASES": "case_file",
+    "PRO_INDICTMENTS": "indictment",
+    "GJK_PO_REQUESTS": "request",
+    "GJK_EPO_ISSUED": "order",
+    "GJK_PO_ISSUED": "order",
+    "GJK_JUDGMENTS": "judgment",
+    "STR_PERSONS": "person",
+    "NJF_PERSONS": "person",
+    "PUN_VICTIMS": "victim",
+    "SHE_CASES": "case",
+    "ARS_CASES": "case",
+}
+
+
+def noun(kind: str, n: int, count: str) -> str:
+    """'78 raste', '1 rast'; ``count`` is the number as printed (may be "fewer than 5")."""
+    forms = {
+        "case": lambda: ngettext("%(count)s case", "%(count)s cases", n),
+        "case_file": lambda: ngettext("%(count)s case file", "%(count)s case files", n),
+        "victim": lambda: ngettext("%(count)s victim", "%(count)s victims", n),
+        "suspect": lambda: ngettext("%(count)s suspect", "%(count)s suspects", n),
+        "indictment": lambda: ngettext("%(count)s indictment", "%(count)s indictments", n),
+        "request": lambda: ngettext("%(count)s request", "%(count)s requests", n),
+        "order": lambda: ngettext("%(count)s order", "%(count)s orders", n),
+        "judgment": lambda: ngettext("%(count)s judgment", "%(count)s judgments", n),
+        "person": lambda: ngettext("%(count)s person", "%(count)s persons", n),
+        "woman": lambda: ngettext("%(count)s woman", "%(count)s women", n),
+        "man": lambda: ngettext("%(count)s man", "%(count)s men", n),
+        "adult": lambda: ngettext("%(count)s adult", "%(count)s adults", n),
+        "child": lambda: ngettext("%(count)s child", "%(count)s children", n),
+        "meeting": lambda: ngettext("%(count)s meeting", "%(count)s meetings", n),
+    }
+    template = forms.get(kind, lambda: "%(count)s")()
+    return template % {"count": count}
+
+
+def _subject(code: str) -> str:
+    subjects = {
+        "POL_CASES": lambda: _("cases reported"),
+        "POL_VICTIMS": lambda: _("victims registered"),
+        "POL_ARRESTS": lambda: _("suspects arrested"),
+        "QPS_VICTIMS": lambda: _("victims treated"),
+        "MV_CASES": lambda: _("cases assisted"),
+        "PRO_CASES": lambda: _("case files received"),
+        "PRO_INDICTMENTS": lambda: _("indictments filed"),
+        "GJK_PO_REQUESTS": lambda: _("requests for protection orders"),
+        "GJK_EPO_ISSUED": lambda: _("emergency protection orders issued"),
+        "GJK_PO_ISSUED": lambda: _("protection orders issued"),
+        "GJK_JUDGMENTS": lambda: _("final judgments"),
+        "STR_PERSONS": lambda: _("persons sheltered"),
+        "NJF_PERSONS": lambda: _("persons given free legal aid"),
+        "PUN_VICTIMS": lambda: _("victims employed or trained"),
+        "SHE_CASES": lambda: _("cases identified and referred"),
+        "ARS_CASES": lambda: _("cases identified and referred"),
+    }
+    return subjects[code]() if code in subjects else ""
+
+
+# --- One figure -------------------------------------------------------------------------
+
+HIDDEN = "hidden"
+
+
+def _cell(fig: Mapping, key: str, field: str):
+    """(value, state): state '' (shown), 'primary' or 'complementary' (public version)."""
+    values = fig.get("values", {}).get(key)
+    if not values:
+        return None, ""
+    state = fig.get("hidden", {}).get(key, {}).get(field, "")
+    return values.get(field), state
+
+
+def _count_text(value, state, language) -> tuple[int, str] | None:
+    """(n for the plural form, the count as printed) or None if not printable."""
+    if state == suppression.PRIMARY:
+        limit = suppression.threshold()
+        return limit, _("fewer than %(limit)s") % {"limit": limit}
+    if state:
+        return None
+    return value, number(value, language)
+
+
+def _breakdown(fig: Mapping, language: str) -> str:
+    order = ["age", "sex"] if fig["element"]["code"] == "STR_PERSONS" else ["sex", "age"]
+    parts = []
+    for dim in order:
+        if dim == "sex":
+            keys, kinds = ("sex=female", "sex=male"), ("woman", "man")
+        else:
+            keys, kinds = ("age=adult", "age=child"), ("adult", "child")
+        cells = [_cell(fig, k, "current") for k in keys]
+        if any(v is None and not s for v, s in cells):
+            continue  # missing: no breakdown rather than a wrong one
+        texts = [_count_text(v, s, language) for v, s in cells]
+        if any(t is None for t in texts):
+            continue  # a complementary-hidden part: the breakdown is not published
+        a, b = (noun(kind, t[0], t[1]) for kind, t in zip(kinds, texts, strict=True))
+        if not parts:
+            if dim == "sex":
+                parts.append(_(", of whom %(women)s and %(men)s") % {"women": a, "men": b})
+            else:
+                parts.append(
+                    _(", of whom %(adults)s and %(children)s") % {"adults": a, "children": b}
+                )
+        else:
+            parts.append(_("; %(first)s and %(second)s") % {"first": a, "second": b})
+    return "".join(parts)
+
+
+def figure_sentence(fig: Mapping, *, start: dt.date, end: dt.date, language: str) -> str:
+    """The sentence for one institution's element, with its breakdown and comparison."""
+    with translation.override(django_language(language)):
+        code = fig["element"]["code"]
+        lang = _suffix(language)
+        element_name = fig["element"]["name"].get(lang) or fig["element"]["name"].get("sq", "")
+        period = period_phrase(start, end, language)
+        at = at_institution(fig["institution"], language)
+        reference = reference_phrase(start, end, language)
+        cur, cur_state = _cell(fig, "", "current")
+        prev, prev_state = _cell(fig, "", "previous")
+        diff, diff_state = _cell(fig, "", "difference")
+        change = (fig.get("values", {}).get("") or {}).get("change")
+        kind = NOUN_OF.get(code, "")
+        subject = _subject(code) or element_name
+
+        prev_text = (
+            _count_text(prev, prev_state, language) if prev is not None or prev_state else None
+        )
+        prev_phrase = noun(kind, prev_text[0], prev_text[1]) if prev_text else None
+
+        cur_text = _count_text(cur, cur_state, language) if cur is not None or cur_state else None
+        if cur_text is None:
+            if cur_state:
+                sentence = _(
+                    "For %(period)s, the figures on %(subject)s %(at)s are not published "
+                    "because the numbers are small"
+                ) % {"period": period, "subject": subject, "at": at}
+                return sentence + "."
+            sentence = _("For %(period)s there are no data on %(subject)s %(at)s") % {
+                "period": period,
+                "subject": subject,
+                "at": at,
+            }
+            if prev_phrase:
+                sentence += _(" (in %(reference)s: %(previous)s)") % {
+                    "reference": reference,
+                    "previous": prev_phrase,
+                }
+            return sentence + "."
+
+        n, count = cur_text
+        main = _clause(code, n) % {
+            "period": period,
+            "count": count,
+            "at": at,
+            "element": element_name,
+        }
+        breakdown = _breakdown(fig, language)
+        comparison = _comparison(
+            prev, prev_state, prev_phrase, diff, diff_state, cur_state, change, reference, language
+        )
+        if breakdown:
+            main += breakdown + "."
+            if comparison:
+                main += " " + _comparison_sentence(
+                    prev,
+                    prev_state,
+                    prev_phrase,
+                    diff,
+                    diff_state,
+                    cur_state,
+                    change,
+                    reference_phrase(start, end, language, "accusative"),
+                    language,
+                )
+            return main
+        return main + (", " + comparison if comparison else "") + "."
+
+
+def _direction(diff, change) -> str:
+    if change in ("increase", "decrease", "same"):
+        return change
+    if change in ("up", "higher"):
+        return "increase"
+    if change in ("down", "lower"):
+        return "decrease"
+    if change in ("none", "unchanged", "equal", "no_change"):
+        return "same"
+    if diff is None:
+        return ""
+    return "increase" if diff > 0 else "decrease" if diff < 0 else "same"
+
+
+def _comparison(
+    prev, prev_state, prev_phrase, diff, diff_state, cur_state, change, reference, language
+):
+    if prev is None and not prev_state:
+        return _("while there are no data for %(reference)s") % {"reference": reference}
+    if prev_state or diff_state or cur_state:
+        return _(
+            "the comparison with %(reference)s is not published because the numbers are small"
+        ) % {"reference": reference}
+    direction = _direction(diff, change)
+    values = {
+        "difference": number(abs(diff) if diff is not None else None, language),
+        "reference": reference,
+        "previous": prev_phrase,
+    }
+    if direction == "increase":
+        return _("%(difference)s more than in %(reference)s (%(previous)s)") % values
+    if direction == "decrease":
+        return _("%(difference)s fewer than in %(reference)s (%(previous)s)") % values
+    if direction == "same":
+        return _("the same as in %(reference)s (%(previous)s)") % values
+    return ""
+
+
+def _comparison_sentence(
+    prev, prev_state, prev_phrase, diff, diff_state, cur_state, change, reference, language
+):
+    if prev is None and not prev_state:
+        return _("There are no data for %(reference)s.") % {"reference": reference}
+    if prev_state or diff_state or cur_state:
+        return _(
+            "The comparison with %(reference)s is not published because the numbers are small."
+        ) % {"reference": reference}
+    direction = _direction(diff, change)
+    values = {
+        "difference": number(abs(diff) if diff is not None else None, language),
+        "reference": reference,
+        "previous": prev_phrase,
+    }
+    if direction == "increase":
+        return (
+            _("Compared with %(reference)s (%(previous)s), the number is higher by %(difference)s.")
+            % values
+        )
+    if direction == "decrease":
+        return (
+            _("Compared with %(reference)s (%(previous)s), the number is lower by %(difference)s.")
+            % values
+        )
+    if direction == "same":
+        return _("Compared with %(reference)s (%(previous)s), the number is the same.") % values
+    return ""
+
+
+# --- Summary ----------------------------------------------------------------------------
+
+
+def meetings_sentence(count: int | None, *, start: dt.date, end: dt.date, language: str) -> str:
+    with translation.override(django_language(language)):
+        period = period_phrase(start, end, language)
+        if count is None:
+            return _("For %(period)s there are no data on the mechanism's meetings.") % {
+                "period": period
+            }
+        return ngettext(
+            "In %(period)s the mechanism held %(count)s meeting.",
+            "In %(period)s the mechanism held %(count)s meetings.",
+            count,
+        ) % {"period": period, "count": number(count, language)}
+
+
+def plan_sentence(total, done, late, rate, *, language: str) -> str:
+    with translation.override(django_language(language)):
+        if not total:
+            return _("No action of the action plan falls in this period.")
+        return ngettext(
+            "The action plan has %(total)s action in this period: %(done)s completed and "
+            "%(late)s late (completion rate %(rate)s%%).",
+            "The action plan has %(total)s actions in this period: %(done)s completed and "
+            "%(late)s late (completion rate %(rate)s%%).",
+            total,
+        ) % {
+            "total": number(total, language),
+            "done": number(done, language),
+            "late": number(late, language),
+            "rate": number(rate, language) if rate is not None else "–",
+        }
+
+
+def budget_sentence(planned, spent, currency: str, *, language: str) -> str:
+    with translation.override(django_language(language)):
+        if planned is None and spent is None:
+            return _("No budget is recorded for this period.")
+        if spent is None:
+            return _(
+                "The budget planned for the period is %(planned)s %(currency)s; "
+                "spending is not recorded."
+            ) % {
+                "planned": number(planned, language),
+                "currency": currency,
+            }
+        return _(
+            "The budget planned for the period is %(planned)s %(currency)s, "
+            "of which %(spent)s %(currency)s was spent."
+        ) % {
+            "planned": number(planned or 0, language),
+            "spent": number(spent, language),
+            "currency": currency,
+        }
+
+
+def followups_sentence(done, open_, overdue, *, language: str) -> str:
+    with translation.override(django_language(language)):
+        return _("Follow-ups of decisions: %(done)s done, %(open)s open, %(overdue)s overdue.") % {
+            "done": number(done or 0, language),
+            "open": number(open_ or 0, language),
+            "overdue": number(overdue or 0, language),
+        }
