@@ -1,0 +1,177 @@
+"""Print every figure of a range against the same range a year earlier, with coverage."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from mkk.directory.i18n import localized
+from mkk.directory.models import Municipality
+from mkk.statistics import formatting, periods
+from mkk.statistics.comparison import compare_range
+
+COLUMNS = [
+    "institution",
+    "institution_kind",
+    "element",
+    "disaggregation",
+    "label",
+    "current",
+    "previous",
+    "difference",
+    "percent",
+    "change",
+    "current_coverage",
+    "previous_coverage",
+    "unapproved",
+]
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"Not a date (YYYY-MM-DD): {text}") from exc
+
+
+class Command(BaseCommand):
+    help = (
+        "Figures of a municipality for a date range against the same range a year earlier, "
+        "per institution, element and disaggregation, with each institution's coverage."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--municipality", required=True, help="Municipality code, e.g. gjilan.")
+        parser.add_argument("--start", required=True, help="First day, YYYY-MM-DD.")
+        parser.add_argument("--end", required=True, help="Last day, YYYY-MM-DD.")
+        parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+        parser.add_argument("--language", choices=["sq", "en", "sr-latn"], default="sq")
+        parser.add_argument(
+            "--approved-only",
+            action="store_true",
+            help="Leave out submitted figures that are not approved yet.",
+        )
+        parser.add_argument(
+            "--all-rows",
+            action="store_true",
+            help="Also print categories with no figure in either year.",
+        )
+
+    def handle(self, *args, **o):
+        start, end = _date(o["start"]), _date(o["end"])
+        if end < start:
+            raise CommandError("--end is before --start.")
+        municipality = Municipality.objects.filter(code=o["municipality"]).first()
+        if municipality is None:
+            raise CommandError(f"No municipality with code {o['municipality']!r}.")
+        lang = o["language"]
+        with translation.override(lang):
+            result = compare_range(
+                municipality=municipality,
+                start=start,
+                end=end,
+                include_submitted=not o["approved_only"],
+            )
+            rows = [
+                r
+                for r in result.rows
+                if o["all_rows"] or r.is_total or r.current is not None or r.previous is not None
+            ]
+            records = [
+                {
+                    "institution": r.institution.name_in(lang),
+                    "institution_kind": r.institution.kind,
+                    "element": r.element.code,
+                    "disaggregation": r.disaggregation,
+                    "label": r.label(lang),
+                    "current": r.current,
+                    "previous": r.previous,
+                    "difference": r.difference,
+                    "percent": None if r.percent is None else str(r.percent),
+                    "change": r.change,
+                    "current_coverage": r.current_coverage,
+                    "previous_coverage": r.previous_coverage,
+                    "unapproved": r.unapproved,
+                }
+                for r in rows
+            ]
+            coverage = [
+                {
+                    "institution": c.institution.name_in(lang),
+                    "data_set": c.data_set.code,
+                    "current": c.current,
+                    "previous": c.previous,
+                    "missing_current": [
+                        [a.isoformat(), b.isoformat()] for a, b in c.missing_current
+                    ],
+                    "missing_previous": [
+                        [a.isoformat(), b.isoformat()] for a, b in c.missing_previous
+                    ],
+                    "unapproved": c.unapproved,
+                }
+                for c in result.coverage
+            ]
+            if o["format"] == "json":
+                self.stdout.write(
+                    json.dumps(
+                        {
+                            "municipality": municipality.code,
+                            "start": start.isoformat(),
+                            "end": end.isoformat(),
+                            "previous_start": result.previous_start.isoformat(),
+                            "previous_end": result.previous_end.isoformat(),
+                            "label": periods.period_label(start, end, lang),
+                            "previous_label": periods.period_label(
+                                result.previous_start, result.previous_end, lang
+                            ),
+                            "rows": records,
+                            "coverage": coverage,
+                        },
+                        ensure_ascii=False,
+                        indent=2,
+                    )
+                )
+            elif o["format"] == "csv":
+                writer = csv.DictWriter(self.stdout, fieldnames=COLUMNS, lineterminator="\n")
+                writer.writeheader()
+                for rec in records:
+                    writer.writerow({k: ("" if v is None else v) for k, v in rec.items()})
+            else:
+                self._table(result, rows, lang, municipality)
+
+    def _table(self, result, rows, lang, municipality):
+        w = self.stdout.write
+        cur = periods.period_label(result.start, result.end, lang)
+        prev = periods.period_label(result.previous_start, result.previous_end, lang)
+        w(f"{localized(municipality, 'name', lang)}: {cur} / {prev}")
+        header = f"{'':<58} {'now':>7} {'before':>7} {'diff':>6} {'%':>8}"
+        current_inst = None
+        for r in rows:
+            if r.institution != current_inst:
+                current_inst = r.institution
+                c = result.coverage_of(r.institution)
+                w("")
+                w(
+                    f"{r.institution.name_in(lang)}  [{c.current} / {c.previous}]"
+                    + ("  *unapproved*" if c.unapproved else "")
+                )
+                w(header)
+            label = ("  " if not r.is_total else "") + f"{r.label(lang)} ({r.element.code}"
+            label += f" {r.disaggregation})" if r.disaggregation else ")"
+            w(
+                f"  {label[:56]:<56} {formatting.number(r.current, lang):>7} "
+                f"{formatting.number(r.previous, lang):>7} {formatting.signed(r.difference, lang):>6} "
+                f"{formatting.percent(r.percent, lang):>8}"
+            )
+        w("")
+        w("Coverage (full / partial / none), this range / a year earlier:")
+        for c in result.coverage:
+            gaps = "; ".join(f"{a:%Y-%m-%d}..{b:%Y-%m-%d}" for a, b in c.missing_current)
+            w(
+                f"  {c.institution.name_in(lang)[:50]:<50} {c.data_set.code:<16} {c.current:<8} "
+                f"{c.previous:<8}" + (f" missing {gaps}" if c.current == "partial" else "")
+            )

@@ -1,0 +1,172 @@
+"""Reads of the statistics app, always through the access-scoping module."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from mkk.accounts import scoping
+from mkk.accounts.models import Role
+from mkk.directory.models import Institution, Municipality
+
+from . import periods
+from .comparison import KIND_ORDER, aggregate, data_sets_by_kind
+from .models import DataSet, Status, Submission
+
+
+def submissions_for(user, municipality: Municipality | None = None) -> QuerySet[Submission]:
+    """Submissions the user may read: a focal point only their institution's."""
+    if not scoping.can_read_records(user):
+        return Submission.objects.none()
+    qs = scoping.scope(
+        user,
+        Submission.objects.select_related("institution", "data_set", "submitted_by", "approved_by"),
+        own_institution=True,
+    )
+    if municipality is not None:
+        qs = qs.filter(institution__municipality=municipality)
+    return qs
+
+
+def submission_for(user, pk: int) -> Submission:
+    """One submission in scope (404 otherwise); 403 for a role that may not read records."""
+    submission = scoping.get_for_user(
+        user,
+        Submission.objects.select_related("institution__municipality", "data_set"),
+        own_institution=True,
+        pk=pk,
+    )
+    scoping.require(scoping.can_read_records(user))
+    return submission
+
+
+def awaiting_approval(user, municipality: Municipality) -> QuerySet[Submission]:
+    if not scoping.can_manage_mechanism(user, municipality.pk):
+        return Submission.objects.none()
+    return (
+        submissions_for(user, municipality).filter(status=Status.SUBMITTED).order_by("submitted_at")
+    )
+
+
+def _kind_rank(inst: Institution) -> tuple:
+    return (KIND_ORDER.index(inst.kind) if inst.kind in KIND_ORDER else 99, inst.name_sq)
+
+
+def reporting_institutions(municipality: Municipality) -> list[Institution]:
+    kinds = list(data_sets_by_kind())
+    return sorted(
+        Institution.objects.filter(municipality=municipality, is_active=True, kind__in=kinds),
+        key=_kind_rank,
+    )
+
+
+def entry_institutions(user, municipality: Municipality) -> list[Institution]:
+    """Institutions the user may enter figures for in this municipality."""
+    return [
+        i
+        for i in reporting_institutions(municipality)
+        if scoping.can_submit_for_institution(user, i.pk)
+        and (scoping.sees_all_municipalities(user) or user.municipality_id == municipality.pk)
+    ]
+
+
+def data_sets_of(institution: Institution) -> list[DataSet]:
+    return list(DataSet.objects.filter(institution_kind=institution.kind, is_active=True))
+
+
+def data_set_for(institution: Institution, pk: int) -> DataSet:
+    """A data set of the institution's kind (404 otherwise)."""
+    from django.http import Http404
+
+    ds = DataSet.objects.filter(pk=pk, institution_kind=institution.kind, is_active=True).first()
+    if ds is None:
+        raise Http404
+    return ds
+
+
+# --- Completeness and timeliness ---------------------------------------------------------
+
+
+@dataclass
+class CompletenessRow:
+    institution: Institution
+    data_set: DataSet
+    start: dt.date
+    end: dt.date
+    due: dt.date
+    state: str  # on_time, late, partial, draft, returned, missing
+    overdue: bool
+    submitted_on: dt.date | None = None
+    submission: Submission | None = None
+
+    @property
+    def needs_reminder(self) -> bool:
+        return self.state in {"partial", "draft", "returned", "missing"}
+
+
+def _submitted_day(s: Submission) -> dt.date:
+    moment = s.submitted_at or s.approved_at or s.created_at
+    return timezone.localdate(moment) if moment else s.period_end
+
+
+def completeness_row(
+    inst: Institution, ds: DataSet, start: dt.date, end: dt.date, *, today: dt.date
+) -> CompletenessRow:
+    due = periods.deadline(end, ds.deadline_days)
+    agg = aggregate(inst, ds, start, end)
+    row = CompletenessRow(inst, ds, start, end, due, "missing", today > due)
+    if agg.coverage == "full":
+        day = max(_submitted_day(s) for s in agg.submissions)
+        row.submitted_on = day
+        row.state = "on_time" if day <= due else "late"
+        row.submission = agg.submissions[0] if len(agg.submissions) == 1 else None
+    elif agg.coverage == "partial":
+        row.state = "partial"
+    else:
+        pending = (
+            Submission.objects.filter(
+                institution=inst,
+                data_set=ds,
+                period_start__gte=start,
+                period_end__lte=end,
+                status__in=[Status.DRAFT, Status.RETURNED],
+            )
+            .order_by("-updated_at")
+            .first()
+        )
+        if pending is not None:
+            row.state = pending.status
+            row.submission = pending
+    return row
+
+
+def completeness(
+    municipality: Municipality, start: dt.date, end: dt.date, *, today: dt.date | None = None
+) -> list[CompletenessRow]:
+    """For a period: which institutions submitted (on time or late), partly, or not at all."""
+    today = today or timezone.localdate()
+    by_kind = data_sets_by_kind()
+    return [
+        completeness_row(inst, ds, start, end, today=today)
+        for inst in reporting_institutions(municipality)
+        for ds in by_kind.get(inst.kind, [])
+    ]
+
+
+def due_for_focal_point(user, *, today: dt.date | None = None) -> list[CompletenessRow]:
+    """The focal point's data sets of the last complete period that are not yet submitted."""
+    if user.role != Role.FOCAL_POINT or user.institution is None:
+        return []
+    today = today or timezone.localdate()
+    inst = user.institution
+    out = []
+    for ds in data_sets_of(inst):
+        ptype = ds.period_type if ds.period_type != "range" else "month"
+        p = periods.last_complete(ptype, today)
+        row = completeness_row(inst, ds, p.start, p.end, today=today)
+        if row.needs_reminder:
+            out.append(row)
+    return out

@@ -1,0 +1,458 @@
+"""Writes of the statistics app: submissions, review, corrections, catalogue, reminders.
+
+Every function takes the acting user as ``actor`` (``None`` means the system, e.g. a
+command or another app acting on its own authority), validates with the rules of
+:mod:`mkk.statistics.validation`, and runs in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from mkk.accounts import scoping
+from mkk.audit.context import acting, current
+from mkk.audit.models import AuditAction
+from mkk.audit.services import record
+from mkk.directory.models import Institution, Membership
+
+from . import periods
+from .comparison import aggregate
+from .models import (
+    DataElement,
+    DataSet,
+    DataValue,
+    Disaggregation,
+    DisaggregationOption,
+    Source,
+    Status,
+    Submission,
+)
+from .validation import check_values, movement_warnings, spec_of
+
+Values = Mapping[tuple[str, str], int | None]
+
+
+def _elements_of(data_set: DataSet) -> list[DataElement]:
+    return list(
+        data_set.elements.prefetch_related("disaggregations__options").order_by("order", "code")
+    )
+
+
+def specs_of(data_set: DataSet):
+    return [spec_of(e) for e in _elements_of(data_set)]
+
+
+def _clean_values(values: Values) -> dict[tuple[str, str], int]:
+    return {k: v for k, v in values.items() if v is not None and v != ""}
+
+
+def _check_allowed(actor, institution: Institution) -> None:
+    if actor is not None and not scoping.can_submit_for_institution(actor, institution.pk):
+        raise PermissionDenied
+    if (
+        actor is not None
+        and actor.municipality_id
+        and not scoping.sees_all_municipalities(actor)
+        and actor.municipality_id != institution.municipality_id
+    ):
+        raise PermissionDenied
+
+
+def _check_manager(actor, submission: Submission) -> None:
+    if actor is not None and not scoping.can_manage_mechanism(
+        actor, submission.institution.municipality_id
+    ):
+        raise PermissionDenied
+
+
+def _actor_ctx(actor, reason: str = ""):
+    ctx = current()
+    return acting(
+        user=actor if actor is not None else ctx.user,
+        ip_address=ctx.ip_address,
+        reason=reason or ctx.reason,
+    )
+
+
+def _write_values(submission: Submission, data_set: DataSet, values: dict[tuple[str, str], int]):
+    """Replace the submission's values by ``values``, changing only what differs."""
+    elements = {e.code: e for e in data_set.elements.all()}
+    existing = {(v.element.code, v.key): v for v in submission.values.select_related("element")}
+    changes = {}
+    for key, dv in existing.items():
+        if key not in values:
+            changes[f"{key[0]}[{key[1]}]"] = [dv.value, None]
+            dv.delete()
+    for (code, key), value in sorted(values.items()):
+        dv = existing.get((code, key))
+        if dv is None:
+            DataValue.objects.create(
+                submission=submission, element=elements[code], key=key, value=value
+            )
+            changes[f"{code}[{key}]"] = [None, value]
+        elif dv.value != value:
+            changes[f"{code}[{key}]"] = [dv.value, value]
+            dv.value = value
+            dv.save(update_fields=["value"])
+    return changes
+
+
+def warnings_for(submission: Submission, values: Values | None = None) -> list[str]:
+    """Figures that moved by more than the data set's factor against a year earlier."""
+    start, end = periods.previous_year(submission.period_start, submission.period_end)
+    prev = aggregate(submission.institution, submission.data_set, start, end)
+    if prev.coverage != "full":
+        return []
+    current_values = _clean_values(values) if values is not None else submission.values_dict()
+    return movement_warnings(
+        specs_of(submission.data_set),
+        current_values,
+        prev.values,
+        submission.data_set.warning_factor,
+    )
+
+
+def _validate(data_set: DataSet, values: dict) -> None:
+    errors = check_values(specs_of(data_set), values)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_period(institution, data_set, period_start, period_end) -> None:
+    if period_start is None or period_end is None:
+        raise ValidationError(_("Give the first and the last day of the period."))
+    if period_end < period_start:
+        raise ValidationError(_("The period ends before it starts."))
+    if data_set.institution_kind != institution.kind:
+        raise ValidationError(
+            _("The data set %(data_set)s is not reported by %(institution)s.")
+            % {"data_set": data_set.name, "institution": institution.name}
+        )
+    if not data_set.is_active:
+        raise ValidationError(
+            _("The data set %(data_set)s is no longer in use.") % {"data_set": data_set.name}
+        )
+
+
+@transaction.atomic
+def submission_save(
+    *,
+    actor,
+    institution: Institution,
+    data_set: DataSet,
+    period_start: dt.date,
+    period_end: dt.date,
+    values: Values,
+    source: str = Source.MANUAL,
+    submit: bool = False,
+    comment: str | None = None,
+    is_synthetic: bool = False,
+) -> Submission:
+    """Create or update the draft (or submitted, not yet approved) figures of one institution,
+    data set and period; with ``submit=True`` also submit them for approval.
+
+    ``values`` maps (element code, key) to a number; ``None`` or a missing key means "not
+    given" (never zero). Raises ValidationError (nothing saved) when a rule is broken or the
+    submission is approved (use :func:`submission_correct`). ``submission.warnings`` lists the
+    figures that moved by more than the data set's factor against a year earlier.
+    """
+    _check_allowed(actor, institution)
+    _check_period(institution, data_set, period_start, period_end)
+    clean = _clean_values(values)
+    _validate(data_set, clean)
+    with _actor_ctx(actor):
+        submission = (
+            Submission.objects.select_for_update()
+            .filter(
+                institution=institution,
+                data_set=data_set,
+                period_start=period_start,
+                period_end=period_end,
+            )
+            .first()
+        )
+        if submission is not None and submission.is_locked:
+            raise ValidationError(
+                _(
+                    "These figures are approved and locked. A correction needs a reason; ask the "
+                    "coordinator."
+                )
+            )
+        if submission is None:
+            submission = Submission(
+                institution=institution,
+                data_set=data_set,
+                period_start=period_start,
+                period_end=period_end,
+            )
+        submission.period_type = periods.classify(period_start, period_end)
+        submission.source = source
+        submission.is_synthetic = is_synthetic
+        if comment is not None:
+            submission.comment = comment
+        if not submit and submission.status == Status.SUBMITTED:
+            submission.status = Status.DRAFT  # changed again: back to draft until resubmitted
+        submission.full_clean(validate_unique=False)
+        submission.save()
+        _write_values(submission, data_set, clean)
+        if submit:
+            _do_submit(actor, submission)
+    submission.warnings = warnings_for(submission, clean)
+    return submission
+
+
+def _do_submit(actor, submission: Submission) -> None:
+    if not submission.values.exists():
+        raise ValidationError(
+            _("Enter at least one figure before submitting (0 where there was none).")
+        )
+    if submission.status == Status.APPROVED:
+        raise ValidationError(_("These figures are already approved."))
+    submission.status = Status.SUBMITTED
+    submission.submitted_at = timezone.now()
+    submission.submitted_by = actor if actor is not None else current().user
+    submission.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    record(AuditAction.SUBMIT, submission, actor=actor)
+
+
+@transaction.atomic
+def submission_submit(*, actor, submission: Submission) -> Submission:
+    _check_allowed(actor, submission.institution)
+    if not submission.is_editable:
+        raise ValidationError(_("Only a draft or returned submission can be submitted."))
+    _validate(submission.data_set, submission.values_dict())
+    with _actor_ctx(actor):
+        _do_submit(actor, submission)
+    return submission
+
+
+@transaction.atomic
+def submission_approve(*, actor, submission: Submission) -> Submission:
+    """The coordinator approves submitted figures; they are locked from then on."""
+    _check_manager(actor, submission)
+    if submission.status != Status.SUBMITTED:
+        raise ValidationError(_("Only submitted figures can be approved."))
+    _validate(submission.data_set, submission.values_dict())
+    with _actor_ctx(actor):
+        submission.status = Status.APPROVED
+        submission.approved_at = timezone.now()
+        submission.approved_by = actor if actor is not None else current().user
+        submission.review_comment = ""
+        submission.save(
+            update_fields=["status", "approved_at", "approved_by", "review_comment", "updated_at"]
+        )
+        record(AuditAction.APPROVE, submission, actor=actor)
+    return submission
+
+
+@transaction.atomic
+def submission_return(*, actor, submission: Submission, comment: str) -> Submission:
+    """The coordinator sends submitted figures back to the focal point with a comment."""
+    _check_manager(actor, submission)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError(_("Say what needs correcting."))
+    if submission.status != Status.SUBMITTED:
+        raise ValidationError(_("Only submitted figures can be returned."))
+    with _actor_ctx(actor):
+        submission.status = Status.RETURNED
+        submission.review_comment = comment
+        submission.save(update_fields=["status", "review_comment", "updated_at"])
+        record(AuditAction.RETURN, submission, actor=actor, reason=comment)
+    return submission
+
+
+@transaction.atomic
+def submission_correct(*, actor, submission: Submission, values: Values, reason: str) -> Submission:
+    """Correct approved figures. Needs a reason; every changed number is in the audit log
+    (with the reason) and the correction itself as one entry with all changes."""
+    _check_manager(actor, submission)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("A correction of approved figures needs a reason."))
+    if submission.status != Status.APPROVED:
+        raise ValidationError(
+            _("Only approved figures are corrected this way; edit the draft instead.")
+        )
+    clean = _clean_values(values)
+    _validate(submission.data_set, clean)
+    with _actor_ctx(actor, reason=reason):
+        changes = _write_values(submission, submission.data_set, clean)
+        if not changes:
+            raise ValidationError(_("Nothing was changed."))
+        submission.save(update_fields=["updated_at"])
+        record(
+            AuditAction.UPDATE,
+            submission,
+            actor=actor,
+            reason=reason,
+            changes={"correction": changes},
+        )
+    submission.warnings = warnings_for(submission, clean)
+    return submission
+
+
+@transaction.atomic
+def submission_delete(*, actor, submission: Submission) -> None:
+    """Delete a draft (never submitted or approved figures)."""
+    _check_allowed(actor, submission.institution)
+    if submission.status != Status.DRAFT:
+        raise ValidationError(_("Only a draft can be deleted."))
+    with _actor_ctx(actor):
+        submission.delete()
+
+
+# --- Catalogue ----------------------------------------------------------------------------
+
+
+def _check_catalogue_manager(actor) -> None:
+    if actor is not None and not scoping.can_manage_mechanism(actor, actor.municipality_id):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def element_create(
+    *,
+    actor,
+    code: str,
+    name_sq: str,
+    name_sr: str,
+    name_en: str,
+    description: str = "",
+    disaggregations: Iterable[Disaggregation] = (),
+    data_sets: Iterable[DataSet] = (),
+) -> DataElement:
+    """A new data element, added to the given data sets (coordinators, no code change)."""
+    _check_catalogue_manager(actor)
+    with _actor_ctx(actor):
+        element = DataElement(
+            code=code.strip().upper(),
+            name_sq=name_sq,
+            name_sr=name_sr,
+            name_en=name_en,
+            description=description,
+            order=(
+                DataElement.objects.order_by("-order").values_list("order", flat=True).first() or 0
+            )
+            + 10,
+        )
+        element.full_clean()
+        element.save()
+        element.disaggregations.set(list(disaggregations))
+        for ds in data_sets:
+            ds.elements.add(element)
+    return element
+
+
+@transaction.atomic
+def disaggregation_create(
+    *,
+    actor,
+    code: str,
+    name_sq: str,
+    name_sr: str,
+    name_en: str,
+    options: Iterable[tuple[str, str, str, str]],
+) -> Disaggregation:
+    """A new category with its options, each (code, Albanian, Serbian, English)."""
+    _check_catalogue_manager(actor)
+    options = [tuple((part or "").strip() for part in o) for o in options]
+    if len(options) < 2:
+        raise ValidationError(_("A disaggregation needs at least two options."))
+    codes = [o[0] for o in options]
+    if len(set(codes)) != len(codes):
+        raise ValidationError(_("Each option needs its own code."))
+    with _actor_ctx(actor):
+        d = Disaggregation(
+            code=code.strip().lower(),
+            name_sq=name_sq,
+            name_sr=name_sr,
+            name_en=name_en,
+            order=Disaggregation.objects.count(),
+        )
+        d.full_clean()
+        d.save()
+        for order, (ocode, sq, sr, en) in enumerate(options):
+            o = DisaggregationOption(
+                disaggregation=d,
+                code=ocode.lower(),
+                name_sq=sq,
+                name_sr=sr or sq,
+                name_en=en or sq,
+                order=order,
+            )
+            o.full_clean()
+            o.save()
+    return d
+
+
+# --- Reminders ----------------------------------------------------------------------------
+
+
+def focal_emails(institution: Institution) -> list[str]:
+    """Where reminders go: the focal person of the membership, else the institution's users."""
+    emails = [
+        m.focal_person_email
+        for m in Membership.objects.filter(institution=institution).exclude(focal_person_email="")
+        if m.is_current()
+    ]
+    if not emails:
+        emails = list(
+            institution.users.filter(role="focal_point", is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    return sorted(set(emails))
+
+
+def reminders_send(*, actor, municipality, rows) -> tuple[int, list[str]]:
+    """E-mail a reminder for each late or missing row of the completeness table
+    (:func:`mkk.statistics.selectors.completeness`). Returns (sent, institutions without an
+    address). Each message is written in Albanian and Serbian, as municipal letters are."""
+    if actor is not None and not scoping.can_manage_mechanism(actor, municipality.pk):
+        raise PermissionDenied
+    sent, without = 0, []
+    for row in rows:
+        if not row.needs_reminder:
+            continue
+        emails = focal_emails(row.institution)
+        if not emails:
+            without.append(row.institution.name)
+            continue
+        parts = []
+        for lang in ("sq", "sr-latn"):
+            with translation.override(lang):
+                parts.append(
+                    _(
+                        "Reminder: the figures of %(institution)s for %(data_set)s, %(period)s, "
+                        "were due on %(due)s and have not been submitted yet. Please enter them "
+                        "in MKK."
+                    )
+                    % {
+                        "institution": row.institution.name_in(lang),
+                        "data_set": row.data_set.name_in(lang),
+                        "period": periods.period_label(row.start, row.end, lang),
+                        "due": row.due.strftime("%d.%m.%Y"),
+                    }
+                )
+        with translation.override("sq"):
+            subject = _("MKK: figures due for %(period)s") % {
+                "period": periods.period_label(row.start, row.end, "sq")
+            }
+        send_mail(subject, "\n\n".join(parts), None, emails)
+        record(
+            AuditAction.SEND,
+            row.institution,
+            actor=actor,
+            reason=f"statistics reminder {row.data_set.code} {row.start}–{row.end}",
+            changes={"to": emails},
+        )
+        sent += 1
+    return sent, without
