@@ -9,7 +9,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: run test setup lint format messages sysdeps bench clean
+.PHONY: run test setup lint format messages sysdeps vnu bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -35,6 +35,16 @@ sysdeps:
 	  else echo "NOTE: chromium or pdftoppm missing and not root: browser tests will be skipped"; fi; \
 	fi
 
+# The Nu Html Checker (vnu.jar, from the npm registry) for the page-validity test; needs java.
+VNU_JAR := .venv/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU_JAR):
+	@if command -v java >/dev/null && command -v npm >/dev/null; then \
+	  npm install --silent --no-save --no-audit --no-fund --prefix .venv/vnu vnu-jar@26.9.27 >/dev/null 2>&1 \
+	    || echo "WARNING: could not install vnu-jar; the HTML validity test will be skipped"; \
+	else echo "NOTE: java or npm missing; the HTML validity test will be skipped"; fi
+
+vnu: $(VNU_JAR)
+
 run: setup
 	DEBUG=True $(BIN)/python manage.py migrate --noinput
 	DEBUG=True $(BIN)/python manage.py load_demo
@@ -51,7 +61,7 @@ format: setup
 messages: setup
 	$(BIN)/python -m mkk.tools.makemessages
 
-test: setup sysdeps lint
+test: setup sysdeps vnu lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=mkk.config.settings_test
 	@echo "== pytest on SQLite =="
 	env -u DATABASE_URL $(BIN)/python -m pytest -n 2 -q

@@ -62,15 +62,23 @@ def _place(code: str, sq: str, sr: str) -> Place:
             role=MembershipRole.PARTNER if kind == K.SHELTER else MembershipRole.MEMBER,
         )
     u = place.users
-    u["coordinator"] = UserFactory(username=f"{code}.coordinator", role=Role.COORDINATOR, municipality=municipality)
-    u["viewer"] = UserFactory(username=f"{code}.viewer", role=Role.VIEWER, municipality=municipality)
+    u["coordinator"] = UserFactory(
+        username=f"{code}.coordinator", role=Role.COORDINATOR, municipality=municipality
+    )
+    u["viewer"] = UserFactory(
+        username=f"{code}.viewer", role=Role.VIEWER, municipality=municipality
+    )
     for kind in (K.POLICE, K.SOCIAL_WORK, K.SHELTER):
         u[f"focal_{kind}"] = UserFactory(
-            username=f"{code}.focal.{kind}", role=Role.FOCAL_POINT, municipality=municipality,
+            username=f"{code}.focal.{kind}",
+            role=Role.FOCAL_POINT,
+            municipality=municipality,
             institution=place.institutions[kind],
         )
         u[f"case_{kind}"] = UserFactory(
-            username=f"{code}.case.{kind}", role=Role.CASE_WORKER, municipality=municipality,
+            username=f"{code}.case.{kind}",
+            role=Role.CASE_WORKER,
+            municipality=municipality,
             institution=place.institutions[kind],
         )
     return place
@@ -89,7 +97,9 @@ def world(db) -> World:
 def login(client, user):
     """Log ``user`` in, with a verified second factor where the role needs one."""
     client.force_login(user)
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()

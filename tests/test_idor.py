@@ -14,7 +14,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .conftest import login
 
-APPS = ["directory", "accounts", "audit", "web", "plans", "statistics", "meetings", "cases", "reports"]
+APPS = [
+    "directory",
+    "accounts",
+    "audit",
+    "web",
+    "plans",
+    "statistics",
+    "meetings",
+    "cases",
+    "reports",
+]
 #: URL names whose parameter is not a private object (public pages, Django's own).
 NOT_PRIVATE = {
     "directory:public_contacts",  # public emergency contacts, by design

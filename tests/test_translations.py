@@ -15,7 +15,9 @@ def test_catalogues_exist_for_each_language():
 
 
 @pytest.mark.parametrize(
-    "po_path", [p for p in CATALOGUES if p.parts[-3] in {"sq", "sr_Latn"}], ids=lambda p: "/".join(p.parts[-5:-2])
+    "po_path",
+    [p for p in CATALOGUES if p.parts[-3] in {"sq", "sr_Latn"}],
+    ids=lambda p: "/".join(p.parts[-5:-2]),
 )
 def test_catalogue_complete(po_path):
     po = polib.pofile(str(po_path))

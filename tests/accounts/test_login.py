@@ -21,12 +21,17 @@ def current_code(device: TOTPDevice) -> str:
 def test_sensitive_roles_must_pass_the_second_factor(client, world, who):
     user = world.drenas.users[who]
     device = totp_device_create(user=user)
-    response = client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
     assert response.status_code == 302
     # Anything but the second-factor page sends them back to it.
     response = client.get(reverse("web:dashboard"))
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:otp"))
-    response = client.post(reverse("accounts:otp"), {"token": "000000" if current_code(device) != "000000" else "111111"})
+    response = client.post(
+        reverse("accounts:otp"),
+        {"token": "000000" if current_code(device) != "000000" else "111111"},
+    )
     assert response.status_code == 200 and "errorlist" in response.content.decode()
     # a wrong code throttles the device for a second; reset instead of sleeping
     device.refresh_from_db()
@@ -74,7 +79,9 @@ def test_user_without_device_is_sent_to_enrolment(client, world):
     page = client.get(reverse("accounts:otp_setup"))
     assert page.status_code == 200 and "data:image/svg+xml" in page.content.decode()
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    response = client.post(reverse("accounts:otp_setup"), {"token": current_code(device), "next": "/"})
+    response = client.post(
+        reverse("accounts:otp_setup"), {"token": current_code(device), "next": "/"}
+    )
     assert response.status_code == 302
     device.refresh_from_db()
     assert device.confirmed
@@ -104,7 +111,9 @@ def test_lockout_after_repeated_failures(client, world):
     user = world.drenas.users["viewer"]
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("accounts:login"), {"username": user.username, "password": "wrong"})
-    response = client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
     assert response.status_code == 429
     assert client.get(reverse("web:dashboard")).status_code == 302  # not logged in
 
@@ -118,7 +127,10 @@ def test_argon2_is_the_production_hasher():
     from pathlib import Path
 
     text = (Path(settings.SRC_DIR) / "config" / "settings.py").read_text()
-    assert '"django.contrib.auth.hashers.Argon2PasswordHasher",' in text.split("PASSWORD_HASHERS")[1][:200]
+    assert (
+        '"django.contrib.auth.hashers.Argon2PasswordHasher",'
+        in text.split("PASSWORD_HASHERS")[1][:200]
+    )
 
 
 @pytest.mark.django_db

@@ -28,7 +28,9 @@ def test_create_update_delete_are_recorded_with_before_and_after(world):
         pk = inst.pk
         inst.delete()
     rows = list(
-        AuditEntry.objects.filter(object_type="directory.institution", object_id=str(pk)).order_by("pk")
+        AuditEntry.objects.filter(object_type="directory.institution", object_id=str(pk)).order_by(
+            "pk"
+        )
     )
     assert [r.action for r in rows] == [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE]
     assert all(r.actor == user and r.ip_address == "10.1.2.3" for r in rows)
@@ -87,11 +89,15 @@ def test_postgres_trigger_refuses_raw_update_and_delete(world):
 @pytest.mark.django_db
 def test_login_logout_and_failed_login_are_recorded(client, world):
     user = world.drenas.users["viewer"]
-    response = client.post(reverse("accounts:login"), {"username": user.username, "password": "wrong"})
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": "wrong"}
+    )
     assert response.status_code == 200
     failed = AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED).latest("pk")
     assert failed.object_repr == user.username and failed.ip_address == "127.0.0.1"
-    client.post(reverse("accounts:login"), {"username": user.username, "password": "test-password-123"})
+    client.post(
+        reverse("accounts:login"), {"username": user.username, "password": "test-password-123"}
+    )
     assert AuditEntry.objects.filter(action=AuditAction.LOGIN, actor=user).exists()
     client.post(reverse("accounts:logout"))
     assert AuditEntry.objects.filter(action=AuditAction.LOGOUT, actor=user).exists()

@@ -32,9 +32,24 @@ def test_drenas_mechanism_contacts_and_glossary(loaded):
         "Agjencia për Ndihmë Juridike Falas": ["0800 11 777"],
         "Qendra për Mbrojtjen e Grave dhe Fëmijëve": ["038 545 476", "044 420 052"],
     }
-    abbreviations = list(GlossaryTerm.objects.filter(municipality=drenas).values_list("abbreviation", flat=True))
+    abbreviations = list(
+        GlossaryTerm.objects.filter(municipality=drenas).values_list("abbreviation", flat=True)
+    )
     assert abbreviations == [
-        "MD", "SHSP", "MPMS", "MFPT", "DSHMS", "DKA", "QPS", "PK", "MV", "NJDNJ,BGJ", "UA", "OJQ", "APRK", "ZDJF",
+        "MD",
+        "SHSP",
+        "MPMS",
+        "MFPT",
+        "DSHMS",
+        "DKA",
+        "QPS",
+        "PK",
+        "MV",
+        "NJDNJ,BGJ",
+        "UA",
+        "OJQ",
+        "APRK",
+        "ZDJF",
     ]
     assert all(t.meaning_sq and t.meaning_en and t.meaning_sr for t in GlossaryTerm.objects.all())
 
@@ -57,13 +72,25 @@ def test_demo_users_one_per_role(loaded):
     roles = set(User.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
     coordinator = User.objects.get(username="drenas.coordinator")
-    assert coordinator.municipality.code == "drenas" and coordinator.check_password(accounts_demo.DEMO_PASSWORD)
+    assert coordinator.municipality.code == "drenas" and coordinator.check_password(
+        accounts_demo.DEMO_PASSWORD
+    )
 
 
 def test_load_is_idempotent(loaded):
-    counts = (Institution.objects.count(), EmergencyContact.objects.count(), GlossaryTerm.objects.count(),
-              Membership.objects.count(), User.objects.count())
+    counts = (
+        Institution.objects.count(),
+        EmergencyContact.objects.count(),
+        GlossaryTerm.objects.count(),
+        Membership.objects.count(),
+        User.objects.count(),
+    )
     directory = demo.load()
     accounts_demo.load(directory)
-    assert counts == (Institution.objects.count(), EmergencyContact.objects.count(), GlossaryTerm.objects.count(),
-                      Membership.objects.count(), User.objects.count())
+    assert counts == (
+        Institution.objects.count(),
+        EmergencyContact.objects.count(),
+        GlossaryTerm.objects.count(),
+        Membership.objects.count(),
+        User.objects.count(),
+    )

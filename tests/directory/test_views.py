@@ -11,7 +11,9 @@ def contacts(world):
     EmergencyContact.objects.create(
         municipality=world.drenas.municipality, name_sq="Policia", numbers=["038-584-092", "192"]
     )
-    EmergencyContact.objects.create(municipality=world.gjilan.municipality, name_sq="QPS Gjilan", numbers=["0280 000"])
+    EmergencyContact.objects.create(
+        municipality=world.gjilan.municipality, name_sq="QPS Gjilan", numbers=["0280 000"]
+    )
 
 
 @pytest.mark.django_db
@@ -26,7 +28,9 @@ def test_coordinator_sees_mechanism_members_contacts(client, world, contacts):
 @pytest.mark.django_db
 def test_viewer_cannot_see_the_mechanism_page(client, world):
     login(client, world.drenas.users["viewer"])
-    assert client.get(reverse("directory:municipality", kwargs={"code": "drenas"})).status_code == 403
+    assert (
+        client.get(reverse("directory:municipality", kwargs={"code": "drenas"})).status_code == 403
+    )
 
 
 @pytest.mark.django_db
@@ -38,7 +42,10 @@ def test_public_contacts_need_no_login(client, world, contacts):
     assert page.status_code == 200 and "038-584-092" in body and "QPS Gjilan" not in body
     # nothing but the contacts: no members, no focal persons
     assert world.drenas.inst(K.POLICE).name_sq not in body
-    assert client.get(reverse("directory:public_contacts", kwargs={"code": "nowhere"})).status_code == 404
+    assert (
+        client.get(reverse("directory:public_contacts", kwargs={"code": "nowhere"})).status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db

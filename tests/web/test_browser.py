@@ -20,7 +20,9 @@ SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make sysdeps)"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make sysdeps)"
+    ),
 ]
 
 
@@ -38,7 +40,12 @@ def browser_page():
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+            ],
         )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         yield page
@@ -48,7 +55,12 @@ def browser_page():
 def _axe(page, name: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
+    )
     violations = results.response["violations"]
     assert not violations, f"{name}: " + "; ".join(
         f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in violations
@@ -65,7 +77,9 @@ def test_login_with_second_factor_reaches_dashboard(live_server, browser_page, w
     from mkk.directory.models import EmergencyContact
 
     EmergencyContact.objects.create(
-        municipality=world.drenas.municipality, name_sq="Policia e Kosovës", numbers=["038-584-092", "192"]
+        municipality=world.drenas.municipality,
+        name_sq="Policia e Kosovës",
+        numbers=["038-584-092", "192"],
     )
     user = world.drenas.users["coordinator"]
     device = totp_device_create(user=user)
@@ -105,7 +119,9 @@ def test_login_with_second_factor_reaches_dashboard(live_server, browser_page, w
 def test_public_contacts_page(live_server, browser_page, world):
     from mkk.directory.models import EmergencyContact
 
-    EmergencyContact.objects.create(municipality=world.drenas.municipality, name_sq="Thirrjet emergjente", numbers=["112"])
+    EmergencyContact.objects.create(
+        municipality=world.drenas.municipality, name_sq="Thirrjet emergjente", numbers=["112"]
+    )
     page = browser_page
     page.goto(f"{live_server.url}/public/drenas/")
     assert "112" in page.inner_text("main")

@@ -15,7 +15,9 @@ def test_albanian_is_the_default(client, world):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("lang", "html_lang", "word"), [("en", "en", "Members"), ("sr-latn", "sr-latn", "Članovi")])
+@pytest.mark.parametrize(
+    ("lang", "html_lang", "word"), [("en", "en", "Members"), ("sr-latn", "sr-latn", "Članovi")]
+)
 def test_language_switch(client, world, lang, html_lang, word):
     login(client, world.drenas.users["coordinator"])
     url = reverse("directory:municipality", kwargs={"code": "drenas"})

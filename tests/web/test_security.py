@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_check_deploy_passes_with_production_settings(tmp_path):
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG", "MKK_", "SECURE_"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DEBUG", "MKK_", "SECURE_"))
     }
     env.update(
         {
@@ -27,16 +29,35 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_keys(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG", "MKK_", "SECRET_"))}
-    env.update({"DJANGO_SETTINGS_MODULE": "mkk.config.settings", "DEBUG": "False", "MKK_VAR_DIR": str(tmp_path)})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DEBUG", "MKK_", "SECRET_"))
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "mkk.config.settings",
+            "DEBUG": "False",
+            "MKK_VAR_DIR": str(tmp_path),
+        }
+    )
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
@@ -54,7 +75,7 @@ def test_security_headers(client):
 
 
 def test_no_view_uses_objects_get_on_scoped_models():
-    """Views load objects through the scoping module (a missing and a forbidden object are both 404)."""
+    """Views load objects through the scoping module (missing and forbidden are both 404)."""
     offenders = []
     for path in (ROOT / "src" / "mkk").glob("*/views*.py"):
         for number, line in enumerate(path.read_text().splitlines(), 1):

@@ -6,7 +6,15 @@ from .models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "first_name", "last_name", "role", "municipality", "institution", "is_active"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "role",
+        "municipality",
+        "institution",
+        "is_active",
+    ]
     list_filter = ["role", "municipality", "is_active"]
     fieldsets = BaseUserAdmin.fieldsets + (
         ("MKK", {"fields": ("role", "municipality", "institution", "language")}),

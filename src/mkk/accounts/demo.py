@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .models import Role, User
 from .services import totp_secret_base32
 
-DEMO_PASSWORD = "mkk-demo-2026"
+DEMO_PASSWORD = "mkk-demo-2026"  # noqa: S105 - published demo password, DEBUG only
 
 # username, role, municipality code, institution key, first name, last name
 USERS = [
@@ -51,10 +51,14 @@ def load(directory: dict, out=None) -> list[dict]:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
-                "role": role, "municipality": municipality, "institution": institution,
-                "first_name": first, "last_name": last,
+                "role": role,
+                "municipality": municipality,
+                "institution": institution,
+                "first_name": first,
+                "last_name": last,
                 "email": f"{username}@demo.invalid",
-                "is_staff": role == Role.ADMIN, "is_superuser": role == Role.ADMIN,
+                "is_staff": role == Role.ADMIN,
+                "is_superuser": role == Role.ADMIN,
             },
         )
         if created:

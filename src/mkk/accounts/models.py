@@ -50,7 +50,9 @@ class User(AbstractUser):
         constraints = [
             # A municipal role needs its municipality; an institution role its institution.
             models.CheckConstraint(
-                condition=~models.Q(role__in=["coordinator", "focal_point", "case_worker", "viewer"])
+                condition=~models.Q(
+                    role__in=["coordinator", "focal_point", "case_worker", "viewer"]
+                )
                 | models.Q(municipality__isnull=False),
                 name="user_municipal_role_has_municipality",
             ),

@@ -57,7 +57,9 @@ def _path(model: type[models.Model], attr: str) -> str | None:
     return getattr(model, attr, None)
 
 
-def scope(user, queryset: models.QuerySet[M], *, own_institution: bool = False) -> models.QuerySet[M]:
+def scope(
+    user, queryset: models.QuerySet[M], *, own_institution: bool = False
+) -> models.QuerySet[M]:
     """Filter ``queryset`` to what ``user`` may see.
 
     ``own_institution=True`` further limits institution-bound roles (focal point, case
@@ -181,4 +183,6 @@ def can_read_identity(user, *, owner_institution_id: int | None, shared_institut
     that accepted a referral with the victim's consent or a legal ground recorded."""
     if not can_work_cases(user):
         return False
-    return user.institution_id == owner_institution_id or user.institution_id in set(shared_institution_ids)
+    return user.institution_id == owner_institution_id or user.institution_id in set(
+        shared_institution_ids
+    )

@@ -42,7 +42,9 @@ def user_create(
     return user
 
 
-def totp_device_create(*, user: User, key_hex: str | None = None, confirmed: bool = True) -> TOTPDevice:
+def totp_device_create(
+    *, user: User, key_hex: str | None = None, confirmed: bool = True
+) -> TOTPDevice:
     """A TOTP device; ``key_hex`` fixes the secret (demo data and tests only)."""
     kwargs = {"user": user, "name": "default", "confirmed": confirmed}
     if key_hex:

@@ -7,7 +7,14 @@ from .models import AuditEntry
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: no one can add, change or delete an entry, not even a superuser."""
 
-    list_display = ["timestamp", "actor_username", "ip_address", "action", "object_type", "object_id"]
+    list_display = [
+        "timestamp",
+        "actor_username",
+        "ip_address",
+        "action",
+        "object_type",
+        "object_id",
+    ]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_username", "object_id", "object_repr"]
 

@@ -14,7 +14,11 @@ class Actor:
     reason: str = ""
 
 
-_current: contextvars.ContextVar[Actor] = contextvars.ContextVar("mkk_audit_actor", default=Actor())
+_NOBODY = Actor()  # frozen dataclass: safe as a shared default
+_current: contextvars.ContextVar[Actor] = contextvars.ContextVar(
+    "mkk_audit_actor",
+    default=_NOBODY,  # noqa: B039 - immutable (frozen) value
+)
 
 
 def current() -> Actor:

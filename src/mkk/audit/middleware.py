@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from .context import _current, Actor, client_ip
+from .context import Actor, _current, client_ip
 
 
 class AuditContextMiddleware:

@@ -82,7 +82,8 @@ class AuditEntry(models.Model):
         default_permissions = ("view",)
 
     def __str__(self) -> str:
-        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}"
+        when = f"{self.timestamp:%Y-%m-%d %H:%M}" if self.timestamp else "-"
+        return f"{when} {self.actor_username} {self.action} {self.object_type}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):

@@ -48,7 +48,9 @@ def municipality_of(obj: models.Model):
         if target is None:
             return None
         if i == len(parts) - 1:
-            return getattr(target, f"{part}_id", None) or getattr(getattr(target, part, None), "pk", None)
+            return getattr(target, f"{part}_id", None) or getattr(
+                getattr(target, part, None), "pk", None
+            )
         target = getattr(target, part, None)
     return None
 
@@ -121,7 +123,11 @@ def diff(model: type[models.Model], before: dict | None, after: dict | None) -> 
         old, new = before.get(key), after.get(key)
         if old == new:
             continue
-        name = key[:-3] if key.endswith("_id") and key[:-3] in {f.name for f in model._meta.fields} else key
+        name = (
+            key[:-3]
+            if key.endswith("_id") and key[:-3] in {f.name for f in model._meta.fields}
+            else key
+        )
         out[name] = [SENSITIVE, SENSITIVE] if name in secret or key in secret else [old, new]
     return out
 

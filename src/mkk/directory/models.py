@@ -72,9 +72,7 @@ class Institution(LocalizedNameMixin, models.Model):
     name_sr = models.CharField(_("name (Serbian)"), max_length=200, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     # "në Policinë e Kosovës": the form Albanian prose needs after "në" (optional).
-    name_sq_locative = models.CharField(
-        _("name after 'në' (Albanian)"), max_length=200, blank=True
-    )
+    name_sq_locative = models.CharField(_("name after 'në' (Albanian)"), max_length=200, blank=True)
     abbreviation = models.CharField(_("abbreviation"), max_length=30, blank=True)
     aliases = models.TextField(
         _("other names"),

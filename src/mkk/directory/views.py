@@ -39,14 +39,20 @@ def institution_view(request, pk: int):
     return render(
         request,
         "directory/institution.html",
-        {"institution": institution, "municipality": institution.municipality, "memberships": memberships},
+        {
+            "institution": institution,
+            "municipality": institution.municipality,
+            "memberships": memberships,
+        },
     )
 
 
 @require_GET
 def public_index(request):
     return render(
-        request, "directory/public_index.html", {"municipalities": selectors.public_municipalities()}
+        request,
+        "directory/public_index.html",
+        {"municipalities": selectors.public_municipalities()},
     )
 
 

@@ -14,7 +14,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent  # src/mkk
 MANAGE = ROOT.parent.parent / "manage.py"
-APPS = ["web", "accounts", "audit", "directory", "plans", "statistics", "meetings", "cases", "reports"]
+APPS = [
+    "web",
+    "accounts",
+    "audit",
+    "directory",
+    "plans",
+    "statistics",
+    "meetings",
+    "cases",
+    "reports",
+]
 LOCALES = ["sq", "en", "sr_Latn"]
 
 

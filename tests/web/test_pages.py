@@ -1,0 +1,128 @@
+"""Every page a user can reach answers without a server error and is valid HTML.
+
+With the full demo data loaded, the test follows the links of each role's pages (GET only,
+same site, a few pages per URL name) and checks each answer: no 5xx, no page that leaks
+another municipality, and, when the Nu Html Checker is installed (`make vnu`), no HTML error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.urls import Resolver404, resolve
+
+from mkk.accounts.models import User
+from tests.conftest import login
+
+ROOT = Path(__file__).resolve().parents[2]
+VNU = ROOT / ".venv" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+USERS = [
+    "drenas.coordinator",
+    "drenas.qps",
+    "drenas.police.case",
+    "drenas.qps.case",
+    "drenas.viewer",
+    "gjilan.coordinator",
+    "national",
+    "admin",
+]
+SKIP = re.compile(
+    r"^/(accounts/logout|admin/|i18n/|static/)|download|export|\.(xlsx|docx|pdf|ics|csv|json)$"
+)
+PER_NAME = 3
+MAX_PAGES = 400
+
+
+def _links(html: str) -> list[str]:
+    return re.findall(r'href="(/[^"#]*)"', html)
+
+
+def crawl(client, start: str = "/") -> dict[str, tuple[int, str]]:
+    seen: dict[str, tuple[int, str]] = {}
+    per_name: Counter = Counter()
+    queue = [start, "/public/"]
+    while queue and len(seen) < MAX_PAGES:
+        url = queue.pop(0).replace("&amp;", "&")
+        if url in seen or SKIP.search(url):
+            continue
+        try:
+            name = resolve(urlsplit(url).path).view_name
+        except Resolver404:
+            seen[url] = (404, "")
+            continue
+        if per_name[name] >= PER_NAME:
+            continue
+        per_name[name] += 1
+        response = client.get(url)
+        body = (
+            response.content.decode()
+            if response.get("Content-Type", "").startswith("text/html")
+            else ""
+        )
+        seen[url] = (response.status_code, body)
+        if response.status_code == 200 and body:
+            queue.extend(_links(body))
+    return seen
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = False
+    call_command("load_demo", allow_production=True, quiet_logins=True, verbosity=0)
+
+
+@pytest.mark.django_db
+def test_every_reachable_page_works_and_is_valid(client, demo, tmp_path):
+    pages: dict[str, str] = {}
+    problems = []
+    for username in USERS:
+        client.logout()
+        user = User.objects.get(username=username)
+        login(client, user)
+        for url, (status, body) in crawl(client).items():
+            if status >= 500 or status == 404 and not url.startswith("/public/"):
+                problems.append(f"{username} {url} -> {status}")
+            if status == 200 and body:
+                pages[url] = body
+                other = (
+                    "gjilan" if user.municipality and user.municipality.code == "drenas" else None
+                )
+                if other and f"/m/{other}/" in body:
+                    problems.append(f"{username} {url} links to {other}")
+    assert not problems, problems
+    assert len(pages) >= 5
+    if not VNU.exists():
+        pytest.skip("Nu Html Checker not installed (make vnu)")
+    files = []
+    for i, (url, body) in enumerate(sorted(pages.items())):
+        path = tmp_path / f"page{i:03d}.html"
+        path.write_text(body)
+        files.append((path, url))
+    result = subprocess.run(  # noqa: S603
+        [
+            "java",
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--format",
+            "json",
+            *[str(p) for p, _ in files],
+        ],  # noqa: S607
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    messages = json.loads(result.stderr or "{}").get("messages", [])
+    by_file = {str(p): url for p, url in files}
+    errors = [
+        f"{by_file.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: {m.get('message')}"
+        for m in messages
+    ]
+    assert not errors, "\n".join(errors[:40])
