@@ -1,0 +1,478 @@
+"""Writes of the case layer. Every function checks who acts, validates, and is atomic.
+
+Identity data is read only through ``identity_reveal`` (audited with the user's reason) and
+written only through ``case_create``/``identity_update``; no function returns it otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mkk.accounts import scoping
+from mkk.audit.models import AuditAction
+from mkk.audit.services import record
+
+from . import crypto
+from .models import (
+    Case,
+    CaseSequence,
+    CaseStatus,
+    Consent,
+    CourtOutcome,
+    Incident,
+    ProtectionOrder,
+    Referral,
+    ReferralDeadline,
+    ReferralStatus,
+    ServiceGiven,
+    ShelterStay,
+    Urgency,
+    VictimIdentity,
+    gbvims_type_for,
+    referral_kind_for,
+)
+
+#: Hours when no deadline row matches (documented default; the table normally has one).
+FALLBACK_DEADLINE_HOURS = 72
+
+
+# --- Who may act on a case ---------------------------------------------------------------------
+
+
+def shared_institution_ids(case: Case) -> set[int]:
+    """Institutions that accepted a referral of ``case`` and may see its identity."""
+    ids = set()
+    for referral in case.referrals.filter(status__in=[ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED]):
+        referral.case = case
+        if referral.shares_identity:
+            ids.add(referral.to_institution_id)
+    return ids
+
+
+def handling_institution_ids(case: Case) -> set[int]:
+    """The owner and every institution that accepted a referral of the case."""
+    accepted = case.referrals.filter(
+        status__in=[ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED]
+    ).values_list("to_institution_id", flat=True)
+    return {case.institution_id, *accepted}
+
+
+def can_handle(user, case: Case) -> bool:
+    return scoping.can_work_cases(user) and user.institution_id in handling_institution_ids(case)
+
+
+def can_see_identity(user, case: Case) -> bool:
+    if case.is_anonymized:
+        return False
+    return scoping.can_read_identity(
+        user, owner_institution_id=case.institution_id, shared_institution_ids=shared_institution_ids(case)
+    )
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied
+
+
+def _clean_save(obj, *, exclude=None):
+    obj.full_clean(exclude=exclude)
+    obj.save()
+    return obj
+
+
+# --- References and identity ----------------------------------------------------------------
+
+
+def reference_prefix(municipality) -> str:
+    letters = "".join(ch for ch in municipality.code if ch.isalpha())
+    return (letters[:2] or "XX").upper()
+
+
+def next_reference(municipality, year: int) -> str:
+    """'DR-2025-000123': municipality prefix, year, sequence (locked row, no gaps reused)."""
+    seq, _created = CaseSequence.objects.select_for_update().get_or_create(municipality=municipality, year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"{reference_prefix(municipality)}-{year}-{seq.last:06d}"
+
+
+@dataclass(frozen=True)
+class Identity:
+    full_name: str = ""
+    personal_number: str = ""
+    date_of_birth: dt.date | None = None
+    phone: str = ""
+    address: str = ""
+
+    @property
+    def victim_key(self) -> str:
+        return crypto.victim_key(
+            personal_number=self.personal_number, name=self.full_name, date_of_birth=self.date_of_birth
+        )
+
+
+def _check_identity(identity: Identity) -> str:
+    key = identity.victim_key
+    if not key:
+        raise ValidationError(
+            _("Give the personal number, or the full name and the date of birth, so that the person can be recognised.")
+        )
+    number = crypto.normalize_personal_number(identity.personal_number)
+    if identity.personal_number and len(number) != 10:
+        raise ValidationError({"personal_number": _("A personal number has 10 digits.")})
+    if identity.date_of_birth and identity.date_of_birth > timezone.localdate():
+        raise ValidationError({"date_of_birth": _("The date of birth is in the future.")})
+    return key
+
+
+def _identity_row(case: Case, identity: Identity) -> VictimIdentity:
+    return VictimIdentity(
+        case=case,
+        full_name=identity.full_name.strip(),
+        personal_number=crypto.normalize_personal_number(identity.personal_number),
+        date_of_birth=identity.date_of_birth.isoformat() if identity.date_of_birth else "",
+        phone=identity.phone.strip(),
+        address=identity.address.strip(),
+    )
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor,
+    institution,
+    identity: Identity,
+    sex: str,
+    age_group: str,
+    age_band: str = "",
+    residence_municipality=None,
+    consent_to_share: str = Consent.NOT_ASKED,
+    consent_date: dt.date | None = None,
+    sharing_legal_ground: str = "",
+    opened_on: dt.date | None = None,
+    external_reference: str = "",
+) -> Case:
+    _require(scoping.can_work_cases(actor) and actor.institution_id == institution.pk)
+    key = _check_identity(identity)
+    opened_on = opened_on or timezone.localdate()
+    case = Case(
+        institution=institution,
+        victim_key=key,
+        sex=sex,
+        age_group=age_group,
+        age_band=age_band,
+        residence_municipality=residence_municipality,
+        consent_to_share=consent_to_share,
+        consent_date=consent_date,
+        consent_recorded_by=actor if consent_to_share != Consent.NOT_ASKED or sharing_legal_ground else None,
+        sharing_legal_ground=sharing_legal_ground,
+        opened_on=opened_on,
+        external_reference=external_reference,
+        created_by=actor,
+    )
+    case.full_clean(exclude=["reference", "victim_key"])
+    case.reference = next_reference(institution.municipality, opened_on.year)
+    case.save()
+    _identity_row(case, identity).save()
+    return case
+
+
+@transaction.atomic
+def identity_update(*, actor, case: Case, identity: Identity, reason: str) -> Case:
+    """Correct the identity (owner only); the victim key follows."""
+    _require(scoping.can_work_cases(actor) and actor.institution_id == case.institution_id)
+    if case.is_anonymized:
+        raise ValidationError(_("This case has been anonymised; its identity can no longer be changed."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the identity is changed.")})
+    key = _check_identity(identity)
+    row = VictimIdentity.objects.get(case=case)
+    new = _identity_row(case, identity)
+    for field in VictimIdentity.IDENTITY_FIELDS:
+        setattr(row, field, getattr(new, field))
+    row.save()
+    if key != case.victim_key:
+        case.victim_key = key
+        case.save(update_fields=["victim_key"])
+    return case
+
+
+def identity_reveal(*, actor, case: Case, reason: str) -> dict[str, str]:
+    """The decrypted identity, for one response only; the read is audited with the reason."""
+    _require(can_see_identity(actor, case))
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError({"reason": _("Say why you need to see the identity (at least a few words).")})
+    row = VictimIdentity.objects.get(case=case)
+    record(AuditAction.VIEW_IDENTITY, case, actor=actor, reason=reason[:1000])
+    birth = row.birth_date
+    return {
+        "full_name": row.full_name,
+        "personal_number": row.personal_number,
+        "date_of_birth": birth.strftime("%d.%m.%Y") if birth else "",
+        "phone": row.phone,
+        "address": row.address,
+    }
+
+
+@transaction.atomic
+def case_set_consent(
+    *, actor, case: Case, consent_to_share: str, consent_date: dt.date | None, sharing_legal_ground: str
+) -> Case:
+    _require(scoping.can_work_cases(actor) and actor.institution_id == case.institution_id)
+    case.consent_to_share = consent_to_share
+    case.consent_date = consent_date if consent_to_share != Consent.NOT_ASKED else None
+    case.sharing_legal_ground = sharing_legal_ground
+    case.consent_recorded_by = actor
+    return _clean_save(case)
+
+
+@transaction.atomic
+def case_close(*, actor, case: Case) -> Case:
+    _require(scoping.can_work_cases(actor) and actor.institution_id == case.institution_id)
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("The case is already closed."))
+    case.status = CaseStatus.CLOSED
+    case.closed_at = timezone.now()
+    return _clean_save(case)
+
+
+@transaction.atomic
+def case_reopen(*, actor, case: Case) -> Case:
+    _require(scoping.can_work_cases(actor) and actor.institution_id == case.institution_id)
+    if case.is_anonymized:
+        raise ValidationError(_("An anonymised case cannot be reopened; open a new case."))
+    case.status = CaseStatus.OPEN
+    case.closed_at = None
+    return _clean_save(case)
+
+
+# --- Records that follow --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def incident_add(*, actor, case: Case, **fields) -> Incident:
+    _require(can_handle(actor, case))
+    forms = list(dict.fromkeys(fields.pop("forms", []) or []))
+    incident = Incident(case=case, recorded_by=actor, forms=forms, **fields)
+    if not incident.gbvims_type:
+        incident.gbvims_type = gbvims_type_for(forms)
+    return _clean_save(incident)
+
+
+CHILD_MODELS = {
+    "order": ProtectionOrder,
+    "court": CourtOutcome,
+    "shelter": ShelterStay,
+    "service": ServiceGiven,
+}
+
+
+@transaction.atomic
+def child_add(*, actor, case: Case, kind: str, **fields):
+    """Add a protection order, court outcome, shelter stay or service to a case."""
+    _require(can_handle(actor, case))
+    model = CHILD_MODELS[kind]
+    if model in (ShelterStay, ServiceGiven) and not fields.get("institution"):
+        fields["institution"] = actor.institution
+    obj = model(case=case, recorded_by=actor, **fields)
+    return _clean_save(obj)
+
+
+@transaction.atomic
+def child_update(*, actor, obj, **fields):
+    _require(can_handle(actor, obj.case))
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    return _clean_save(obj)
+
+
+# --- Referrals --------------------------------------------------------------------------------------
+
+
+def deadline_hours(*, from_kind: str, to_kind: str, urgency: str, municipality=None) -> int:
+    """Hours from the table: municipality override first, then the national row; a row for
+    the sending institution's kind beats the any-kind row."""
+    rows = ReferralDeadline.objects.filter(to_kind=to_kind, urgency=urgency).filter(
+        Q(municipality=municipality) | Q(municipality__isnull=True)
+    ).filter(Q(from_kind=from_kind) | Q(from_kind=""))
+    best = None
+    for row in rows:
+        rank = (row.municipality_id is not None, row.from_kind == from_kind)
+        if best is None or rank > best[0]:
+            best = (rank, row.hours)
+    return best[1] if best else FALLBACK_DEADLINE_HOURS
+
+
+@transaction.atomic
+def referral_send(*, actor, case: Case, to_institution, reason: str, urgency: str = Urgency.NORMAL, sent_at=None) -> Referral:
+    _require(can_handle(actor, case))
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("A closed case cannot be referred; reopen it first."))
+    if to_institution.pk == actor.institution_id:
+        raise ValidationError({"to_institution": _("An institution cannot refer a case to itself.")})
+    if case.referrals.filter(to_institution=to_institution, status=ReferralStatus.SENT).exists():
+        raise ValidationError({"to_institution": _("A referral to this institution is already waiting for an answer.")})
+    if to_institution.pk == case.institution_id:
+        raise ValidationError({"to_institution": _("This institution owns the case already.")})
+    sent_at = sent_at or timezone.now()
+    kind = referral_kind_for(to_institution.kind)
+    hours = deadline_hours(
+        from_kind=actor.institution.kind, to_kind=kind, urgency=urgency,
+        municipality=case.institution.municipality,
+    )
+    referral = Referral(
+        case=case,
+        from_institution=actor.institution,
+        to_institution=to_institution,
+        kind=kind,
+        reason=(reason or "").strip(),
+        urgency=urgency,
+        sent_at=sent_at,
+        sent_by=actor,
+        deadline_at=sent_at + dt.timedelta(hours=hours),
+    )
+    return _clean_save(referral)
+
+
+def _require_receiver(actor, referral: Referral) -> None:
+    _require(scoping.can_work_cases(actor) and actor.institution_id == referral.to_institution_id)
+    if referral.status != ReferralStatus.SENT:
+        raise ValidationError(_("This referral has already been answered or withdrawn."))
+
+
+@transaction.atomic
+def referral_accept(*, actor, referral: Referral, consent_recorded: bool = False, legal_ground: str = "", at=None) -> Referral:
+    """Accept. The identity is shared only if consent or a legal ground is recorded (here or on the case)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _require_receiver(actor, referral)
+    referral.status = ReferralStatus.ACCEPTED
+    referral.responded_at = at or timezone.now()
+    referral.responded_by = actor
+    referral.consent_recorded = bool(consent_recorded)
+    referral.legal_ground = legal_ground or ""
+    return _clean_save(referral)
+
+
+@transaction.atomic
+def referral_decline(*, actor, referral: Referral, reason: str, at=None) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _require_receiver(actor, referral)
+    if not (reason or "").strip():
+        raise ValidationError({"decline_reason": _("Give the reason for declining.")})
+    referral.status = ReferralStatus.DECLINED
+    referral.responded_at = at or timezone.now()
+    referral.responded_by = actor
+    referral.decline_reason = reason.strip()
+    return _clean_save(referral)
+
+
+@transaction.atomic
+def referral_withdraw(*, actor, referral: Referral) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _require(scoping.can_work_cases(actor) and actor.institution_id == referral.from_institution_id)
+    if referral.status != ReferralStatus.SENT:
+        raise ValidationError(_("Only a referral waiting for an answer can be withdrawn."))
+    referral.status = ReferralStatus.WITHDRAWN
+    return _clean_save(referral)
+
+
+@transaction.atomic
+def referral_complete(*, actor, referral: Referral) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _require(scoping.can_work_cases(actor) and actor.institution_id == referral.to_institution_id)
+    if referral.status != ReferralStatus.ACCEPTED:
+        raise ValidationError(_("Only an accepted referral can be completed."))
+    referral.status = ReferralStatus.COMPLETED
+    referral.completed_at = timezone.now()
+    return _clean_save(referral)
+
+
+# --- Retention and keys -------------------------------------------------------------------------------
+
+
+def retention_days() -> int:
+    return int(getattr(settings, "MKK_CASE_RETENTION_DAYS", 5 * 365))
+
+
+def cases_due_for_anonymization(now=None):
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=retention_days())
+    return Case.objects.filter(status=CaseStatus.CLOSED, closed_at__lt=cutoff, anonymized_at__isnull=True)
+
+
+@transaction.atomic
+def cases_anonymize(*, now=None, dry_run: bool = False) -> list[str]:
+    """Empty the identity of closed cases older than the retention period; keep the victim key.
+
+    Returns the references handled. Each change is in the audit log (identity fields as
+    "(changed)"), plus one entry per case saying why.
+    """
+    now = now or timezone.now()
+    due = list(cases_due_for_anonymization(now).select_for_update())
+    refs = [c.reference for c in due]
+    if dry_run:
+        return refs
+    for case in due:
+        row = VictimIdentity.objects.filter(case=case).first()
+        if row is not None:
+            for field in VictimIdentity.IDENTITY_FIELDS:
+                setattr(row, field, "")
+            row.save()
+        case.anonymized_at = now
+        case.save(update_fields=["anonymized_at"])
+        record(
+            AuditAction.OTHER, case,
+            reason=f"anonymised after the retention period ({retention_days()} days)",
+        )
+    return refs
+
+
+@transaction.atomic
+def rotate_keys() -> dict[str, int]:
+    """Re-encrypt every identity value with the first key of MKK_FIELD_KEYS.
+
+    Works on the raw tokens (MultiFernet.rotate), so no plain value is held longer than the
+    library needs. All or nothing.
+    """
+    table = VictimIdentity._meta.db_table
+    columns = [VictimIdentity._meta.get_field(f).column for f in VictimIdentity.IDENTITY_FIELDS]
+    qn = connection.ops.quote_name
+    rows = values = 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {qn('id')}, {', '.join(qn(c) for c in columns)} FROM {qn(table)}")  # noqa: S608
+        for row in cursor.fetchall():
+            pk, tokens = row[0], row[1:]
+            rotated = [crypto.rotate_token(t) if t else t for t in tokens]
+            values += sum(1 for t in tokens if t)
+            rows += 1
+            assignments = ", ".join(f"{qn(c)} = %s" for c in columns)
+            cursor.execute(
+                f"UPDATE {qn(table)} SET {assignments} WHERE {qn('id')} = %s",  # noqa: S608
+                [*rotated, pk],
+            )
+    record(
+        AuditAction.OTHER, object_type="cases.victimidentity",
+        reason=f"rotate_keys: {rows} identities, {values} values re-encrypted",
+    )
+    return {"identities": rows, "values": values}
+
+
+@transaction.atomic
+def deadline_set(*, actor, municipality, from_kind: str, to_kind: str, urgency: str, hours: int) -> ReferralDeadline:
+    """A municipality's own deadline for a referral type (coordinator of that municipality, or admin)."""
+    _require(scoping.can_manage_mechanism(actor, municipality.pk))
+    row = ReferralDeadline.objects.filter(
+        municipality=municipality, from_kind=from_kind, to_kind=to_kind, urgency=urgency
+    ).first() or ReferralDeadline(municipality=municipality, from_kind=from_kind, to_kind=to_kind, urgency=urgency)
+    row.hours = hours
+    row.source = "set by the municipal coordinator"
+    return _clean_save(row)

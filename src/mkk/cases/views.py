@@ -1,0 +1,375 @@
+"""Case pages. Case workers: their institution's cases and referrals; coordinators: references
+and figures only. Identity is shown only in the response to a "reveal" POST with a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mkk.accounts import scoping
+from mkk.directory import selectors as directory_selectors
+
+from . import forms, importer, selectors, services
+from .models import Case, Consent, ProtectionOrder, ReferralStatus, ShelterStay
+
+CHILD_TITLES = {
+    "order": gettext_lazy("Add a protection order"),
+    "court": gettext_lazy("Add a court outcome"),
+    "shelter": gettext_lazy("Add a shelter stay"),
+    "service": gettext_lazy("Add a service given"),
+}
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _worker_municipality(request, code):
+    municipality = directory_selectors.municipality_for(request.user, code)
+    scoping.require(scoping.can_work_cases(request.user))
+    if request.user.institution.municipality_id != municipality.pk:
+        raise Http404
+    return municipality
+
+
+@login_required
+@never_cache
+def index(request, code: str):
+    municipality = directory_selectors.municipality_for(request.user, code)
+    user = request.user
+    if scoping.can_work_cases(user):
+        incoming = selectors.incoming_referrals(user)
+        context = {
+            "municipality": municipality,
+            "cases": selectors.cases_for_worker(user)[:200],
+            "incoming": incoming.filter(status=ReferralStatus.SENT),
+            "outgoing": selectors.outgoing_referrals(user).filter(status=ReferralStatus.SENT),
+            "now": timezone.now(),
+        }
+        return render(request, "cases/index_worker.html", context)
+    scoping.require(scoping.can_read_case_references(user))
+    today = timezone.localdate()
+    year = _year(request, today)
+    start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
+    context = {
+        "municipality": municipality,
+        "cases": selectors.reference_list(user, municipality).filter(opened_on__gte=start, opened_on__lte=end)[:500],
+        "figures": selectors.case_figures(municipality=municipality, start=start, end=end),
+        "year": year,
+        "years": range(today.year, today.year - 5, -1),
+        "can_manage": scoping.can_manage_mechanism(user, municipality.pk),
+    }
+    return render(request, "cases/index_coordinator.html", context)
+
+
+def _year(request, today) -> int:
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        return today.year
+    return year if 2000 <= year <= today.year else today.year
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def case_create(request, code: str):
+    municipality = _worker_municipality(request, code)
+    form = forms.CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        identity = services.Identity(**{k: d[k] or ("" if k != "date_of_birth" else None) for k in (
+            "full_name", "personal_number", "date_of_birth", "phone", "address")})
+        try:
+            case = services.case_create(
+                actor=request.user, institution=request.user.institution, identity=identity,
+                sex=d["sex"], age_group=d["age_group"], age_band=d["age_band"],
+                residence_municipality=d["residence_municipality"], consent_to_share=d["consent_to_share"],
+                consent_date=d["consent_date"], sharing_legal_ground=d["sharing_legal_ground"],
+                opened_on=d["opened_on"], external_reference=d["external_reference"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_form.html", {"form": form, "municipality": municipality})
+
+
+def _detail_context(request, case: Case, **extra) -> dict:
+    user = request.user
+    is_owner = user.institution_id == case.institution_id
+    return {
+        "case": case,
+        "municipality": case.institution.municipality,
+        "is_owner": is_owner,
+        "incidents": case.incidents.all(),
+        "referrals": case.referrals.select_related("from_institution", "to_institution"),
+        "orders": case.protectionorders.all(),
+        "outcomes": case.courtoutcomes.all(),
+        "stays": case.shelterstays.select_related("institution"),
+        "services": case.servicegivens.select_related("institution"),
+        "can_see_identity": services.can_see_identity(user, case),
+        "reveal_form": extra.pop("reveal_form", None) or forms.RevealForm(),
+        "identity": None,
+        **extra,
+    }
+
+
+@login_required
+@never_cache
+def case_detail(request, pk: int):
+    case = selectors.case_for_worker(request.user, pk)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+@login_required
+@never_cache
+@require_POST
+def case_reveal(request, pk: int):
+    """Show the identity in this response only, after the user gave a reason (audited)."""
+    case = selectors.case_for_worker(request.user, pk)
+    scoping.require(services.can_see_identity(request.user, case))
+    form = forms.RevealForm(request.POST)
+    identity = None
+    if form.is_valid():
+        try:
+            identity = services.identity_reveal(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+    response = render(request, "cases/case_detail.html", _detail_context(request, case, reveal_form=form, identity=identity))
+    response["Cache-Control"] = "no-store, max-age=0"
+    return response
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def case_consent(request, pk: int):
+    case = selectors.case_for_worker(request.user, pk)
+    scoping.require(request.user.institution_id == case.institution_id)
+    form = forms.ConsentForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_set_consent(
+                actor=request.user, case=selectors.case_for_worker(request.user, pk),
+                consent_to_share=form.cleaned_data["consent_to_share"],
+                consent_date=form.cleaned_data["consent_date"],
+                sharing_legal_ground=form.cleaned_data["sharing_legal_ground"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Consent saved."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/form.html", {"form": form, "case": case, "title": _("Consent to share")})
+
+
+@login_required
+@require_POST
+def case_status(request, pk: int):
+    case = selectors.case_for_worker(request.user, pk)
+    scoping.require(request.user.institution_id == case.institution_id)
+    action = services.case_close if request.POST.get("action") == "close" else services.case_reopen
+    try:
+        action(actor=request.user, case=case)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def incident_add(request, pk: int):
+    case = selectors.case_for_worker(request.user, pk)
+    scoping.require(services.can_handle(request.user, case))
+    form = forms.IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.incident_add(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Incident added."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/form.html", {"form": form, "case": case, "title": _("Add an incident")})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def child_add(request, pk: int, kind: str):
+    if kind not in forms.CHILD_FORMS:
+        raise Http404
+    case = selectors.case_for_worker(request.user, pk)
+    scoping.require(services.can_handle(request.user, case))
+    form = forms.CHILD_FORMS[kind](request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_add(actor=request.user, case=case, kind=kind, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/form.html", {"form": form, "case": case, "title": CHILD_TITLES[kind]})
+
+
+EDITABLE = {"order": (ProtectionOrder, forms.ProtectionOrderForm), "shelter": (ShelterStay, forms.ShelterStayForm)}
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def child_edit(request, kind: str, pk: int):
+    if kind not in EDITABLE:
+        raise Http404
+    model, form_class = EDITABLE[kind]
+    obj = selectors.child_for_worker(request.user, model, pk)
+    scoping.require(services.can_handle(request.user, obj.case))
+    form = form_class(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_update(actor=request.user, obj=selectors.child_for_worker(request.user, model, pk), **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("cases:detail", pk=obj.case_id)
+    title = _("Update the protection order") if kind == "order" else _("Update the shelter stay")
+    return render(request, "cases/form.html", {"form": form, "case": obj.case, "title": title})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def refer(request, pk: int):
+    case = selectors.case_for_worker(request.user, pk)
+    scoping.require(services.can_handle(request.user, case))
+    form = forms.ReferralForm(request.POST or None, case=case, own_institution_id=request.user.institution_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_send(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Referral sent; answer due by %(due)s.") % {
+                "due": timezone.localtime(referral.deadline_at).strftime("%d.%m.%Y %H:%M")})
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/form.html", {"form": form, "case": case, "title": _("Refer the case")})
+
+
+@login_required
+@never_cache
+def referral_detail(request, pk: int):
+    """The receiving side before accepting sees only reference, demographics, incidents, reason, urgency."""
+    referral = selectors.referral_for_worker(request.user, pk)
+    case = referral.case
+    context = {
+        "referral": referral,
+        "case": case,
+        "incidents": case.incidents.all(),
+        "is_receiver": request.user.institution_id == referral.to_institution_id,
+        "is_sender": request.user.institution_id == referral.from_institution_id,
+        "can_open_case": services.can_handle(request.user, case),
+        "accept_form": forms.AcceptForm(initial={"legal_ground": case.sharing_legal_ground}),
+        "decline_form": forms.DeclineForm(),
+        "case_consent": case.consent_to_share == Consent.YES,
+    }
+    return render(request, "cases/referral_detail.html", context)
+
+
+@login_required
+@require_POST
+def referral_act(request, pk: int, action: str):
+    referral = selectors.referral_for_worker(request.user, pk)
+    user = request.user
+    try:
+        if action == "accept":
+            form = forms.AcceptForm(request.POST)
+            form.is_valid()
+            data = form.cleaned_data
+            referral = services.referral_accept(
+                actor=user, referral=referral, consent_recorded=data.get("consent_recorded", False),
+                legal_ground=data.get("legal_ground", ""),
+            )
+            if referral.shares_identity:
+                messages.success(request, _("Referral accepted. The case is now open to your institution."))
+            else:
+                messages.warning(request, _(
+                    "Referral accepted. Without the victim's consent or a legal ground, the identity stays hidden."))
+            return redirect("cases:detail", pk=referral.case_id)
+        if action == "decline":
+            form = forms.DeclineForm(request.POST)
+            reason = form.cleaned_data["decline_reason"] if form.is_valid() else ""
+            services.referral_decline(actor=user, referral=referral, reason=reason)
+            messages.success(request, _("Referral declined."))
+        elif action == "withdraw":
+            services.referral_withdraw(actor=user, referral=referral)
+            messages.success(request, _("Referral withdrawn."))
+        elif action == "complete":
+            services.referral_complete(actor=user, referral=referral)
+            messages.success(request, _("Referral marked as completed."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("cases:referral", pk=referral.pk)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def import_view(request, code: str):
+    municipality = _worker_municipality(request, code)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        limit = 5 * 1024 * 1024
+        if upload.size > limit:
+            form.add_error("file", _("The file is too large (at most 5 MB)."))
+        else:
+            result = importer.import_cases(actor=request.user, institution=request.user.institution, data=upload.read())
+            if result.ok:
+                messages.success(request, _("%(n)d cases imported.") % {"n": len(result.created)})
+                return redirect("cases:index", code=municipality.code)
+    return render(request, "cases/import.html", {
+        "form": form, "municipality": municipality, "result": result, "columns": importer.COLUMNS,
+        "required": importer.REQUIRED,
+    })
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def deadlines(request, code: str):
+    """The response deadlines in force; the coordinator may set overrides for the municipality."""
+    municipality = directory_selectors.municipality_for(request.user, code)
+    scoping.require(scoping.can_work_cases(request.user) or scoping.can_read_case_references(request.user))
+    can_manage = scoping.can_manage_mechanism(request.user, municipality.pk)
+    form = forms.DeadlineForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        scoping.require(can_manage)
+        if form.is_valid():
+            services.deadline_set(actor=request.user, municipality=municipality, **form.cleaned_data)
+            messages.success(request, _("Deadline saved."))
+            return redirect("cases:deadlines", code=code)
+    rows = selectors.deadline_rows(municipality)
+    return render(request, "cases/deadlines.html", {"municipality": municipality, "rows": rows, "form": form})
