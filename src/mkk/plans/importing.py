@@ -45,8 +45,16 @@ from .models import (
 )
 
 ALLOWED_EXTENSIONS = (".docx", ".txt")
-KINDS = ("plan", "strategic_objectives", "specific_objectives", "actions", "institutions",
-         "budget_lines", "funders", "legal_references")
+KINDS = (
+    "plan",
+    "strategic_objectives",
+    "specific_objectives",
+    "actions",
+    "institutions",
+    "budget_lines",
+    "funders",
+    "legal_references",
+)
 
 
 class PlanImportError(Exception):
@@ -74,8 +82,10 @@ class ImportResult:
 
     @property
     def changed_anything(self) -> bool:
-        return any(v.get("created") or v.get("updated") or v.get("retired") or v.get("deleted")
-                   for v in self.changes.values())
+        return any(
+            v.get("created") or v.get("updated") or v.get("retired") or v.get("deleted")
+            for v in self.changes.values()
+        )
 
     def placement_summary(self) -> list[tuple[str, int]]:
         """How many cells went to each kind of field ("action.description": 37, ...)."""
@@ -98,8 +108,13 @@ def _text(value) -> str:
 
 def _warning_dict(w) -> dict[str, Any]:
     message = _text(w.message) or w.kind
-    return {"row": w.row, "code": w.code or "", "column": w.column or "", "kind": w.kind,
-            "message": message}
+    return {
+        "row": w.row,
+        "code": w.code or "",
+        "column": w.column or "",
+        "kind": w.kind,
+        "message": message,
+    }
 
 
 def _funder(value: str | None) -> str:
@@ -127,8 +142,10 @@ def _keys(actions) -> list[tuple[str, int]]:
 
 class _Tally:
     def __init__(self):
-        self.data = {k: {"created": 0, "updated": 0, "unchanged": 0, "retired": 0, "deleted": 0}
-                     for k in KINDS}
+        self.data = {
+            k: {"created": 0, "updated": 0, "unchanged": 0, "retired": 0, "deleted": 0}
+            for k in KINDS
+        }
 
     def add(self, kind: str, what: str, n: int = 1):
         self.data[kind][what] += n
@@ -155,8 +172,9 @@ def _apply(obj, values: dict, tally: _Tally, kind: str) -> bool:
     return True
 
 
-def _sync_children(queryset, model, parent_field: str, parent, rows: list[dict], tally, kind,
-                   keep=None):
+def _sync_children(
+    queryset, model, parent_field: str, parent, rows: list[dict], tally, kind, keep=None
+):
     """Make the children of ``parent`` equal to ``rows`` (by position), in place."""
     existing = list(queryset.order_by("order", "pk"))
     for i, values in enumerate(rows):
@@ -168,15 +186,18 @@ def _sync_children(queryset, model, parent_field: str, parent, rows: list[dict],
         else:
             obj = model(**{parent_field: parent})
         _apply(obj, values, tally, kind)
-    for obj in existing[len(rows):]:
+    for obj in existing[len(rows) :]:
         obj.delete()
         tally.add(kind, "deleted")
 
 
 def _keep_manual_link(obj: ActionInstitution, values: dict) -> dict:
     """A link the coordinator chose by hand survives re-imports of the same text."""
-    if (obj.match_method == MatchMethod.MANUAL and obj.text_as_written == values["text_as_written"]
-            and obj.role == values["role"]):
+    if (
+        obj.match_method == MatchMethod.MANUAL
+        and obj.text_as_written == values["text_as_written"]
+        and obj.role == values["role"]
+    ):
         return {**values, "institution": obj.institution, "match_method": MatchMethod.MANUAL}
     return values
 
@@ -187,19 +208,25 @@ def _keep_manual_link(obj: ActionInstitution, values: dict) -> dict:
 def parse_upload(name: str, data: bytes):
     """Parse the uploaded bytes or raise PlanImportError with a message for the user."""
     if not name.lower().endswith(ALLOWED_EXTENSIONS):
-        raise PlanImportError(_("Only .docx documents and .txt exports of the plan can be imported."))
+        raise PlanImportError(
+            _("Only .docx documents and .txt exports of the plan can be imported.")
+        )
     try:
         return parsing.parse_plan_file(name, data)
     except parsing.PlanParseError as exc:
         raise PlanImportError(exc.message) from exc
 
 
-def plan_import(*, actor, mechanism: Mechanism, name: str, data: bytes, dry_run: bool) -> ImportResult:
+def plan_import(
+    *, actor, mechanism: Mechanism, name: str, data: bytes, dry_run: bool
+) -> ImportResult:
     """Import the plan document ``data`` into ``mechanism``'s plan (see the module doc)."""
     parsed = parse_upload(name, data)
     if not parsed.actions:
         raise PlanImportError(_("The document has no actions: nothing was imported."))
-    years = parsed.years_covered or ((min(parsed.years), max(parsed.years)) if parsed.years else None)
+    years = parsed.years_covered or (
+        (min(parsed.years), max(parsed.years)) if parsed.years else None
+    )
     if years is None:
         raise PlanImportError(_("The document does not say which years the plan covers."))
     sha = hashlib.sha256(data).hexdigest()
@@ -219,31 +246,49 @@ def _import(actor, mechanism, name, sha, parsed, years, dry_run) -> ImportResult
     )
     try:
         with transaction.atomic():
-            plan = (ActionPlan.objects.select_for_update()
-                    .filter(mechanism=mechanism, start_year=years[0], end_year=years[1])
-                    .exclude(status="archived").order_by("pk").first())
+            plan = (
+                ActionPlan.objects.select_for_update()
+                .filter(mechanism=mechanism, start_year=years[0], end_year=years[1])
+                .exclude(status="archived")
+                .order_by("pk")
+                .first()
+            )
             existed = plan is not None
             plan = plan or ActionPlan(mechanism=mechanism)
             title = (parsed.title or _("Local action plan"))[:300]
-            _apply(plan, {
-                "title": plan.title if existed and plan.title else title,
-                "start_year": years[0], "end_year": years[1],
-                "source_name": name[:255], "source_sha256": sha,
-                "preamble": parsed.preamble or "", "postamble": parsed.postamble or "",
-                "glossary": [list(pair) for pair in parsed.glossary],
-                "contacts": list(parsed.contacts),
-            }, tally, "plan")
+            _apply(
+                plan,
+                {
+                    "title": plan.title if existed and plan.title else title,
+                    "start_year": years[0],
+                    "end_year": years[1],
+                    "source_name": name[:255],
+                    "source_sha256": sha,
+                    "preamble": parsed.preamble or "",
+                    "postamble": parsed.postamble or "",
+                    "glossary": [list(pair) for pair in parsed.glossary],
+                    "contacts": list(parsed.contacts),
+                },
+                tally,
+                "plan",
+            )
 
             # Objectives, matched by code (and repeat index) within the plan.
-            so_existing = {(o.code, 0): o for o in plan.strategic_objectives.all()} if existed else {}
+            so_existing = (
+                {(o.code, 0): o for o in plan.strategic_objectives.all()} if existed else {}
+            )
             sp_existing: dict[tuple[str, int], SpecificObjective] = {}
             if existed:
                 counts: dict[str, int] = {}
-                for sp in SpecificObjective.objects.filter(strategic_objective__plan=plan).order_by("pk"):
+                for sp in SpecificObjective.objects.filter(strategic_objective__plan=plan).order_by(
+                    "pk"
+                ):
                     n = counts.get(sp.code, 0)
                     counts[sp.code] = n + 1
                     sp_existing[(sp.code, n)] = sp
-            actions_existing = {(a.code, a.occurrence): a for a in plan.actions.all()} if existed else {}
+            actions_existing = (
+                {(a.code, a.occurrence): a for a in plan.actions.all()} if existed else {}
+            )
             kept_sos, kept_sps, kept_actions = set(), set(), set()
             sp_seen: dict[str, int] = {}
             parsed_actions = parsed.actions
@@ -252,29 +297,55 @@ def _import(actor, mechanism, name, sha, parsed, years, dry_run) -> ImportResult
 
             for so_order, pso in enumerate(parsed.strategic_objectives):
                 so = so_existing.get((pso.code, 0)) or StrategicObjective(plan=plan)
-                _apply(so, {"code": pso.code[:20], "title": pso.title or pso.code, "order": so_order},
-                       tally, "strategic_objectives")
+                _apply(
+                    so,
+                    {"code": pso.code[:20], "title": pso.title or pso.code, "order": so_order},
+                    tally,
+                    "strategic_objectives",
+                )
                 kept_sos.add(so.pk)
                 for sp_order, psp in enumerate(pso.specific_objectives):
                     n = sp_seen.get(psp.code, 0)
                     sp_seen[psp.code] = n + 1
                     sp = sp_existing.get((psp.code, n)) or SpecificObjective()
-                    _apply(sp, {"strategic_objective": so, "code": psp.code[:20],
-                                "code_raw": (psp.code_raw or "")[:40],
-                                "title": psp.title or psp.code, "order": sp_order},
-                           tally, "specific_objectives")
+                    _apply(
+                        sp,
+                        {
+                            "strategic_objective": so,
+                            "code": psp.code[:20],
+                            "code_raw": (psp.code_raw or "")[:40],
+                            "title": psp.title or psp.code,
+                            "order": sp_order,
+                        },
+                        tally,
+                        "specific_objectives",
+                    )
                     kept_sps.add(sp.pk)
                     for a_order, pa in enumerate(psp.actions):
                         code, occurrence = keys[id(pa)]
                         action = actions_existing.get((code, occurrence)) or Action(plan=plan)
-                        _import_action(action, pa, code, occurrence, sp, a_order, matcher, tally,
-                                       unlinked, summary)
+                        _import_action(
+                            action,
+                            pa,
+                            code,
+                            occurrence,
+                            sp,
+                            a_order,
+                            matcher,
+                            tally,
+                            unlinked,
+                            summary,
+                        )
                         kept_actions.add(action.pk)
 
             # What the new version no longer has: actions are retired (their progress stays),
             # empty objectives removed.
             for action in actions_existing.values():
-                if action.pk not in kept_actions and action.source_row is not None and not action.is_retired:
+                if (
+                    action.pk not in kept_actions
+                    and action.source_row is not None
+                    and not action.is_retired
+                ):
                     action.is_retired = True
                     action.save()
                     tally.add("actions", "retired")
@@ -288,10 +359,16 @@ def _import(actor, mechanism, name, sha, parsed, years, dry_run) -> ImportResult
                     tally.add("strategic_objectives", "deleted")
 
             for u in unlinked:
-                warnings.append({"row": u["row"], "code": u["code"], "column": "institutions",
-                                 "kind": "institution_unmatched",
-                                 "message": _("“%(text)s” matches no institution of the directory.")
-                                 % {"text": u["text"]}})
+                warnings.append(
+                    {
+                        "row": u["row"],
+                        "code": u["code"],
+                        "column": "institutions",
+                        "kind": "institution_unmatched",
+                        "message": _("“%(text)s” matches no institution of the directory.")
+                        % {"text": u["text"]},
+                    }
+                )
 
             budget_by_year = {str(y): str(v) for y, v in sorted(parsed.budget_by_year().items())}
             counts_out = {
@@ -304,9 +381,12 @@ def _import(actor, mechanism, name, sha, parsed, years, dry_run) -> ImportResult
                 "institutions_linked": summary["linked"],
                 "institutions_unlinked": summary["unlinked"],
                 "actions_without_linked_lead": sum(
-                    1 for a in plan.actions.filter(is_retired=False)
-                    if not a.institution_links.filter(role=InstitutionRole.LEAD,
-                                                      institution__isnull=False).exists()),
+                    1
+                    for a in plan.actions.filter(is_retired=False)
+                    if not a.institution_links.filter(
+                        role=InstitutionRole.LEAD, institution__isnull=False
+                    ).exists()
+                ),
                 "cells_nonempty": parsed.source_cells_nonempty,
                 "cells_placed": len(parsed.cell_map),
                 "warnings": len(warnings),
@@ -316,61 +396,141 @@ def _import(actor, mechanism, name, sha, parsed, years, dry_run) -> ImportResult
             run_id = None
             if not dry_run:
                 run = ImportRun.objects.create(
-                    plan=plan, actor=actor if getattr(actor, "pk", None) else None,
-                    file_name=name[:255], file_sha256=sha, counts=counts_out, changes=changes,
-                    warnings=warnings, report=placements)
+                    plan=plan,
+                    actor=actor if getattr(actor, "pk", None) else None,
+                    file_name=name[:255],
+                    file_sha256=sha,
+                    counts=counts_out,
+                    changes=changes,
+                    warnings=warnings,
+                    report=placements,
+                )
                 run_id = run.pk
-                record(AuditAction.IMPORT, plan, actor=actor,
-                       reason=_("Imported %(name)s (SHA-256 %(sha)s)") % {"name": name, "sha": sha[:12]})
+                record(
+                    AuditAction.IMPORT,
+                    plan,
+                    actor=actor,
+                    reason=_("Imported %(name)s (SHA-256 %(sha)s)")
+                    % {"name": name, "sha": sha[:12]},
+                )
             result = ImportResult(
-                dry_run=dry_run, file_name=name, sha256=sha, plan_id=None if dry_run else plan.pk,
-                plan_title=plan.title, plan_existed=existed, counts=counts_out, changes=changes,
-                warnings=warnings, placements=placements, unlinked=unlinked, import_run_id=run_id)
+                dry_run=dry_run,
+                file_name=name,
+                sha256=sha,
+                plan_id=None if dry_run else plan.pk,
+                plan_title=plan.title,
+                plan_existed=existed,
+                counts=counts_out,
+                changes=changes,
+                warnings=warnings,
+                placements=placements,
+                unlinked=unlinked,
+                import_run_id=run_id,
+            )
             if dry_run:
                 transaction.set_rollback(True)
     except ValidationError as exc:
         raise PlanImportError(
             _("The document could not be imported, nothing was saved: %(error)s")
-            % {"error": "; ".join(exc.messages)}) from exc
+            % {"error": "; ".join(exc.messages)}
+        ) from exc
     return result
 
 
 def _import_action(action, pa, code, occurrence, sp, order, matcher, tally, unlinked, summary):
-    _apply(action, {
-        "specific_objective": sp, "code_raw": (pa.code_raw or "")[:40], "code": code[:20],
-        "occurrence": occurrence, "description": pa.description or "",
-        "timeframe_raw": (pa.timeframe_raw or "")[:200], "start_year": pa.start_year,
-        "end_year": pa.end_year,
-        "recurrence": pa.recurrence if pa.recurrence in Recurrence.values else "",
-        "funding_raw": pa.funding_raw or "", "institutions_raw": pa.institutions_raw or "",
-        "outputs": pa.outputs or "", "references_raw": pa.references_raw or "",
-        "notes": pa.notes or "", "order": order, "source_row": pa.source_row,
-    }, tally, "actions")
+    _apply(
+        action,
+        {
+            "specific_objective": sp,
+            "code_raw": (pa.code_raw or "")[:40],
+            "code": code[:20],
+            "occurrence": occurrence,
+            "description": pa.description or "",
+            "timeframe_raw": (pa.timeframe_raw or "")[:200],
+            "start_year": pa.start_year,
+            "end_year": pa.end_year,
+            "recurrence": pa.recurrence if pa.recurrence in Recurrence.values else "",
+            "funding_raw": pa.funding_raw or "",
+            "institutions_raw": pa.institutions_raw or "",
+            "outputs": pa.outputs or "",
+            "references_raw": pa.references_raw or "",
+            "notes": pa.notes or "",
+            "order": order,
+            "source_row": pa.source_row,
+        },
+        tally,
+        "actions",
+    )
     summary["actions"] += 1
     if pa.budget_lines:
         summary["with_amounts"] += 1
 
     links = []
-    for role, texts in ((InstitutionRole.LEAD, pa.lead_institutions),
-                        (InstitutionRole.SUPPORTING, pa.supporting_institutions)):
+    for role, texts in (
+        (InstitutionRole.LEAD, pa.lead_institutions),
+        (InstitutionRole.SUPPORTING, pa.supporting_institutions),
+    ):
         for text in texts:
             inst, method = matcher.match(text)
-            links.append({"institution": inst, "text_as_written": text[:300], "role": role,
-                          "match_method": method})
+            links.append(
+                {
+                    "institution": inst,
+                    "text_as_written": text[:300],
+                    "role": role,
+                    "match_method": method,
+                }
+            )
             if inst is None:
                 summary["unlinked"] += 1
                 unlinked.append({"code": code, "row": pa.source_row, "text": text, "role": role})
             else:
                 summary["linked"] += 1
-    _sync_children(action.institution_links.all(), ActionInstitution, "action", action, links,
-                   tally, "institutions", keep=_keep_manual_link)
-    _sync_children(action.budget_lines.all(), BudgetLine, "action", action, [
-        {"year": b.year, "amount": Decimal(b.amount).quantize(Decimal("0.01")),
-         "funder": _funder(b.funder), "funder_raw": (b.funder_raw or "")[:200],
-         "cell_raw": (b.cell_raw or "")[:200]}
-        for b in pa.budget_lines], tally, "budget_lines")
-    _sync_children(action.funders.all(), ActionFunder, "action", action, [
-        {"funder": _funder(f.kind) or Funder.OTHER, "text_as_written": (f.raw or "")[:300]}
-        for f in pa.funders], tally, "funders")
-    _sync_children(action.legal_references.all(), LegalReference, "action", action, [
-        {"name": ref[:300]} for ref in pa.legal_references], tally, "legal_references")
+    _sync_children(
+        action.institution_links.all(),
+        ActionInstitution,
+        "action",
+        action,
+        links,
+        tally,
+        "institutions",
+        keep=_keep_manual_link,
+    )
+    _sync_children(
+        action.budget_lines.all(),
+        BudgetLine,
+        "action",
+        action,
+        [
+            {
+                "year": b.year,
+                "amount": Decimal(b.amount).quantize(Decimal("0.01")),
+                "funder": _funder(b.funder),
+                "funder_raw": (b.funder_raw or "")[:200],
+                "cell_raw": (b.cell_raw or "")[:200],
+            }
+            for b in pa.budget_lines
+        ],
+        tally,
+        "budget_lines",
+    )
+    _sync_children(
+        action.funders.all(),
+        ActionFunder,
+        "action",
+        action,
+        [
+            {"funder": _funder(f.kind) or Funder.OTHER, "text_as_written": (f.raw or "")[:300]}
+            for f in pa.funders
+        ],
+        tally,
+        "funders",
+    )
+    _sync_children(
+        action.legal_references.all(),
+        LegalReference,
+        "action",
+        action,
+        [{"name": ref[:300]} for ref in pa.legal_references],
+        tally,
+        "legal_references",
+    )

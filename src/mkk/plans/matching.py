@@ -22,7 +22,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalize(text: str) -> str:
-    """Casefolded, without diacritics or punctuation, single spaces ("Zyra e Punësimit" → "zyra e punesimit")."""
+    """Casefold, drop diacritics and punctuation, one space: "Punësimit" → "punesimit"."""
     text = (text or "").replace("-\n", "").replace("\u00ad", "")
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))

@@ -32,8 +32,8 @@ from .models import (
     PlanStatus,
     ProgressUpdate,
     ReviewState,
-    Spending,
     SpecificObjective,
+    Spending,
     StrategicObjective,
 )
 from .periods import Period, period_of
@@ -55,21 +55,32 @@ def current_plan(municipality: Municipality) -> ActionPlan | None:
     if not plans:
         return None
     year = timezone.localdate().year
-    plans.sort(key=lambda p: (p.start_year <= year <= p.end_year, p.status == PlanStatus.ADOPTED,
-                              p.start_year, p.pk), reverse=True)
+    plans.sort(
+        key=lambda p: (
+            p.start_year <= year <= p.end_year,
+            p.status == PlanStatus.ADOPTED,
+            p.start_year,
+            p.pk,
+        ),
+        reverse=True,
+    )
     return plans[0]
 
 
 def plan_for_period(municipality: Municipality, start: dt.date, end: dt.date) -> ActionPlan | None:
     plans = list(
-        ActionPlan.objects.filter(mechanism__municipality=municipality,
-                                  start_year__lte=end.year, end_year__gte=start.year)
+        ActionPlan.objects.filter(
+            mechanism__municipality=municipality, start_year__lte=end.year, end_year__gte=start.year
+        )
         .select_related("mechanism__municipality")
         .order_by("-start_year", "-pk")
     )
     if not plans:
         return None
-    plans.sort(key=lambda p: (p.status != PlanStatus.ARCHIVED, p.status == PlanStatus.ADOPTED), reverse=True)
+    plans.sort(
+        key=lambda p: (p.status != PlanStatus.ARCHIVED, p.status == PlanStatus.ADOPTED),
+        reverse=True,
+    )
     return plans[0]
 
 
@@ -82,7 +93,9 @@ def actions_of(plan: ActionPlan, *, include_retired: bool = False) -> QuerySet[A
     qs = plan.actions.select_related(
         "specific_objective__strategic_objective", "plan__mechanism"
     ).prefetch_related(
-        Prefetch("institution_links", queryset=ActionInstitution.objects.select_related("institution")),
+        Prefetch(
+            "institution_links", queryset=ActionInstitution.objects.select_related("institution")
+        ),
         "budget_lines",
         "funders",
         "legal_references",
@@ -94,8 +107,12 @@ def action_for(user, pk: int) -> Action:
     qs = Action.objects.select_related(
         "plan__mechanism__municipality", "specific_objective__strategic_objective"
     ).prefetch_related(
-        Prefetch("institution_links", queryset=ActionInstitution.objects.select_related("institution")),
-        "budget_lines", "funders", "legal_references",
+        Prefetch(
+            "institution_links", queryset=ActionInstitution.objects.select_related("institution")
+        ),
+        "budget_lines",
+        "funders",
+        "legal_references",
     )
     action = scoping.get_for_user(user, qs, pk=pk)
     scoping.require(scoping.can_read_records(user))
@@ -105,8 +122,9 @@ def action_for(user, pk: int) -> Action:
 def update_for(user, pk: int) -> ProgressUpdate:
     update = scoping.get_for_user(
         user,
-        ProgressUpdate.objects.select_related("action__plan__mechanism__municipality", "submitted_by",
-                                              "reviewed_by"),
+        ProgressUpdate.objects.select_related(
+            "action__plan__mechanism__municipality", "submitted_by", "reviewed_by"
+        ),
         pk=pk,
     )
     scoping.require(scoping.can_read_records(user))
@@ -132,10 +150,12 @@ def my_actions(user, plan: ActionPlan) -> list[Action]:
     if not user.institution_id:
         return []
     return list(
-        actions_of(plan).filter(
+        actions_of(plan)
+        .filter(
             institution_links__role=InstitutionRole.LEAD,
             institution_links__institution_id=user.institution_id,
-        ).distinct()
+        )
+        .distinct()
     )
 
 
@@ -158,8 +178,12 @@ def history(user, action: Action) -> list[AuditEntry]:
     """Audit entries of the action and of its rows (institutions, budget, references, updates)."""
     if not scoping.can_read_records(user):
         return []
-    child_types = ["plans.actioninstitution", "plans.budgetline", "plans.actionfunder",
-                   "plans.legalreference"]
+    child_types = [
+        "plans.actioninstitution",
+        "plans.budgetline",
+        "plans.actionfunder",
+        "plans.legalreference",
+    ]
     update_ids = [str(pk) for pk in action.updates.values_list("pk", flat=True)]
     base = AuditEntry.objects.filter(municipality_id=action.plan.mechanism.municipality_id)
     own = list(base.filter(object_type="plans.action", object_id=str(action.pk)))
@@ -173,9 +197,13 @@ def history(user, action: Action) -> list[AuditEntry]:
     known = {e.pk for e in children}
     current_children = defaultdict(set)
     for model, type_ in ((ActionInstitution, "plans.actioninstitution"),):
-        current_children[type_] = {str(pk) for pk in model.objects.filter(action=action).values_list("pk", flat=True)}
-    for entry in base.filter(object_type="plans.actioninstitution",
-                             object_id__in=current_children["plans.actioninstitution"]):
+        current_children[type_] = {
+            str(pk) for pk in model.objects.filter(action=action).values_list("pk", flat=True)
+        }
+    for entry in base.filter(
+        object_type="plans.actioninstitution",
+        object_id__in=current_children["plans.actioninstitution"],
+    ):
         if entry.pk not in known:
             children.append(entry)
     entries = own + updates + children
@@ -196,7 +224,11 @@ class ObjectiveRow:
 
     @property
     def percent(self) -> Decimal | None:
-        return None if self.completion_rate is None else (self.completion_rate * 100).quantize(Decimal("0.1"))
+        return (
+            None
+            if self.completion_rate is None
+            else (self.completion_rate * 100).quantize(Decimal("0.1"))
+        )
 
     @property
     def count_list(self) -> list[tuple[str, str, int]]:
@@ -270,12 +302,16 @@ class PlanImplementation:
 
 
 def _row(code: str, title: str, statuses: list[str]) -> ObjectiveRow:
-    counts = {s: 0 for s in STATUS_ORDER}
+    counts = dict.fromkeys(STATUS_ORDER, 0)
     for s in statuses:
         counts[s] += 1
     total = len(statuses)
     denominator = total - counts[ActionStatus.CANCELLED]
-    rate = (Decimal(counts[ActionStatus.COMPLETED]) / Decimal(denominator)).quantize(Decimal("0.0001")) if denominator else None
+    rate = (
+        (Decimal(counts[ActionStatus.COMPLETED]) / Decimal(denominator)).quantize(Decimal("0.0001"))
+        if denominator
+        else None
+    )
     return ObjectiveRow(code=code, title=title, counts=counts, total=total, completion_rate=rate)
 
 
@@ -299,14 +335,16 @@ def implementation_of(plan: ActionPlan | None, start: dt.date, end: dt.date) -> 
         return result
     actions = list(actions_of(plan))
     approved = list(
-        ProgressUpdate.objects.filter(action__plan=plan, review_state=ReviewState.APPROVED,
-                                      period_start__lte=end)
-        .order_by("action_id", "period_start")
+        ProgressUpdate.objects.filter(
+            action__plan=plan, review_state=ReviewState.APPROVED, period_start__lte=end
+        ).order_by("action_id", "period_start")
     )
     latest: dict[int, ProgressUpdate] = {}
     for u in approved:
         latest[u.action_id] = u  # ordered by period: the last one wins
-    status_of = {a.pk: (latest[a.pk].status if a.pk in latest else ActionStatus.NOT_STARTED) for a in actions}
+    status_of = {
+        a.pk: (latest[a.pk].status if a.pk in latest else ActionStatus.NOT_STARTED) for a in actions
+    }
     result.status_of = status_of
 
     by_so: dict[int, list[str]] = defaultdict(list)
@@ -325,19 +363,35 @@ def implementation_of(plan: ActionPlan | None, start: dt.date, end: dt.date) -> 
             action = next((a for a in actions if a.pk == u.action_id), None)
             if action is None:
                 continue
-            result.done.append(DoneItem(
-                action_id=action.pk, code=action.code, description=action.description,
-                status=u.status, status_label=u.get_status_display(),
-                period_start=u.period_start, period_end=u.period_end, narrative=u.narrative,
-                institutions=_lead_names(action)))
+            result.done.append(
+                DoneItem(
+                    action_id=action.pk,
+                    code=action.code,
+                    description=action.description,
+                    status=u.status,
+                    status_label=u.get_status_display(),
+                    period_start=u.period_start,
+                    period_end=u.period_end,
+                    narrative=u.narrative,
+                    institutions=_lead_names(action),
+                )
+            )
     for a in actions:
         status = status_of[a.pk]
         if status in {ActionStatus.COMPLETED, ActionStatus.CANCELLED}:
             continue
         if status == ActionStatus.DELAYED or (a.end_year and a.end_year < end.year):
-            result.late.append(LateItem(
-                action_id=a.pk, code=a.code, description=a.description, end_year=a.end_year,
-                status=status, status_label=ActionStatus(status).label, institutions=_lead_names(a)))
+            result.late.append(
+                LateItem(
+                    action_id=a.pk,
+                    code=a.code,
+                    description=a.description,
+                    end_year=a.end_year,
+                    status=status,
+                    status_label=ActionStatus(status).label,
+                    institutions=_lead_names(a),
+                )
+            )
 
     planned: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     for a in actions:
@@ -347,21 +401,36 @@ def implementation_of(plan: ActionPlan | None, start: dt.date, end: dt.date) -> 
                 funder = line.funder or (next(iter(funders)) if len(funders) == 1 else "")
                 planned[(line.year, funder)] += line.amount
     spent: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
-    for s in Spending.objects.filter(update__action__plan=plan, update__action__is_retired=False,
-                                     update__review_state=ReviewState.APPROVED,
-                                     update__period_start__lte=end, update__period_end__gte=start
-                                     ).select_related("update"):
+    for s in Spending.objects.filter(
+        update__action__plan=plan,
+        update__action__is_retired=False,
+        update__review_state=ReviewState.APPROVED,
+        update__period_start__lte=end,
+        update__period_end__gte=start,
+    ).select_related("update"):
         spent[(s.update.period_start.year, s.funder)] += s.amount
-    for key in sorted(set(planned) | set(spent), key=lambda k: (k[0], Funder.values.index(k[1]) if k[1] in Funder.values else 99)):
+    for key in sorted(
+        set(planned) | set(spent),
+        key=lambda k: (k[0], Funder.values.index(k[1]) if k[1] in Funder.values else 99),
+    ):
         year, funder = key
-        result.budget.append(BudgetRow(year=year, funder=funder, funder_label=_funder_label(funder),
-                                       planned=planned.get(key, Decimal(0)), spent=spent.get(key, Decimal(0))))
+        result.budget.append(
+            BudgetRow(
+                year=year,
+                funder=funder,
+                funder_label=_funder_label(funder),
+                planned=planned.get(key, Decimal(0)),
+                spent=spent.get(key, Decimal(0)),
+            )
+        )
     result.planned_total = sum((r.planned for r in result.budget), Decimal(0))
     result.spent_total = sum((r.spent for r in result.budget), Decimal(0))
     return result
 
 
-def plan_implementation(*, municipality: Municipality, start: dt.date, end: dt.date) -> PlanImplementation:
+def plan_implementation(
+    *, municipality: Municipality, start: dt.date, end: dt.date
+) -> PlanImplementation:
     """How the municipality's plan stands for the report period [start, end].
 
     Counts by status use the latest *approved* update of each action up to ``end`` (an
@@ -400,21 +469,41 @@ def dashboard(user, plan: ActionPlan, today: dt.date | None = None) -> Dashboard
     actions = list(actions_of(plan))
     reported = set(
         ProgressUpdate.objects.filter(action__plan=plan, period_start=period.start)
-        .exclude(review_state=ReviewState.DRAFT).values_list("action_id", flat=True)
+        .exclude(review_state=ReviewState.DRAFT)
+        .values_list("action_id", flat=True)
     )
     without = [
-        a for a in actions
-        if a.pk not in reported and _active_in(a, today.year)
+        a
+        for a in actions
+        if a.pk not in reported
+        and _active_in(a, today.year)
         and impl.status_of.get(a.pk) not in {ActionStatus.COMPLETED, ActionStatus.CANCELLED}
     ]
     mine = []
     if user.role in {Role.FOCAL_POINT, Role.CASE_WORKER}:
-        updates = {u.action_id: u for u in ProgressUpdate.objects.filter(
-            action__plan=plan, period_start=period.start)}
+        updates = {
+            u.action_id: u
+            for u in ProgressUpdate.objects.filter(action__plan=plan, period_start=period.start)
+        }
         for a in my_actions(user, plan):
-            mine.append({"action": a, "status": impl.status_of.get(a.pk), "update": updates.get(a.pk),
-                         "can_report": can_report_on(user, a)})
-    waiting = list(updates_waiting(user, plan)) if scoping.can_manage_mechanism(
-        user, plan.mechanism.municipality_id) else []
-    return Dashboard(implementation=impl, period=period, without_update=without, mine=mine,
-                     waiting=waiting, actions=actions)
+            mine.append(
+                {
+                    "action": a,
+                    "status": impl.status_of.get(a.pk),
+                    "update": updates.get(a.pk),
+                    "can_report": can_report_on(user, a),
+                }
+            )
+    waiting = (
+        list(updates_waiting(user, plan))
+        if scoping.can_manage_mechanism(user, plan.mechanism.municipality_id)
+        else []
+    )
+    return Dashboard(
+        implementation=impl,
+        period=period,
+        without_update=without,
+        mine=mine,
+        waiting=waiting,
+        actions=actions,
+    )

@@ -38,8 +38,8 @@ from .models import (
     MatchMethod,
     ProgressUpdate,
     ReviewState,
-    Spending,
     SpecificObjective,
+    Spending,
 )
 from .periods import period_of, period_starting
 
@@ -59,9 +59,9 @@ def can_report_on(user, action: Action) -> bool:
     municipality_id = action.plan.mechanism.municipality_id
     if scoping.can_manage_mechanism(user, municipality_id):
         return True
-    return any(scoping.can_submit_for_institution(user, i) for i in lead_institution_ids(action)) and (
-        user.municipality_id == municipality_id
-    )
+    return any(
+        scoping.can_submit_for_institution(user, i) for i in lead_institution_ids(action)
+    ) and (user.municipality_id == municipality_id)
 
 
 def can_review(user, plan: ActionPlan) -> bool:
@@ -126,9 +126,14 @@ def progress_save(
         )
         if update is not None and not update.is_editable:
             raise ValidationError(
-                _("This update has been submitted; it can be changed only after the coordinator returns it.")
+                _(
+                    "This update has been submitted; it can be changed only after "
+                    "the coordinator returns it."
+                )
             )
-        update = update or ProgressUpdate(action=action, period_start=period.start, period_end=period.end)
+        update = update or ProgressUpdate(
+            action=action, period_start=period.start, period_end=period.end
+        )
         update.status = status
         update.narrative = narrative.strip()
         update.submitted_by = actor
@@ -159,7 +164,9 @@ def progress_save(
     return update
 
 
-def progress_review(*, actor, update: ProgressUpdate, approve: bool, comment: str) -> ProgressUpdate:
+def progress_review(
+    *, actor, update: ProgressUpdate, approve: bool, comment: str
+) -> ProgressUpdate:
     """Approve a submitted update, or return it with a comment (required)."""
     if not can_review(actor, update.action.plan):
         raise PermissionDenied
@@ -175,7 +182,12 @@ def progress_review(*, actor, update: ProgressUpdate, approve: bool, comment: st
         update.reviewer_comment = comment
         update.full_clean()
         update.save()
-        record(AuditAction.APPROVE if approve else AuditAction.RETURN, update, actor=actor, reason=comment)
+        record(
+            AuditAction.APPROVE if approve else AuditAction.RETURN,
+            update,
+            actor=actor,
+            reason=comment,
+        )
     return update
 
 
@@ -205,7 +217,10 @@ def sniff_type(data: bytes) -> str | None:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 infos = zf.infolist()
-                if len(infos) > _ZIP_MAX_MEMBERS or sum(i.file_size for i in infos) > _ZIP_MAX_UNCOMPRESSED:
+                if (
+                    len(infos) > _ZIP_MAX_MEMBERS
+                    or sum(i.file_size for i in infos) > _ZIP_MAX_UNCOMPRESSED
+                ):
                     return None
                 names = {i.filename for i in infos}
         except (zipfile.BadZipFile, ValueError, OSError):
@@ -245,13 +260,16 @@ def evidence_add(*, actor, update: ProgressUpdate, name: str, data: bytes) -> Ev
         raise ValidationError(_("Files can be added only while the update is a draft or returned."))
     if len(data) > settings.MKK_MAX_UPLOAD_BYTES:
         raise ValidationError(
-            _("The file is too large: at most %(mb)s MB.") % {"mb": settings.MKK_MAX_UPLOAD_BYTES // (1024 * 1024)}
+            _("The file is too large: at most %(mb)s MB.")
+            % {"mb": settings.MKK_MAX_UPLOAD_BYTES // (1024 * 1024)}
         )
     if not data:
         raise ValidationError(_("The file is empty."))
     kind = sniff_type(data)
     if kind is None:
-        raise ValidationError(_("Only PDF, PNG, JPEG, Word (.docx) and Excel (.xlsx) files can be attached."))
+        raise ValidationError(
+            _("Only PDF, PNG, JPEG, Word (.docx) and Excel (.xlsx) files can be attached.")
+        )
     root = evidence_root()
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     stored = f"evidence/{secrets.token_hex(16)}"
@@ -282,7 +300,9 @@ def evidence_delete(*, actor, evidence: Evidence) -> None:
     if not can_report_on(actor, evidence.update.action):
         raise PermissionDenied
     if not evidence.update.is_editable:
-        raise ValidationError(_("Files can be removed only while the update is a draft or returned."))
+        raise ValidationError(
+            _("Files can be removed only while the update is a draft or returned.")
+        )
     path = evidence_path(evidence)
     with transaction.atomic():
         evidence.delete()
@@ -321,8 +341,12 @@ def _set_institutions(action: Action, role: str, institutions: list[Institution]
     order = len(current)
     for inst in wanted.values():
         ActionInstitution.objects.create(
-            action=action, institution=inst, text_as_written=inst.name_sq[:300], role=role,
-            match_method=MatchMethod.MANUAL, order=order,
+            action=action,
+            institution=inst,
+            text_as_written=inst.name_sq[:300],
+            role=role,
+            match_method=MatchMethod.MANUAL,
+            order=order,
         )
         order += 1
 
@@ -344,21 +368,44 @@ def action_save(
     municipality_id = plan.mechanism.municipality_id
     if any(i.municipality_id != municipality_id for i in [*lead, *supporting]):
         raise PermissionDenied
-    if not lead and (action is None or not action.institution_links.filter(role=InstitutionRole.LEAD).exists()):
+    if not lead and (
+        action is None or not action.institution_links.filter(role=InstitutionRole.LEAD).exists()
+    ):
         raise ValidationError(_("Choose at least one lead institution."))
     with transaction.atomic():
         if action is None:
             action = Action(plan=plan)
-            taken = set(plan.actions.filter(code=values["code"]).values_list("occurrence", flat=True))
+            taken = set(
+                plan.actions.filter(code=values["code"]).values_list("occurrence", flat=True)
+            )
             action.occurrence = next(n for n in range(len(taken) + 1) if n not in taken)
-            action.order = (sp.actions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+            action.order = (
+                sp.actions.order_by("-order").values_list("order", flat=True).first() or 0
+            ) + 1
         elif action.code != values["code"]:
-            taken = set(plan.actions.filter(code=values["code"]).exclude(pk=action.pk)
-                        .values_list("occurrence", flat=True))
+            taken = set(
+                plan.actions.filter(code=values["code"])
+                .exclude(pk=action.pk)
+                .values_list("occurrence", flat=True)
+            )
             action.occurrence = next(n for n in range(len(taken) + 1) if n not in taken)
-        for k in ("specific_objective", "code", "description", "start_year", "end_year",
-                  "recurrence", "outputs", "notes"):
-            setattr(action, k, values.get(k) if values.get(k) is not None else ("" if k in {"recurrence", "outputs", "notes"} else None))
+        for k in (
+            "specific_objective",
+            "code",
+            "description",
+            "start_year",
+            "end_year",
+            "recurrence",
+            "outputs",
+            "notes",
+        ):
+            setattr(
+                action,
+                k,
+                values.get(k)
+                if values.get(k) is not None
+                else ("" if k in {"recurrence", "outputs", "notes"} else None),
+            )
         if not action.code_raw:
             action.code_raw = action.code
         action.full_clean()

@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="the plan document: .docx, or the .txt export")
         parser.add_argument("--municipality", required=True, help="municipality code, e.g. drenas")
-        parser.add_argument("--dry-run", action="store_true", help="show what would change; save nothing")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="show what would change; save nothing"
+        )
         parser.add_argument("--verbose", action="store_true", help="list where every cell went")
 
     def handle(self, *args, **options):
@@ -32,8 +34,13 @@ class Command(BaseCommand):
             raise CommandError(f"No mechanism for municipality code {options['municipality']!r}.")
         try:
             with acting(reason=f"import_plan {path.name}"):
-                result = plan_import(actor=None, mechanism=mechanism, name=path.name,
-                                     data=path.read_bytes(), dry_run=options["dry_run"])
+                result = plan_import(
+                    actor=None,
+                    mechanism=mechanism,
+                    name=path.name,
+                    data=path.read_bytes(),
+                    dry_run=options["dry_run"],
+                )
         except PlanImportError as exc:
             raise CommandError(f"Nothing was imported: {exc.message}") from exc
         self.report(result, verbose=options["verbose"])
@@ -41,8 +48,14 @@ class Command(BaseCommand):
     def report(self, r: ImportResult, *, verbose: bool) -> None:
         w = self.stdout.write
         c = r.counts
-        w(("DRY RUN, nothing saved: " if r.dry_run else "Imported: ") + f"{r.file_name} (SHA-256 {r.sha256[:16]}…)")
-        w(f"Plan: {r.plan_title}" + (" (existing plan updated in place)" if r.plan_existed else " (new plan)"))
+        w(
+            ("DRY RUN, nothing saved: " if r.dry_run else "Imported: ")
+            + f"{r.file_name} (SHA-256 {r.sha256[:16]}…)"
+        )
+        w(
+            f"Plan: {r.plan_title}"
+            + (" (existing plan updated in place)" if r.plan_existed else " (new plan)")
+        )
         w(f"Strategic objectives: {c['strategic_objectives']}")
         w(f"Specific objectives:  {c['specific_objectives']}")
         w(f"Actions:              {c['actions']}")
@@ -50,15 +63,34 @@ class Command(BaseCommand):
         for year, amount in c["budget_by_year"].items():
             w(f"Budget {year}:          {_eur(amount)} EUR")
         w(f"Budget total:         {_eur(c['budget_total'])} EUR")
-        w(f"Institutions linked:  {c['institutions_linked']}, not linked: {c['institutions_unlinked']}")
-        w(f"Actions without a lead institution linked to the directory: {c['actions_without_linked_lead']}")
+        w(
+            f"Institutions linked:  {c['institutions_linked']}, "
+            f"not linked: {c['institutions_unlinked']}"
+        )
+        w(
+            "Actions without a lead institution linked to the directory: "
+            f"{c['actions_without_linked_lead']}"
+        )
         w(f"Source cells: {c['cells_nonempty']} non-empty, {c['cells_placed']} placed")
         w("Changes (created / updated / unchanged / retired / deleted):")
         for kind, n in r.changes.items():
-            w(f"  {kind:<20} {n['created']:>4} {n['updated']:>4} {n['unchanged']:>4} {n['retired']:>4} {n['deleted']:>4}")
+            w(
+                f"  {kind:<20} "
+                + " ".join(
+                    f"{n[k]:>4}" for k in ("created", "updated", "unchanged", "retired", "deleted")
+                )
+            )
         w(f"Warnings: {len(r.warnings)}")
         for wr in r.warnings:
-            where = " ".join(x for x in (f"row {wr['row']}" if wr["row"] is not None else "", wr["code"], wr["column"]) if x)
+            where = " ".join(
+                x
+                for x in (
+                    f"row {wr['row']}" if wr["row"] is not None else "",
+                    wr["code"],
+                    wr["column"],
+                )
+                if x
+            )
             w(f"  [{wr['kind']}] {where}: {wr['message']}")
         if r.unlinked:
             w("Institutions not linked to the directory:")

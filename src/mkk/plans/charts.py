@@ -1,0 +1,41 @@
+"""The dashboard's charts: PNG data URIs drawn by mkk.web.charts; each page also shows the
+same figures as a table (the text alternative)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from mkk.web import charts
+
+from .selectors import STATUS_ORDER, PlanImplementation
+
+
+def status_chart(impl: PlanImplementation) -> str | None:
+    """Actions by status, one bar per strategic objective."""
+    if not impl.objectives or not impl.overall or not impl.overall.total:
+        return None
+    labels = {s: label for s, label, _n in impl.overall.count_list}
+    parts = {labels[s]: [row.counts.get(s, 0) for row in impl.objectives] for s in STATUS_ORDER}
+    png = charts.stacked_bars(
+        [row.code for row in impl.objectives],
+        parts,
+        title=_("Actions by status"),
+        ylabel=_("Actions"),
+    )
+    return charts.data_uri(png)
+
+
+def budget_chart(impl: PlanImplementation) -> str | None:
+    rows = impl.budget_by_year()
+    if not rows:
+        return None
+    png = charts.grouped_bars(
+        [str(year) for year, _p, _s in rows],
+        {
+            _("Planned"): [float(p) for _y, p, _s in rows],
+            _("Spent"): [float(s) for _y, _p, s in rows],
+        },
+        title=_("Planned and spent per year (EUR)"),
+        ylabel="EUR",
+    )
+    return charts.data_uri(png)

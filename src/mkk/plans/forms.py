@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from mkk.directory.models import Institution
+
+from .models import Action, ActionPlan, ActionStatus, Funder, SpecificObjective
+
+
+class PlanUploadForm(forms.Form):
+    document = forms.FileField(
+        label=_("Plan document"),
+        help_text=_("The Word document (.docx) of the plan, or its plain-text export (.txt)."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.txt"}),
+    )
+
+    def clean_document(self):
+        f = self.cleaned_data["document"]
+        if not f.name.lower().endswith((".docx", ".txt")):
+            raise forms.ValidationError(
+                _("Only .docx documents and .txt exports of the plan can be imported.")
+            )
+        if f.size > settings.MKK_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large: at most %(mb)s MB.")
+                % {"mb": settings.MKK_MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        return f
+
+
+class ConfirmImportForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class PlanSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ActionPlan
+        fields = [
+            "title",
+            "status",
+            "adoption_decision",
+            "adoption_date",
+            "reporting_period_months",
+        ]
+        widgets = {"adoption_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class ActionForm(forms.ModelForm):
+    lead = forms.ModelMultipleChoiceField(
+        label=_("Lead institutions"),
+        queryset=Institution.objects.none(),
+        required=False,
+        help_text=_(
+            "Institutions of the directory; names written differently in the plan "
+            "are kept as written."
+        ),
+    )
+    supporting = forms.ModelMultipleChoiceField(
+        label=_("Supporting institutions"), queryset=Institution.objects.none(), required=False
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "specific_objective",
+            "code",
+            "description",
+            "start_year",
+            "end_year",
+            "recurrence",
+            "outputs",
+            "notes",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "outputs": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, plan: ActionPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["specific_objective"].queryset = SpecificObjective.objects.filter(
+            strategic_objective__plan=plan
+        )
+        institutions = Institution.objects.filter(
+            municipality_id=plan.mechanism.municipality_id, is_active=True
+        )
+        self.fields["lead"].queryset = institutions
+        self.fields["supporting"].queryset = institutions
+        for name in ("start_year", "end_year"):
+            self.fields[name].widget.attrs.update({"min": plan.start_year, "max": plan.end_year})
+        if self.instance.pk:
+            links = list(self.instance.institution_links.filter(institution__isnull=False))
+            self.initial["lead"] = [link.institution_id for link in links if link.role == "lead"]
+            self.initial["supporting"] = [
+                link.institution_id for link in links if link.role == "supporting"
+            ]
+
+    def clean(self):
+        data = super().clean()
+        for name in ("start_year", "end_year"):
+            year = data.get(name)
+            if year is not None and not (self.plan.start_year <= year <= self.plan.end_year):
+                self.add_error(
+                    name,
+                    _("The year must lie within the plan (%(a)s–%(b)s).")
+                    % {"a": self.plan.start_year, "b": self.plan.end_year},
+                )
+        if not data.get("lead") and not (
+            self.instance.pk and self.instance.institution_links.filter(role="lead").exists()
+        ):
+            self.add_error("lead", _("Choose at least one lead institution."))
+        return data
+
+
+class ProgressForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
+    narrative = forms.CharField(
+        label=_("Progress in this period"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "What was done, with whom, and what came of it. No names or details of victims."
+        ),
+    )
+    evidence = forms.FileField(
+        label=_("Evidence file"),
+        required=False,
+        help_text=_("PDF, PNG, JPEG, Word (.docx) or Excel (.xlsx)."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in Funder.choices:
+            self.fields[f"spent_{value}"] = forms.DecimalField(
+                label=_("Spent, %(source)s (EUR)") % {"source": label},
+                required=False,
+                min_value=0,
+                max_digits=12,
+                decimal_places=2,
+            )
+
+    @property
+    def spending_fields(self):
+        return [self[f"spent_{v}"] for v in Funder.values]
+
+    def spending(self) -> dict:
+        return {v: self.cleaned_data.get(f"spent_{v}") for v in Funder.values}
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("return", _("Return for correction"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Say what needs to be corrected when returning an update."))
+        return data
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)

@@ -1,0 +1,513 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mkk.accounts import scoping
+from mkk.audit.models import AuditAction
+from mkk.audit.services import record
+
+from . import charts, exports, selectors, services, uploads
+from .forms import (
+    ActionForm,
+    PlanSettingsForm,
+    PlanUploadForm,
+    ProgressForm,
+    RetireForm,
+    ReviewForm,
+)
+from .importing import PlanImportError, plan_import
+from .models import ActionStatus, ImportRun, ReviewState
+from .periods import periods_between
+
+KIND_LABELS = {
+    "plan": gettext_lazy("Plan"),
+    "strategic_objectives": gettext_lazy("Strategic objectives"),
+    "specific_objectives": gettext_lazy("Specific objectives"),
+    "actions": gettext_lazy("Actions"),
+    "institutions": gettext_lazy("Institutions of actions"),
+    "budget_lines": gettext_lazy("Budget lines"),
+    "funders": gettext_lazy("Funding sources"),
+    "legal_references": gettext_lazy("Legal references"),
+}
+
+
+def _plan_or_404(request, code):
+    municipality, plan = selectors.municipality_and_plan(request.user, code)
+    scoping.require(scoping.can_read_aggregates(request.user))
+    return municipality, plan
+
+
+def _messages_of(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@login_required
+@require_GET
+def index(request, code: str):
+    """The plan dashboard: implementation, budget, overdue, missing updates, my actions."""
+    municipality, plan = _plan_or_404(request, code)
+    can_manage = scoping.can_manage_mechanism(request.user, municipality.pk)
+    if plan is None:
+        return render(
+            request, "plans/no_plan.html", {"municipality": municipality, "can_manage": can_manage}
+        )
+    board = selectors.dashboard(request.user, plan)
+    impl = board.implementation
+    context = {
+        "municipality": municipality,
+        "plan": plan,
+        "board": board,
+        "impl": impl,
+        "can_manage": can_manage,
+        "can_read_records": scoping.can_read_records(request.user),
+        "status_chart": charts.status_chart(impl),
+        "budget_chart": charts.budget_chart(impl),
+        "last_import": plan.imports.first(),
+    }
+    return render(request, "plans/index.html", context)
+
+
+@login_required
+@require_GET
+def actions(request, code: str):
+    municipality, plan = _plan_or_404(request, code)
+    if plan is None:
+        raise Http404
+    show_retired = request.GET.get("retired") == "1"
+    items = list(selectors.actions_of(plan, include_retired=show_retired))
+    impl = selectors.implementation_of(plan, dt.date(plan.start_year, 1, 1), timezone.localdate())
+    for a in items:
+        a.current_status = ActionStatus(impl.status_of.get(a.pk, ActionStatus.NOT_STARTED))
+    return render(
+        request,
+        "plans/actions.html",
+        {
+            "municipality": municipality,
+            "plan": plan,
+            "items": items,
+            "show_retired": show_retired,
+            "can_manage": scoping.can_manage_mechanism(request.user, municipality.pk),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request, code: str):
+    municipality, plan = _plan_or_404(request, code)
+    scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
+    form = PlanUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["document"]
+        data = upload.read()
+        try:
+            result = plan_import(
+                actor=request.user,
+                mechanism=municipality.mechanism,
+                name=upload.name,
+                data=data,
+                dry_run=True,
+            )
+        except PlanImportError as exc:
+            form.add_error("document", str(exc.message))
+        else:
+            uploads.stash(request, municipality_id=municipality.pk, name=upload.name, data=data)
+            return render(
+                request,
+                "plans/import_preview.html",
+                {
+                    "municipality": municipality,
+                    "plan": plan,
+                    "result": result,
+                    "kind_labels": KIND_LABELS,
+                },
+            )
+    return render(
+        request,
+        "plans/import_upload.html",
+        {
+            "municipality": municipality,
+            "plan": plan,
+            "form": form,
+            "runs": plan.imports.select_related("actor")[:10] if plan else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request, code: str):
+    municipality, _plan = _plan_or_404(request, code)
+    scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
+    if request.POST.get("cancel"):
+        uploads.discard(request)
+        messages.info(request, _("The import was cancelled; nothing was saved."))
+        return redirect("plans:import", code=code)
+    stashed = uploads.pending(request, municipality_id=municipality.pk)
+    if stashed is None:
+        messages.error(
+            request, _("The uploaded document is no longer available; please upload it again.")
+        )
+        return redirect("plans:import", code=code)
+    name, data = stashed
+    try:
+        result = plan_import(
+            actor=request.user,
+            mechanism=municipality.mechanism,
+            name=name,
+            data=data,
+            dry_run=False,
+        )
+    except PlanImportError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("plans:import", code=code)
+    uploads.discard(request)
+    messages.success(
+        request, _("The plan was imported: %(n)s actions.") % {"n": result.counts["actions"]}
+    )
+    return redirect("plans:import_run", pk=result.import_run_id)
+
+
+@login_required
+@require_GET
+def import_run(request, pk: int):
+    run = scoping.get_for_user(
+        request.user,
+        ImportRun.objects.select_related("plan__mechanism__municipality", "actor"),
+        pk=pk,
+    )
+    scoping.require(scoping.can_manage_mechanism(request.user, run.plan.mechanism.municipality_id))
+    return render(
+        request,
+        "plans/import_run.html",
+        {
+            "run": run,
+            "plan": run.plan,
+            "municipality": run.plan.mechanism.municipality,
+            "kind_labels": KIND_LABELS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_settings(request, code: str):
+    municipality, plan = _plan_or_404(request, code)
+    if plan is None:
+        raise Http404
+    scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
+    form = PlanSettingsForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        services.plan_update(actor=request.user, plan=plan, **form.cleaned_data)
+        messages.success(request, _("The plan was saved."))
+        return redirect("plans:index", code=code)
+    return render(
+        request,
+        "plans/plan_settings.html",
+        {"municipality": municipality, "plan": plan, "form": form},
+    )
+
+
+@login_required
+@require_GET
+def export(request, code: str):
+    municipality, plan = _plan_or_404(request, code)
+    if plan is None:
+        raise Http404
+    scoping.require(scoping.can_read_records(request.user))
+    data = exports.plan_workbook(plan)
+    record(AuditAction.EXPORT, plan, actor=request.user, reason="xlsx")
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="plan-{municipality.code}-{plan.start_year}-{plan.end_year}.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_GET
+def reviews(request, code: str):
+    municipality, plan = _plan_or_404(request, code)
+    scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
+    waiting = list(selectors.updates_waiting(request.user, plan)) if plan else []
+    return render(
+        request,
+        "plans/reviews.html",
+        {"municipality": municipality, "plan": plan, "waiting": waiting},
+    )
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def action_detail(request, pk: int):
+    action = selectors.action_for(request.user, pk)
+    plan = action.plan
+    updates = list(selectors.updates_of(action))
+    can_files = services.can_see_progress_files(request.user, action)
+    return render(
+        request,
+        "plans/action.html",
+        {
+            "action": action,
+            "plan": plan,
+            "municipality": plan.mechanism.municipality,
+            "updates": updates,
+            "can_report": services.can_report_on(request.user, action) and not action.is_retired,
+            "can_manage": scoping.can_manage_mechanism(
+                request.user, plan.mechanism.municipality_id
+            ),
+            "can_files": can_files,
+            "period": services.current_period(plan),
+            "retire_form": RetireForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_add(request, code: str):
+    municipality, plan = _plan_or_404(request, code)
+    if plan is None:
+        raise Http404
+    scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
+    return _action_form(request, plan, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk: int):
+    action = selectors.action_for(request.user, pk)
+    scoping.require(
+        scoping.can_manage_mechanism(request.user, action.plan.mechanism.municipality_id)
+    )
+    return _action_form(request, action.plan, action)
+
+
+def _action_form(request, plan, action):
+    form = ActionForm(request.POST or None, instance=action, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.action_save(
+                actor=request.user,
+                plan=plan,
+                action=action,
+                values=data,
+                lead=list(data["lead"]),
+                supporting=list(data["supporting"]),
+            )
+        except ValidationError as exc:
+            form.add_error(None, _messages_of(exc))
+        else:
+            messages.success(request, _("The action was saved."))
+            return redirect("plans:action", pk=saved.pk)
+    return render(
+        request,
+        "plans/action_form.html",
+        {"form": form, "plan": plan, "action": action, "municipality": plan.mechanism.municipality},
+    )
+
+
+@login_required
+@require_POST
+def action_retire(request, pk: int):
+    action = selectors.action_for(request.user, pk)
+    scoping.require(
+        scoping.can_manage_mechanism(request.user, action.plan.mechanism.municipality_id)
+    )
+    form = RetireForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    retire = not action.is_retired
+    services.action_set_retired(actor=request.user, action=action, retired=retire, reason=reason)
+    messages.success(
+        request, _("The action was retired.") if retire else _("The action is active again.")
+    )
+    return redirect("plans:action", pk=action.pk)
+
+
+@login_required
+@require_GET
+def action_history(request, pk: int):
+    action = selectors.action_for(request.user, pk)
+    return render(
+        request,
+        "plans/action_history.html",
+        {
+            "action": action,
+            "plan": action.plan,
+            "municipality": action.plan.mechanism.municipality,
+            "entries": selectors.history(request.user, action),
+        },
+    )
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress(request, pk: int):
+    """The form of one reporting period: status, narrative, spending, evidence."""
+    action = selectors.action_for(request.user, pk)
+    scoping.require(services.can_report_on(request.user, action))
+    plan = action.plan
+    today = timezone.localdate()
+    periods = periods_between(
+        plan.reporting_period_months,
+        dt.date(plan.start_year, 1, 1),
+        min(today, dt.date(plan.end_year, 12, 31)),
+    )
+    wanted = request.POST.get("period") or request.GET.get("period")
+    period = next((p for p in periods if p.key == wanted), None) or (
+        periods[-1] if periods else None
+    )
+    if period is None:
+        raise Http404
+    update = action.updates.filter(period_start=period.start).first()
+    initial = {}
+    if update:
+        initial = {"status": update.status, "narrative": update.narrative}
+        initial.update({f"spent_{s.funder}": s.amount for s in update.spending.all()})
+    form = ProgressForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update = services.progress_save(
+                actor=request.user,
+                action=action,
+                period_start=period.start,
+                status=form.cleaned_data["status"],
+                narrative=form.cleaned_data["narrative"],
+                spending=form.spending(),
+                submit=bool(request.POST.get("submit")),
+            )
+            upload = form.cleaned_data.get("evidence")
+            if upload:
+                if upload.size > settings.MKK_MAX_UPLOAD_BYTES:
+                    raise ValidationError(
+                        _("The file is too large: at most %(mb)s MB.")
+                        % {"mb": settings.MKK_MAX_UPLOAD_BYTES // (1024 * 1024)}
+                    )
+                services.evidence_add(
+                    actor=request.user, update=update, name=upload.name, data=upload.read()
+                )
+        except ValidationError as exc:
+            form.add_error(None, _messages_of(exc))
+        else:
+            messages.success(
+                request,
+                _("Sent for review.")
+                if update.review_state == ReviewState.SUBMITTED
+                else _("Saved as a draft."),
+            )
+            return redirect(
+                f"{reverse('plans:progress', kwargs={'pk': action.pk})}?period={period.key}"
+            )
+    return render(
+        request,
+        "plans/progress_form.html",
+        {
+            "action": action,
+            "plan": plan,
+            "municipality": plan.mechanism.municipality,
+            "form": form,
+            "update": update,
+            "period": period,
+            "periods": periods,
+            "editable": update is None or update.is_editable,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_detail(request, pk: int):
+    update = selectors.update_for(request.user, pk)
+    action = update.action
+    can_review = services.can_review(request.user, action.plan)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST":
+        scoping.require(can_review)
+        if form.is_valid():
+            try:
+                services.progress_review(
+                    actor=request.user,
+                    update=update,
+                    approve=form.cleaned_data["decision"] == "approve",
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, _messages_of(exc))
+            else:
+                messages.success(
+                    request,
+                    _("The update was approved.")
+                    if update.review_state == ReviewState.APPROVED
+                    else _("The update was returned with your comment."),
+                )
+                return redirect("plans:reviews", code=action.plan.mechanism.municipality.code)
+    return render(
+        request,
+        "plans/update.html",
+        {
+            "update": update,
+            "action": action,
+            "plan": action.plan,
+            "municipality": action.plan.mechanism.municipality,
+            "form": form,
+            "can_review": can_review and update.review_state == ReviewState.SUBMITTED,
+            "can_files": services.can_see_progress_files(request.user, action),
+            "can_report": services.can_report_on(request.user, action),
+        },
+    )
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk: int):
+    evidence = selectors.evidence_for(request.user, pk)
+    path = services.evidence_path(evidence)
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk: int):
+    evidence = selectors.evidence_for(request.user, pk)
+    update = evidence.update
+    try:
+        services.evidence_delete(actor=request.user, evidence=evidence)
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc))
+    else:
+        messages.success(request, _("The file was removed."))
+    return redirect(
+        reverse("plans:progress", kwargs={"pk": update.action_id})
+        + f"?period={update.period_start.isoformat()}"
+    )
