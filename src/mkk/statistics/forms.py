@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from mkk.directory.i18n import localized
+
+from .models import DataElement, DataSet, Disaggregation
+from .validation import check_values, spec_of
+
+MAX_FIGURE = 10_000_000
+
+
+class RangeForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            raise ValidationError(_("The period ends before it starts."))
+        if start and end and (end - start).days > 366 * 10:
+            raise ValidationError(_("Choose a period of at most ten years."))
+        return data
+
+
+def field_name(code: str, key: str) -> str:
+    return f"v__{code}__{key.replace('=', '-') if key else 'total'}"
+
+
+class ValuesForm(forms.Form):
+    """One number field per element and category of a data set."""
+
+    def __init__(self, *args, data_set: DataSet, initial_values=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.data_set = data_set
+        self.elements = list(
+            data_set.elements.prefetch_related("disaggregations__options").order_by("order", "code")
+        )
+        initial_values = initial_values or {}
+        self.layout = []
+        for e in self.elements:
+            rows = []
+            keys = [("", _("Total"))]
+            for d in e.disaggregations.all():
+                keys += [
+                    (f"{d.code}={o.code}", f"{localized(d, 'name')}: {localized(o, 'name')}")
+                    for o in d.options.all()
+                ]
+            for key, label in keys:
+                name = field_name(e.code, key)
+                self.fields[name] = forms.IntegerField(
+                    label=label,
+                    required=False,
+                    min_value=0,
+                    max_value=MAX_FIGURE,
+                    initial=initial_values.get((e.code, key)),
+                    widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+                    error_messages={
+                        "min_value": _("Figures cannot be negative."),
+                        "invalid": _("Enter a whole number."),
+                    },
+                )
+                rows.append((key, name))
+            self.layout.append((e, rows))
+
+    def sections(self):
+        """[(element, [bound field, ...])] for the template."""
+        return [(e, [self[name] for _key, name in rows]) for e, rows in self.layout]
+
+    def values(self) -> dict[tuple[str, str], int | None]:
+        out = {}
+        for e, rows in self.layout:
+            for key, name in rows:
+                out[(e.code, key)] = self.cleaned_data.get(name)
+        return out
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        values = {k: v for k, v in self.values().items() if v is not None}
+        specs = [spec_of(e) for e in self.elements]
+        errors = check_values(specs, values)
+        if errors:
+            raise ValidationError(errors)
+        return data
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What needs correcting"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class CorrectionForm(ValuesForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"] = forms.CharField(
+            label=_("Reason for the correction"),
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("Required: it is kept in the audit log with every changed figure."),
+        )
+
+
+class ImportForm(forms.Form):
+    FORMATS = [("csv", _("CSV")), ("dhis2", _("DHIS2 dataValueSets (JSON)"))]
+    file = forms.FileField(label=_("File"))
+    format = forms.ChoiceField(label=_("Format"), choices=FORMATS)
+    approve = forms.BooleanField(
+        label=_("Approve the imported figures at once (coordinators)"), required=False
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > 5 * 1024 * 1024:
+            raise ValidationError(_("The file is larger than 5 MB."))
+        return f
+
+
+class ElementForm(forms.ModelForm):
+    data_sets = forms.ModelMultipleChoiceField(
+        label=_("Data sets"),
+        queryset=DataSet.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=True,
+    )
+
+    class Meta:
+        model = DataElement
+        fields = ["code", "name_sq", "name_sr", "name_en", "description", "disaggregations"]
+        widgets = {
+            "disaggregations": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["data_sets"].label_from_instance = lambda ds: f"{ds.name} ({ds.code})"
+        self.fields["disaggregations"].label_from_instance = lambda d: d.name
+
+
+class DisaggregationForm(forms.ModelForm):
+    options = forms.CharField(
+        label=_("Options"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One per line: code; Albanian name; Serbian name; English name. "
+            "E.g. rural; Fshat; Selo; Rural"
+        ),
+    )
+
+    class Meta:
+        model = Disaggregation
+        fields = ["code", "name_sq", "name_sr", "name_en"]
+
+    def clean_options(self):
+        out = []
+        for number, line in enumerate(self.cleaned_data["options"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(";")]
+            if len(parts) != 4 or not all(parts):
+                raise ValidationError(
+                    _("Line %(number)s: write code; Albanian; Serbian; English.")
+                    % {"number": number}
+                )
+            out.append(tuple(parts))
+        return out
+
+
+def parse_day(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None

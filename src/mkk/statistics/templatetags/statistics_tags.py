@@ -1,0 +1,32 @@
+from django import template
+from django.utils.translation import get_language
+
+from mkk.directory.i18n import localized
+from mkk.statistics import formatting, periods
+
+register = template.Library()
+
+
+@register.filter
+def num(value):
+    return formatting.number(value, get_language())
+
+
+@register.filter
+def signed(value):
+    return formatting.signed(value, get_language())
+
+
+@register.filter
+def pct(value):
+    return formatting.percent(value, get_language())
+
+
+@register.simple_tag
+def period_label(start, end):
+    return periods.period_label(start, end, get_language())
+
+
+@register.filter
+def loc(obj, field="name"):
+    return localized(obj, field)

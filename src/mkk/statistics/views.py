@@ -1,0 +1,547 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mkk.accounts import scoping
+from mkk.directory import selectors as directory_selectors
+from mkk.directory.models import Institution
+
+from . import exchange, forms, periods, selectors, services
+from .comparison import compare_range
+from .models import DataElement, DataSet, Disaggregation, Status
+from .presentation import chart_for, institution_sections
+
+
+def _default_range(today: dt.date) -> tuple[dt.date, dt.date]:
+    last = periods.last_complete("month", today)
+    return dt.date(last.end.year, 1, 1), last.end
+
+
+def _range_from(request) -> tuple[forms.RangeForm, dt.date, dt.date]:
+    start, end = _default_range(timezone.localdate())
+    form = forms.RangeForm(request.GET or {"start": start, "end": end})
+    if request.GET and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, start, end
+
+
+def _municipality(request, code: str):
+    municipality = directory_selectors.municipality_for(request.user, code)
+    scoping.require(scoping.can_read_aggregates(request.user))
+    return municipality
+
+
+@login_required
+@require_GET
+def index(request, code: str):
+    """Figures of a range against the same range a year earlier, per institution."""
+    municipality = _municipality(request, code)
+    form, start, end = _range_from(request)
+    result = compare_range(municipality=municipality, start=start, end=end)
+    lang = get_language()
+    context = {
+        "municipality": municipality,
+        "form": form,
+        "result": result,
+        "label": periods.period_label(start, end, lang),
+        "previous_label": periods.period_label(result.previous_start, result.previous_end, lang),
+        "sections": institution_sections(result, lang),
+        "chart": chart_for(result, lang),
+        "query": f"start={start.isoformat()}&end={end.isoformat()}",
+        "can_manage": scoping.can_manage_mechanism(request.user, municipality.pk),
+        "can_enter": bool(selectors.entry_institutions(request.user, municipality)),
+        "can_records": scoping.can_read_records(request.user),
+    }
+    return render(request, "statistics/index.html", context)
+
+
+@login_required
+@require_GET
+def entry(request, code: str):
+    """The data sets the user enters figures for, with their recent periods."""
+    municipality = _municipality(request, code)
+    institutions = selectors.entry_institutions(request.user, municipality)
+    scoping.require(bool(institutions))
+    today = timezone.localdate()
+    blocks = []
+    for inst in institutions:
+        for ds in selectors.data_sets_of(inst):
+            ptype = ds.period_type if ds.period_type != "range" else "month"
+            recent, p = [], periods.last_complete(ptype, today)
+            for _i in range(6):
+                recent.append(selectors.completeness_row(inst, ds, p.start, p.end, today=today))
+                p = periods.containing(ptype, p.start - dt.timedelta(days=1))
+            blocks.append({"institution": inst, "data_set": ds, "recent": recent})
+    submissions = selectors.submissions_for(request.user, municipality)[:30]
+    return render(
+        request,
+        "statistics/entry.html",
+        {
+            "municipality": municipality,
+            "blocks": blocks,
+            "submissions": submissions,
+            "range_form": forms.RangeForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_form(request, institution: int, data_set: int):
+    """One form per data set and period: save a draft or submit."""
+    inst = scoping.get_for_user(
+        request.user,
+        Institution.objects.select_related("municipality"),
+        own_institution=True,
+        pk=institution,
+    )
+    scoping.require(scoping.can_submit_for_institution(request.user, inst.pk))
+    ds = selectors.data_set_for(inst, data_set)
+    source = request.POST if request.method == "POST" else request.GET
+    start, end = forms.parse_day(source.get("start")), forms.parse_day(source.get("end"))
+    if start is None or end is None or end < start:
+        messages.error(request, _("Choose a valid period."))
+        return redirect("statistics:entry", code=inst.municipality.code)
+    existing = (
+        selectors.submissions_for(request.user)
+        .filter(institution=inst, data_set=ds, period_start=start, period_end=end)
+        .first()
+    )
+    if existing is not None and not (existing.is_editable or existing.status == Status.SUBMITTED):
+        return redirect("statistics:submission", pk=existing.pk)
+    initial = existing.values_dict() if existing else {}
+    form = forms.ValuesForm(request.POST or None, data_set=ds, initial_values=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sub = services.submission_save(
+                actor=request.user,
+                institution=inst,
+                data_set=ds,
+                period_start=start,
+                period_end=end,
+                values=form.values(),
+                submit="submit" in request.POST,
+                comment=request.POST.get("comment", "")[:2000],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            for w in sub.warnings:
+                messages.warning(request, w)
+            messages.success(
+                request,
+                _("Submitted for approval.")
+                if sub.status == Status.SUBMITTED
+                else _("Draft saved."),
+            )
+            return redirect("statistics:submission", pk=sub.pk)
+    return render(
+        request,
+        "statistics/entry_form.html",
+        {
+            "institution": inst,
+            "data_set": ds,
+            "form": form,
+            "start": start,
+            "end": end,
+            "label": periods.period_label(start, end),
+            "submission": existing,
+            "municipality": inst.municipality,
+            "due": periods.deadline(end, ds.deadline_days),
+        },
+    )
+
+
+@login_required
+@require_GET
+def submissions(request, code: str):
+    municipality = _municipality(request, code)
+    scoping.require(scoping.can_read_records(request.user))
+    qs = selectors.submissions_for(request.user, municipality)
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "statistics/submissions.html",
+        {
+            "municipality": municipality,
+            "submissions": qs[:300],
+            "status": status,
+            "statuses": Status.choices,
+        },
+    )
+
+
+@login_required
+@require_GET
+def submission(request, pk: int):
+    sub = selectors.submission_for(request.user, pk)
+    specs = services.specs_of(sub.data_set)
+    values = sub.values_dict()
+    rows = []
+    for spec in specs:
+        for key in spec.key_list():
+            rows.append(
+                {
+                    "element": spec,
+                    "key": key,
+                    "label": spec.key_label(key),
+                    "value": values.get((spec.code, key)),
+                }
+            )
+    can_manage = scoping.can_manage_mechanism(request.user, sub.institution.municipality_id)
+    can_submit = scoping.can_submit_for_institution(request.user, sub.institution_id)
+    return render(
+        request,
+        "statistics/submission.html",
+        {
+            "submission": sub,
+            "rows": rows,
+            "municipality": sub.institution.municipality,
+            "label": periods.period_label(sub.period_start, sub.period_end),
+            "warnings": services.warnings_for(sub)
+            if sub.status != Status.APPROVED or can_manage
+            else [],
+            "can_manage": can_manage,
+            "can_submit": can_submit,
+            "return_form": forms.ReturnForm(),
+        },
+    )
+
+
+def _act(request, pk: int, action):
+    sub = selectors.submission_for(request.user, pk)
+    try:
+        action(sub)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    return sub
+
+
+@login_required
+@require_POST
+def submission_submit(request, pk: int):
+    sub = selectors.submission_for(request.user, pk)
+    scoping.require(scoping.can_submit_for_institution(request.user, sub.institution_id))
+    _act(
+        request,
+        pk,
+        lambda s: (
+            services.submission_submit(actor=request.user, submission=s),
+            messages.success(request, _("Submitted for approval.")),
+        ),
+    )
+    return redirect("statistics:submission", pk=pk)
+
+
+@login_required
+@require_POST
+def submission_approve(request, pk: int):
+    sub = selectors.submission_for(request.user, pk)
+    scoping.require(scoping.can_manage_mechanism(request.user, sub.institution.municipality_id))
+    _act(
+        request,
+        pk,
+        lambda s: (
+            services.submission_approve(actor=request.user, submission=s),
+            messages.success(request, _("Approved. The figures are locked.")),
+        ),
+    )
+    return redirect("statistics:submission", pk=pk)
+
+
+@login_required
+@require_POST
+def submission_return(request, pk: int):
+    sub = selectors.submission_for(request.user, pk)
+    scoping.require(scoping.can_manage_mechanism(request.user, sub.institution.municipality_id))
+    form = forms.ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what needs correcting."))
+        return redirect("statistics:submission", pk=pk)
+    _act(
+        request,
+        pk,
+        lambda s: (
+            services.submission_return(
+                actor=request.user, submission=s, comment=form.cleaned_data["comment"]
+            ),
+            messages.success(request, _("Returned to the institution for correction.")),
+        ),
+    )
+    return redirect("statistics:submission", pk=pk)
+
+
+@login_required
+@require_POST
+def submission_delete(request, pk: int):
+    sub = selectors.submission_for(request.user, pk)
+    scoping.require(scoping.can_submit_for_institution(request.user, sub.institution_id))
+    code = sub.institution.municipality.code
+    try:
+        services.submission_delete(actor=request.user, submission=sub)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("statistics:submission", pk=pk)
+    messages.success(request, _("Draft deleted."))
+    return redirect("statistics:entry", code=code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_correct(request, pk: int):
+    """Correct approved figures, with a reason (coordinator)."""
+    sub = selectors.submission_for(request.user, pk)
+    scoping.require(scoping.can_manage_mechanism(request.user, sub.institution.municipality_id))
+    scoping.require(sub.status == Status.APPROVED)
+    form = forms.CorrectionForm(
+        request.POST or None, data_set=sub.data_set, initial_values=sub.values_dict()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submission_correct(
+                actor=request.user,
+                submission=sub,
+                values=form.values(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Correction saved and recorded in the audit log."))
+            return redirect("statistics:submission", pk=pk)
+    return render(
+        request,
+        "statistics/correct.html",
+        {
+            "submission": sub,
+            "form": form,
+            "municipality": sub.institution.municipality,
+            "label": periods.period_label(sub.period_start, sub.period_end),
+        },
+    )
+
+
+def _period_from(request) -> tuple[dt.date, dt.date, str]:
+    ptype = request.GET.get("period_type", "month")
+    if ptype not in {"month", "quarter", "half_year", "year"}:
+        ptype = "month"
+    day = forms.parse_day(request.GET.get("day"))
+    p = (
+        periods.containing(ptype, day)
+        if day
+        else periods.last_complete(ptype, timezone.localdate())
+    )
+    return p.start, p.end, ptype
+
+
+@login_required
+@require_GET
+def completeness(request, code: str):
+    """Which institutions submitted for a period, on time or late; the reminder list."""
+    municipality = _municipality(request, code)
+    scoping.require(scoping.can_read_records(request.user))
+    start, end, ptype = _period_from(request)
+    rows = selectors.completeness(municipality, start, end)
+    return render(
+        request,
+        "statistics/completeness.html",
+        {
+            "municipality": municipality,
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "ptype": ptype,
+            "label": periods.period_label(start, end),
+            "reminders": [r for r in rows if r.needs_reminder],
+            "can_manage": scoping.can_manage_mechanism(request.user, municipality.pk),
+            "period_types": [
+                ("month", _("Month")),
+                ("quarter", _("Quarter")),
+                ("half_year", _("Half-year")),
+                ("year", _("Year")),
+            ],
+            "done": sum(1 for r in rows if r.state in ("on_time", "late")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def remind(request, code: str):
+    municipality = _municipality(request, code)
+    scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
+    start, end = (
+        forms.parse_day(request.POST.get("start")),
+        forms.parse_day(request.POST.get("end")),
+    )
+    if start is None or end is None or end < start:
+        messages.error(request, _("Choose a valid period."))
+        return redirect("statistics:completeness", code=code)
+    rows = selectors.completeness(municipality, start, end)
+    sent, without = services.reminders_send(
+        actor=request.user, municipality=municipality, rows=rows
+    )
+    messages.success(request, _("%(count)s reminders sent.") % {"count": sent})
+    if without:
+        messages.warning(
+            request, _("No e-mail address for: %(names)s.") % {"names": ", ".join(without)}
+        )
+    url = reverse("statistics:completeness", kwargs={"code": code})
+    return redirect(f"{url}?day={start.isoformat()}&period_type={periods.classify(start, end)}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_view(request, code: str):
+    """Upload a CSV or dataValueSets file: all of it lands, or none of it with every reason."""
+    municipality = _municipality(request, code)
+    scoping.require(bool(selectors.entry_institutions(request.user, municipality)))
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    errors, result = [], None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        approve = form.cleaned_data["approve"]
+        scoping.require(not approve or scoping.can_manage_mechanism(request.user, municipality.pk))
+        importer = (
+            exchange.import_csv if form.cleaned_data["format"] == "csv" else exchange.import_dhis2
+        )
+        try:
+            result = importer(data, actor=request.user, municipality=municipality, approve=approve)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(
+                request,
+                _("Imported %(values)s figures in %(submissions)s submissions.")
+                % {"values": result.values, "submissions": len(result.submissions)},
+            )
+            for w in result.warnings:
+                messages.warning(request, w)
+            return redirect("statistics:submissions", code=code)
+    return render(
+        request,
+        "statistics/import.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "errors": errors,
+            "columns": exchange.CSV_COLUMNS,
+            "can_manage": scoping.can_manage_mechanism(request.user, municipality.pk),
+        },
+    )
+
+
+@login_required
+@require_GET
+def export(request, code: str, fmt: str):
+    municipality = _municipality(request, code)
+    _form, start, end = _range_from(request)
+    name = f"mkk-{municipality.code}-{start:%Y%m%d}-{end:%Y%m%d}"
+    if fmt == "csv":
+        body = exchange.export_csv(
+            actor=request.user, municipality=municipality, start=start, end=end
+        )
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    try:
+        body = exchange.export_dhis2(
+            actor=request.user, municipality=municipality, start=start, end=end
+        )
+    except ValidationError as exc:
+        for m in exc.messages[:20]:
+            messages.error(request, m)
+        return redirect(
+            f"{reverse('statistics:index', kwargs={'code': code})}?start={start}&end={end}"
+        )
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-dataValueSets.json"'
+    return response
+
+
+def _can_manage_catalogue(user) -> bool:
+    return scoping.can_manage_mechanism(user, user.municipality_id)
+
+
+@login_required
+@require_GET
+def catalogue(request):
+    scoping.require(scoping.can_read_aggregates(request.user))
+    return render(
+        request,
+        "statistics/catalogue.html",
+        {
+            "data_sets": DataSet.objects.prefetch_related("elements__disaggregations"),
+            "elements": DataElement.objects.prefetch_related("disaggregations", "data_sets"),
+            "disaggregations": Disaggregation.objects.prefetch_related("options"),
+            "can_manage": _can_manage_catalogue(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def element_new(request):
+    scoping.require(_can_manage_catalogue(request.user))
+    form = forms.ElementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.element_create(
+                actor=request.user,
+                code=d["code"],
+                name_sq=d["name_sq"],
+                name_sr=d["name_sr"],
+                name_en=d["name_en"],
+                description=d["description"],
+                disaggregations=d["disaggregations"],
+                data_sets=d["data_sets"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Data element added."))
+            return redirect("statistics:catalogue")
+    return render(
+        request, "statistics/catalogue_form.html", {"form": form, "title": _("New data element")}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def disaggregation_new(request):
+    scoping.require(_can_manage_catalogue(request.user))
+    form = forms.DisaggregationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.disaggregation_create(
+                actor=request.user,
+                code=d["code"],
+                name_sq=d["name_sq"],
+                name_sr=d["name_sr"],
+                name_en=d["name_en"],
+                options=d["options"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Disaggregation added."))
+            return redirect("statistics:catalogue")
+    return render(
+        request, "statistics/catalogue_form.html", {"form": form, "title": _("New disaggregation")}
+    )
