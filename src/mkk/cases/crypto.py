@@ -63,7 +63,9 @@ def decrypt(token: str) -> str:
         return fernet().decrypt(token.encode("ascii")).decode("utf-8")
     except (InvalidToken, ValueError) as exc:
         # Never include the token or any value in the message.
-        raise RuntimeError("An identity value cannot be decrypted with the configured keys.") from exc
+        raise RuntimeError(
+            "An identity value cannot be decrypted with the configured keys."
+        ) from exc
 
 
 def rotate_token(token: str) -> str:
@@ -122,7 +124,9 @@ def normalize_name(name: str) -> str:
     return " ".join(words)
 
 
-def victim_key(*, personal_number: str = "", name: str = "", date_of_birth: dt.date | None = None) -> str:
+def victim_key(
+    *, personal_number: str = "", name: str = "", date_of_birth: dt.date | None = None
+) -> str:
     """HMAC-SHA256 (hex) of the personal number, or of name + date of birth; '' when neither."""
     number = normalize_personal_number(personal_number)
     if number:

@@ -23,17 +23,25 @@ def panel(request) -> dict | None:
             "template": "cases/_panel.html",
             "incoming": True,
             "incoming_count": waiting.count(),
-            "overdue": list(selectors.overdue(mine).select_related("from_institution", "to_institution")[:20]),
+            "overdue": list(
+                selectors.overdue(mine).select_related("from_institution", "to_institution")[:20]
+            ),
             "links": True,
             "code": user.institution.municipality.code,
         }
     if scoping.can_read_case_references(user) and user.municipality_id:
-        qs = scoping.scope(user, Referral.objects.filter(case__institution__municipality_id=user.municipality_id))
+        qs = scoping.scope(
+            user, Referral.objects.filter(case__institution__municipality_id=user.municipality_id)
+        )
         return {
             "title": _("Overdue referrals"),
             "template": "cases/_panel.html",
             "incoming": None,
-            "overdue": list(selectors.overdue(qs).select_related("case", "from_institution", "to_institution")[:20]),
+            "overdue": list(
+                selectors.overdue(qs).select_related("case", "from_institution", "to_institution")[
+                    :20
+                ]
+            ),
             "links": False,
             "code": user.municipality.code,
         }

@@ -52,33 +52,64 @@ def _blank(choices):
 class CaseForm(forms.Form):
     """A new case with the victim's identity (sent by POST only, stored encrypted)."""
 
-    full_name = forms.CharField(label=_("Victim's full name"), max_length=200, required=False, widget=forms.TextInput(NO_AUTOFILL))
+    full_name = forms.CharField(
+        label=_("Victim's full name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(NO_AUTOFILL),
+    )
     personal_number = forms.CharField(
-        label=_("Personal number"), max_length=20, required=False, widget=forms.TextInput({**NO_AUTOFILL, "inputmode": "numeric"}),
+        label=_("Personal number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput({**NO_AUTOFILL, "inputmode": "numeric"}),
         help_text=_("10 digits. Without it, give the full name and the date of birth."),
     )
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput(NO_AUTOFILL))
-    phone = forms.CharField(label=_("Safe phone number"), max_length=60, required=False, widget=forms.TextInput(NO_AUTOFILL))
-    address = forms.CharField(label=_("Address"), max_length=300, required=False, widget=forms.TextInput(NO_AUTOFILL))
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=DateInput(NO_AUTOFILL)
+    )
+    phone = forms.CharField(
+        label=_("Safe phone number"),
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(NO_AUTOFILL),
+    )
+    address = forms.CharField(
+        label=_("Address"), max_length=300, required=False, widget=forms.TextInput(NO_AUTOFILL)
+    )
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     age_group = forms.ChoiceField(label=_("Age group at the incident"), choices=AgeGroup.choices)
-    age_band = forms.ChoiceField(label=_("Age band"), choices=_blank(AgeBand.choices), required=False)
+    age_band = forms.ChoiceField(
+        label=_("Age band"), choices=_blank(AgeBand.choices), required=False
+    )
     residence_municipality = forms.ModelChoiceField(
         label=_("Municipality of residence"), queryset=Municipality.objects.all(), required=False
     )
-    opened_on = forms.DateField(label=_("Opened on"), widget=DateInput(), initial=timezone.localdate)
-    external_reference = forms.CharField(label=_("Reference in your own system"), max_length=60, required=False)
-    consent_to_share = forms.ChoiceField(label=_("Consent to share the identity"), choices=Consent.choices, initial=Consent.NOT_ASKED)
+    opened_on = forms.DateField(
+        label=_("Opened on"), widget=DateInput(), initial=timezone.localdate
+    )
+    external_reference = forms.CharField(
+        label=_("Reference in your own system"), max_length=60, required=False
+    )
+    consent_to_share = forms.ChoiceField(
+        label=_("Consent to share the identity"), choices=Consent.choices, initial=Consent.NOT_ASKED
+    )
     consent_date = forms.DateField(label=_("Date of consent"), required=False, widget=DateInput())
     sharing_legal_ground = forms.ChoiceField(
-        label=_("Legal ground for sharing without consent"), choices=_blank(LegalGround.choices), required=False
+        label=_("Legal ground for sharing without consent"),
+        choices=_blank(LegalGround.choices),
+        required=False,
     )
 
     def clean(self):
         data = super().clean()
-        if not data.get("personal_number") and not (data.get("full_name") and data.get("date_of_birth")):
+        if not data.get("personal_number") and not (
+            data.get("full_name") and data.get("date_of_birth")
+        ):
             raise forms.ValidationError(
-                _("Give the personal number, or the full name and the date of birth, so that the person can be recognised.")
+                _(
+                    "Give the personal number, or the full name and the date of birth, so that the person can be recognised."
+                )
             )
         return data
 
@@ -111,20 +142,33 @@ class RevealForm(forms.Form):
 
 class IncidentForm(forms.ModelForm):
     reported_at = forms.DateTimeField(
-        label=_("Reported to the police at"), required=False, widget=DateTimeInput(), input_formats=DATETIME_FORMATS
+        label=_("Reported to the police at"),
+        required=False,
+        widget=DateTimeInput(),
+        input_formats=DATETIME_FORMATS,
     )
 
     class Meta:
         model = Incident
         fields = [
-            "occurred_on", "forms", "gbvims_type", "relation", "perpetrator_sex", "perpetrator_age_group",
-            "risk_level", "children_affected", "reported_at", "summary",
+            "occurred_on",
+            "forms",
+            "gbvims_type",
+            "relation",
+            "perpetrator_sex",
+            "perpetrator_age_group",
+            "risk_level",
+            "children_affected",
+            "reported_at",
+            "summary",
         ]
         widgets = {"occurred_on": DateInput(), "summary": forms.Textarea({"rows": 3})}
 
     # Declared last: the field's name shadows the ``forms`` module inside the class body.
     forms = forms.MultipleChoiceField(
-        label=_("Forms of violence"), choices=ViolenceForm.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Forms of violence"),
+        choices=ViolenceForm.choices,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose every form that applies."),
     )
 
@@ -145,11 +189,17 @@ def referral_targets(case: Case, own_institution_id: int):
 
 
 class ReferralForm(forms.Form):
-    to_institution = forms.ModelChoiceField(label=_("Refer to"), queryset=Institution.objects.none())
+    to_institution = forms.ModelChoiceField(
+        label=_("Refer to"), queryset=Institution.objects.none()
+    )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     reason = forms.CharField(
-        label=_("Reason and what is asked"), widget=forms.Textarea({"rows": 3}), max_length=2000,
-        help_text=_("No names, addresses or phone numbers: the receiving side sees this before accepting."),
+        label=_("Reason and what is asked"),
+        widget=forms.Textarea({"rows": 3}),
+        max_length=2000,
+        help_text=_(
+            "No names, addresses or phone numbers: the receiving side sees this before accepting."
+        ),
     )
 
     def __init__(self, *args, case: Case, own_institution_id: int, **kwargs):
@@ -159,22 +209,29 @@ class ReferralForm(forms.Form):
 
 class AcceptForm(forms.Form):
     consent_recorded = forms.BooleanField(
-        label=_("The victim has agreed that we receive the identity (consent recorded)"), required=False
+        label=_("The victim has agreed that we receive the identity (consent recorded)"),
+        required=False,
     )
     legal_ground = forms.ChoiceField(
-        label=_("Or: legal ground for receiving it without consent"), choices=_blank(LegalGround.choices), required=False
+        label=_("Or: legal ground for receiving it without consent"),
+        choices=_blank(LegalGround.choices),
+        required=False,
     )
 
 
 class DeclineForm(forms.Form):
-    decline_reason = forms.CharField(label=_("Reason for declining"), widget=forms.Textarea({"rows": 2}), max_length=2000)
+    decline_reason = forms.CharField(
+        label=_("Reason for declining"), widget=forms.Textarea({"rows": 2}), max_length=2000
+    )
 
 
 class ProtectionOrderForm(forms.ModelForm):
     class Meta:
         model = ProtectionOrder
         fields = ["kind", "status", "requested_on", "decided_on", "valid_until", "violated_on"]
-        widgets = {f: DateInput() for f in ["requested_on", "decided_on", "valid_until", "violated_on"]}
+        widgets = {
+            f: DateInput() for f in ["requested_on", "decided_on", "valid_until", "violated_on"]
+        }
 
 
 class CourtOutcomeForm(forms.ModelForm):
@@ -207,7 +264,10 @@ CHILD_FORMS = {
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8, comma or semicolon separated, first row the column names."))
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, comma or semicolon separated, first row the column names."),
+    )
 
 
 class DeadlineForm(forms.ModelForm):

@@ -39,12 +39,38 @@ from .crypto import normalize_personal_number
 from .models import AgeBand, AgeGroup, Consent, LegalGround, Relation, RiskLevel, Sex, ViolenceForm
 
 COLUMNS = [
-    "personal_number", "full_name", "date_of_birth", "phone", "address", "sex", "age_group", "age_band",
-    "residence_municipality", "opened_on", "external_reference", "consent_to_share", "consent_date",
-    "legal_ground", "incident_date", "forms", "relation", "perpetrator_sex", "perpetrator_age_group",
-    "risk_level", "children_affected", "reported_at",
+    "personal_number",
+    "full_name",
+    "date_of_birth",
+    "phone",
+    "address",
+    "sex",
+    "age_group",
+    "age_band",
+    "residence_municipality",
+    "opened_on",
+    "external_reference",
+    "consent_to_share",
+    "consent_date",
+    "legal_ground",
+    "incident_date",
+    "forms",
+    "relation",
+    "perpetrator_sex",
+    "perpetrator_age_group",
+    "risk_level",
+    "children_affected",
+    "reported_at",
 ]
-REQUIRED = ["sex", "age_group", "opened_on", "incident_date", "forms", "relation", "perpetrator_sex"]
+REQUIRED = [
+    "sex",
+    "age_group",
+    "opened_on",
+    "incident_date",
+    "forms",
+    "relation",
+    "perpetrator_sex",
+]
 MAX_ROWS = 5000
 
 
@@ -95,7 +121,8 @@ def _choice(value: str, choices, column: str, *, required: bool = True) -> str:
         return ""
     if value not in choices.values:
         raise RowError(
-            _("%(column)s: unknown value (allowed: %(allowed)s)") % {"column": column, "allowed": ", ".join(choices.values)}
+            _("%(column)s: unknown value (allowed: %(allowed)s)")
+            % {"column": column, "allowed": ", ".join(choices.values)}
         )
     return value
 
@@ -113,7 +140,9 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationError(_("The file is not UTF-8 text. Save it as CSV UTF-8 and try again.")) from exc
+        raise ValidationError(
+            _("The file is not UTF-8 text. Save it as CSV UTF-8 and try again.")
+        ) from exc
 
 
 def _parse_row(row: dict, municipalities: dict) -> dict:
@@ -127,10 +156,17 @@ def _parse_row(row: dict, municipalities: dict) -> dict:
         raise RowError(_("neither a personal number nor a full name with a date of birth"))
     if number and len(normalize_personal_number(number)) != 10:
         raise RowError(_("personal_number: a personal number has 10 digits"))
-    forms = [f.strip().lower() for f in get("forms").replace("+", "|").replace(",", "|").split("|") if f.strip()]
+    forms = [
+        f.strip().lower()
+        for f in get("forms").replace("+", "|").replace(",", "|").split("|")
+        if f.strip()
+    ]
     unknown = [f for f in forms if f not in ViolenceForm.values]
     if unknown or not forms:
-        raise RowError(_("forms: unknown form of violence (allowed: %(allowed)s)") % {"allowed": ", ".join(ViolenceForm.values)})
+        raise RowError(
+            _("forms: unknown form of violence (allowed: %(allowed)s)")
+            % {"allowed": ", ".join(ViolenceForm.values)}
+        )
     residence = None
     if get("residence_municipality"):
         residence = municipalities.get(get("residence_municipality").lower())
@@ -149,7 +185,11 @@ def _parse_row(row: dict, municipalities: dict) -> dict:
     age_band = _choice(get("age_band"), AgeBand, "age_band", required=False)
     return {
         "identity": services.Identity(
-            full_name=get("full_name"), personal_number=number, date_of_birth=dob, phone=get("phone"), address=get("address"),
+            full_name=get("full_name"),
+            personal_number=number,
+            date_of_birth=dob,
+            phone=get("phone"),
+            address=get("address"),
         ),
         "case": {
             "sex": _choice(get("sex"), Sex, "sex"),
@@ -160,14 +200,18 @@ def _parse_row(row: dict, municipalities: dict) -> dict:
             "external_reference": get("external_reference")[:60],
             "consent_to_share": consent,
             "consent_date": consent_date,
-            "sharing_legal_ground": _choice(get("legal_ground"), LegalGround, "legal_ground", required=False),
+            "sharing_legal_ground": _choice(
+                get("legal_ground"), LegalGround, "legal_ground", required=False
+            ),
         },
         "incident": {
             "occurred_on": incident_date,
             "forms": forms,
             "relation": _choice(get("relation"), Relation, "relation"),
             "perpetrator_sex": _choice(get("perpetrator_sex"), Sex, "perpetrator_sex"),
-            "perpetrator_age_group": _choice(get("perpetrator_age_group") or AgeGroup.ADULT, AgeGroup, "perpetrator_age_group"),
+            "perpetrator_age_group": _choice(
+                get("perpetrator_age_group") or AgeGroup.ADULT, AgeGroup, "perpetrator_age_group"
+            ),
             "risk_level": _choice(get("risk_level"), RiskLevel, "risk_level", required=False),
             "children_affected": _int(get("children_affected"), "children_affected"),
             "reported_at": _datetime(get("reported_at"), "reported_at"),
@@ -204,7 +248,9 @@ def import_cases(*, actor, institution, data: bytes) -> ImportResult:
         return result
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
-        result.errors.append(_("Unknown columns: %(columns)s") % {"columns": ", ".join(unknown[:10])})
+        result.errors.append(
+            _("Unknown columns: %(columns)s") % {"columns": ", ".join(unknown[:10])}
+        )
         return result
     reader.fieldnames = header
     municipalities = {m.code: m for m in Municipality.objects.all()}
@@ -235,16 +281,25 @@ def import_cases(*, actor, institution, data: bytes) -> ImportResult:
             for number, item in parsed:
                 try:
                     with transaction.atomic():
-                        case = services.case_create(actor=actor, institution=institution, identity=item["identity"], **item["case"])
+                        case = services.case_create(
+                            actor=actor,
+                            institution=institution,
+                            identity=item["identity"],
+                            **item["case"],
+                        )
                         services.incident_add(actor=actor, case=case, **item["incident"])
                 except ValidationError as exc:
-                    result.errors.append(_("Row %(row)d: %(reason)s") % {"row": number, "reason": _messages(exc)})
+                    result.errors.append(
+                        _("Row %(row)d: %(reason)s") % {"row": number, "reason": _messages(exc)}
+                    )
                     continue
                 result.created.append(case.reference)
             if result.errors:
                 raise _Rollback
             record(
-                AuditAction.IMPORT, institution, actor=actor,
+                AuditAction.IMPORT,
+                institution,
+                actor=actor,
                 reason=f"import_cases: {len(result.created)} cases",
             )
     except _Rollback:

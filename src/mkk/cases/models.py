@@ -199,7 +199,9 @@ class ServiceKind(models.TextChoices):
 class CaseSequence(models.Model):
     """Last reference number per municipality and year (a counter, not domain data)."""
 
-    municipality = models.ForeignKey("directory.Municipality", on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(
+        "directory.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
@@ -225,7 +227,9 @@ class Case(models.Model):
     )
     victim_key = models.CharField(_("victim key"), max_length=64, db_index=True, editable=False)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
-    age_group = models.CharField(_("age group at the incident"), max_length=10, choices=AgeGroup.choices)
+    age_group = models.CharField(
+        _("age group at the incident"), max_length=10, choices=AgeGroup.choices
+    )
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, blank=True)
     residence_municipality = models.ForeignKey(
         "directory.Municipality",
@@ -252,7 +256,9 @@ class Case(models.Model):
         blank=True,
     )
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
-    status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     anonymized_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -349,17 +355,28 @@ class CaseChild(models.Model):
 class Incident(CaseChild):
     occurred_on = models.DateField(_("date of the incident"))
     forms = models.JSONField(_("forms of violence"), default=list)
-    gbvims_type = models.CharField(_("GBVIMS incident type"), max_length=20, choices=GbvimsType.choices, blank=True)
-    relation = models.CharField(_("relation of the perpetrator to the victim"), max_length=20, choices=Relation.choices)
+    gbvims_type = models.CharField(
+        _("GBVIMS incident type"), max_length=20, choices=GbvimsType.choices, blank=True
+    )
+    relation = models.CharField(
+        _("relation of the perpetrator to the victim"), max_length=20, choices=Relation.choices
+    )
     perpetrator_sex = models.CharField(_("perpetrator's sex"), max_length=10, choices=Sex.choices)
     perpetrator_age_group = models.CharField(
-        _("perpetrator's age group"), max_length=10, choices=AgeGroup.choices, default=AgeGroup.ADULT
+        _("perpetrator's age group"),
+        max_length=10,
+        choices=AgeGroup.choices,
+        default=AgeGroup.ADULT,
     )
-    risk_level = models.CharField(_("risk level (from the assessment)"), max_length=10, choices=RiskLevel.choices, blank=True)
+    risk_level = models.CharField(
+        _("risk level (from the assessment)"), max_length=10, choices=RiskLevel.choices, blank=True
+    )
     children_affected = models.PositiveSmallIntegerField(_("children affected"), default=0)
     reported_at = models.DateTimeField(_("reported to the police at"), null=True, blank=True)
     summary = models.TextField(
-        _("summary"), blank=True, help_text=_("What happened, without names, addresses or phone numbers.")
+        _("summary"),
+        blank=True,
+        help_text=_("What happened, without names, addresses or phone numbers."),
     )
 
     class Meta:
@@ -378,7 +395,11 @@ class Incident(CaseChild):
             raise ValidationError({"forms": _("Unknown form of violence.")})
         if self.occurred_on and self.occurred_on > timezone.localdate():
             raise ValidationError({"occurred_on": _("The date is in the future.")})
-        if self.reported_at and self.occurred_on and self.reported_at.date() < self.occurred_on - dt.timedelta(days=1):
+        if (
+            self.reported_at
+            and self.occurred_on
+            and self.reported_at.date() < self.occurred_on - dt.timedelta(days=1)
+        ):
             raise ValidationError({"reported_at": _("The report cannot come before the incident.")})
 
     def form_labels(self) -> list[str]:
@@ -421,7 +442,9 @@ class ReferralDeadline(models.Model):
                 name="referral_deadline_unique",
                 nulls_distinct=False,
             ),
-            models.CheckConstraint(condition=models.Q(hours__gte=1), name="referral_deadline_hours_positive"),
+            models.CheckConstraint(
+                condition=models.Q(hours__gte=1), name="referral_deadline_hours_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -431,27 +454,46 @@ class ReferralDeadline(models.Model):
 class Referral(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
     from_institution = models.ForeignKey(
-        "directory.Institution", on_delete=models.PROTECT, related_name="referrals_sent",
+        "directory.Institution",
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
         verbose_name=_("from"),
     )
     to_institution = models.ForeignKey(
-        "directory.Institution", on_delete=models.PROTECT, related_name="referrals_received",
+        "directory.Institution",
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
         verbose_name=_("to"),
     )
     kind = models.CharField(_("referral type"), max_length=20, choices=ReferralKind.choices)
-    reason = models.TextField(_("reason"), help_text=_("Why, and what is asked; no names or addresses."))
-    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    reason = models.TextField(
+        _("reason"), help_text=_("Why, and what is asked; no names or addresses.")
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     deadline_at = models.DateTimeField(_("answer due by"))
-    status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     #: Consent or legal ground the receiving side recorded when accepting (in addition to the case's).
-    consent_recorded = models.BooleanField(_("the victim's consent to share is recorded"), default=False)
+    consent_recorded = models.BooleanField(
+        _("the victim's consent to share is recorded"), default=False
+    )
     legal_ground = models.CharField(
-        _("legal ground for sharing without consent"), max_length=20, choices=LegalGround.choices, blank=True
+        _("legal ground for sharing without consent"),
+        max_length=20,
+        choices=LegalGround.choices,
+        blank=True,
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
@@ -462,10 +504,14 @@ class Referral(models.Model):
         ordering = ["-sent_at", "-pk"]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
-        indexes = [models.Index(fields=["to_institution", "status"]), models.Index(fields=["status", "deadline_at"])]
+        indexes = [
+            models.Index(fields=["to_institution", "status"]),
+            models.Index(fields=["status", "deadline_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(from_institution=models.F("to_institution")), name="referral_not_to_self"
+                condition=~models.Q(from_institution=models.F("to_institution")),
+                name="referral_not_to_self",
             )
         ]
 
@@ -502,7 +548,9 @@ class Referral(models.Model):
 
 class ProtectionOrder(CaseChild):
     kind = models.CharField(_("type of order"), max_length=20, choices=OrderKind.choices)
-    status = models.CharField(_("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.REQUESTED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.REQUESTED
+    )
     requested_on = models.DateField(_("requested on"))
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -541,7 +589,10 @@ class CourtOutcome(CaseChild):
 
 class ShelterStay(CaseChild):
     institution = models.ForeignKey(
-        "directory.Institution", on_delete=models.PROTECT, related_name="+", verbose_name=_("shelter")
+        "directory.Institution",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("shelter"),
     )
     admitted_on = models.DateField(_("admitted on"))
     discharged_on = models.DateField(_("discharged on"), null=True, blank=True)
@@ -564,7 +615,10 @@ class ServiceGiven(CaseChild):
     kind = models.CharField(_("service"), max_length=20, choices=ServiceKind.choices)
     given_on = models.DateField(_("date"))
     institution = models.ForeignKey(
-        "directory.Institution", on_delete=models.PROTECT, related_name="+", verbose_name=_("given by")
+        "directory.Institution",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("given by"),
     )
 
     class Meta:

@@ -36,7 +36,9 @@ def _accepted_by(institution_id: int) -> Q:
 
 def cases_for_worker(user) -> QuerySet[Case]:
     """Cases of the user's institution and cases referred to it and accepted (none for other roles)."""
-    qs = Case.objects.select_related("institution", "institution__municipality", "residence_municipality")
+    qs = Case.objects.select_related(
+        "institution", "institution__municipality", "residence_municipality"
+    )
     return scoping.scope_case_records(user, qs, shared=_accepted_by)
 
 
@@ -47,8 +49,12 @@ def case_for_worker(user, pk: int) -> Case:
 
 def referrals_for_worker(user) -> QuerySet[Referral]:
     """Referrals of the user's own cases, and referrals sent to the user's institution."""
-    qs = Referral.objects.select_related("case", "from_institution", "to_institution", "case__institution")
-    return scoping.scope_case_records(user, qs, shared=lambda inst: Q(to_institution_id=inst) | Q(from_institution_id=inst))
+    qs = Referral.objects.select_related(
+        "case", "from_institution", "to_institution", "case__institution"
+    )
+    return scoping.scope_case_records(
+        user, qs, shared=lambda inst: Q(to_institution_id=inst) | Q(from_institution_id=inst)
+    )
 
 
 def referral_for_worker(user, pk: int) -> Referral:
@@ -71,9 +77,18 @@ def child_for_worker(user, model, pk: int):
     """A protection order, court outcome, shelter stay or service of a case the worker may open."""
     qs = model.objects.select_related("case", "case__institution")
     return scoping.get_for_user(
-        user, scoping.scope_case_records(user, qs, shared=lambda i: Q(**{
-            "case__referrals__to_institution_id": i, "case__referrals__status__in": ACCEPTED,
-        })), pk=pk,
+        user,
+        scoping.scope_case_records(
+            user,
+            qs,
+            shared=lambda i: Q(
+                **{
+                    "case__referrals__to_institution_id": i,
+                    "case__referrals__status__in": ACCEPTED,
+                }
+            ),
+        ),
+        pk=pk,
     )
 
 
@@ -141,7 +156,9 @@ def case_figures(*, municipality, start: dt.date, end: dt.date, now=None) -> Cas
     * overdue now: referrals of the municipality's cases waiting past their deadline today.
     """
     now = now or timezone.now()
-    cases = Case.objects.filter(institution__municipality=municipality, opened_on__gte=start, opened_on__lte=end)
+    cases = Case.objects.filter(
+        institution__municipality=municipality, opened_on__gte=start, opened_on__lte=end
+    )
     rows = list(cases.values_list("victim_key", "institution_id"))
     institutions_per_key: dict[str, set[int]] = defaultdict(set)
     anonymous = 0
@@ -173,9 +190,9 @@ def case_figures(*, municipality, start: dt.date, end: dt.date, now=None) -> Cas
     if police_cases:
         from .models import Incident
 
-        for case_id, reported in Incident.objects.filter(case_id__in=police_cases, reported_at__isnull=False).values_list(
-            "case_id", "reported_at"
-        ):
+        for case_id, reported in Incident.objects.filter(
+            case_id__in=police_cases, reported_at__isnull=False
+        ).values_list("case_id", "reported_at"):
             if case_id not in report_times or reported < report_times[case_id]:
                 report_times[case_id] = reported
     for r in referrals:
@@ -195,7 +212,9 @@ def case_figures(*, municipality, start: dt.date, end: dt.date, now=None) -> Cas
             origin = report_times.get(r.case_id, r.sent_at)
             hours.append(round(max((r.responded_at - origin).total_seconds(), 0) / 3600, 2))
     overdue_now = Referral.objects.filter(
-        case__institution__municipality=municipality, status=ReferralStatus.SENT, deadline_at__lt=now
+        case__institution__municipality=municipality,
+        status=ReferralStatus.SENT,
+        deadline_at__lt=now,
     ).count()
     return CaseFigures(
         municipality_id=municipality.pk,
@@ -203,7 +222,9 @@ def case_figures(*, municipality, start: dt.date, end: dt.date, now=None) -> Cas
         end=end,
         cases=len(rows),
         unique_victims=len(institutions_per_key) + anonymous,
-        victims_in_more_than_one_institution=sum(1 for s in institutions_per_key.values() if len(s) > 1),
+        victims_in_more_than_one_institution=sum(
+            1 for s in institutions_per_key.values() if len(s) > 1
+        ),
         cases_by_institution=cases_by_institution,
         police_to_social_work_hours=sorted(hours),
         median_hours_police_to_social_work=round(pystats.median(hours), 1) if hours else None,
@@ -229,7 +250,8 @@ def deadline_rows(municipality) -> list:
     own = list(ReferralDeadline.objects.filter(municipality=municipality))
     keys = {(r.from_kind, r.to_kind, r.urgency) for r in own}
     national = [
-        r for r in ReferralDeadline.objects.filter(municipality__isnull=True)
+        r
+        for r in ReferralDeadline.objects.filter(municipality__isnull=True)
         if (r.from_kind, r.to_kind, r.urgency) not in keys
     ]
     return sorted(own + national, key=lambda r: (r.to_kind, r.from_kind, r.urgency))

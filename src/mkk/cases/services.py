@@ -50,7 +50,9 @@ FALLBACK_DEADLINE_HOURS = 72
 def shared_institution_ids(case: Case) -> set[int]:
     """Institutions that accepted a referral of ``case`` and may see its identity."""
     ids = set()
-    for referral in case.referrals.filter(status__in=[ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED]):
+    for referral in case.referrals.filter(
+        status__in=[ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED]
+    ):
         referral.case = case
         if referral.shares_identity:
             ids.add(referral.to_institution_id)
@@ -73,7 +75,9 @@ def can_see_identity(user, case: Case) -> bool:
     if case.is_anonymized:
         return False
     return scoping.can_read_identity(
-        user, owner_institution_id=case.institution_id, shared_institution_ids=shared_institution_ids(case)
+        user,
+        owner_institution_id=case.institution_id,
+        shared_institution_ids=shared_institution_ids(case),
     )
 
 
@@ -98,7 +102,9 @@ def reference_prefix(municipality) -> str:
 
 def next_reference(municipality, year: int) -> str:
     """'DR-2025-000123': municipality prefix, year, sequence (locked row, no gaps reused)."""
-    seq, _created = CaseSequence.objects.select_for_update().get_or_create(municipality=municipality, year=year)
+    seq, _created = CaseSequence.objects.select_for_update().get_or_create(
+        municipality=municipality, year=year
+    )
     seq.last += 1
     seq.save(update_fields=["last"])
     return f"{reference_prefix(municipality)}-{year}-{seq.last:06d}"
@@ -115,7 +121,9 @@ class Identity:
     @property
     def victim_key(self) -> str:
         return crypto.victim_key(
-            personal_number=self.personal_number, name=self.full_name, date_of_birth=self.date_of_birth
+            personal_number=self.personal_number,
+            name=self.full_name,
+            date_of_birth=self.date_of_birth,
         )
 
 
@@ -123,7 +131,9 @@ def _check_identity(identity: Identity) -> str:
     key = identity.victim_key
     if not key:
         raise ValidationError(
-            _("Give the personal number, or the full name and the date of birth, so that the person can be recognised.")
+            _(
+                "Give the personal number, or the full name and the date of birth, so that the person can be recognised."
+            )
         )
     number = crypto.normalize_personal_number(identity.personal_number)
     if identity.personal_number and len(number) != 10:
@@ -172,7 +182,9 @@ def case_create(
         residence_municipality=residence_municipality,
         consent_to_share=consent_to_share,
         consent_date=consent_date,
-        consent_recorded_by=actor if consent_to_share != Consent.NOT_ASKED or sharing_legal_ground else None,
+        consent_recorded_by=actor
+        if consent_to_share != Consent.NOT_ASKED or sharing_legal_ground
+        else None,
         sharing_legal_ground=sharing_legal_ground,
         opened_on=opened_on,
         external_reference=external_reference,
@@ -190,7 +202,9 @@ def identity_update(*, actor, case: Case, identity: Identity, reason: str) -> Ca
     """Correct the identity (owner only); the victim key follows."""
     _require(scoping.can_work_cases(actor) and actor.institution_id == case.institution_id)
     if case.is_anonymized:
-        raise ValidationError(_("This case has been anonymised; its identity can no longer be changed."))
+        raise ValidationError(
+            _("This case has been anonymised; its identity can no longer be changed.")
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the identity is changed.")})
     key = _check_identity(identity)
@@ -210,7 +224,9 @@ def identity_reveal(*, actor, case: Case, reason: str) -> dict[str, str]:
     _require(can_see_identity(actor, case))
     reason = (reason or "").strip()
     if len(reason) < 5:
-        raise ValidationError({"reason": _("Say why you need to see the identity (at least a few words).")})
+        raise ValidationError(
+            {"reason": _("Say why you need to see the identity (at least a few words).")}
+        )
     row = VictimIdentity.objects.get(case=case)
     record(AuditAction.VIEW_IDENTITY, case, actor=actor, reason=reason[:1000])
     birth = row.birth_date
@@ -225,7 +241,12 @@ def identity_reveal(*, actor, case: Case, reason: str) -> dict[str, str]:
 
 @transaction.atomic
 def case_set_consent(
-    *, actor, case: Case, consent_to_share: str, consent_date: dt.date | None, sharing_legal_ground: str
+    *,
+    actor,
+    case: Case,
+    consent_to_share: str,
+    consent_date: dt.date | None,
+    sharing_legal_ground: str,
 ) -> Case:
     _require(scoping.can_work_cases(actor) and actor.institution_id == case.institution_id)
     case.consent_to_share = consent_to_share
@@ -277,10 +298,10 @@ CHILD_MODELS = {
 
 
 @transaction.atomic
-def child_add(*, actor, case: Case, kind: str, **fields):
+def child_add(*, actor, case: Case, record_type: str, **fields):
     """Add a protection order, court outcome, shelter stay or service to a case."""
     _require(can_handle(actor, case))
-    model = CHILD_MODELS[kind]
+    model = CHILD_MODELS[record_type]
     if model in (ShelterStay, ServiceGiven) and not fields.get("institution"):
         fields["institution"] = actor.institution
     obj = model(case=case, recorded_by=actor, **fields)
@@ -301,9 +322,11 @@ def child_update(*, actor, obj, **fields):
 def deadline_hours(*, from_kind: str, to_kind: str, urgency: str, municipality=None) -> int:
     """Hours from the table: municipality override first, then the national row; a row for
     the sending institution's kind beats the any-kind row."""
-    rows = ReferralDeadline.objects.filter(to_kind=to_kind, urgency=urgency).filter(
-        Q(municipality=municipality) | Q(municipality__isnull=True)
-    ).filter(Q(from_kind=from_kind) | Q(from_kind=""))
+    rows = (
+        ReferralDeadline.objects.filter(to_kind=to_kind, urgency=urgency)
+        .filter(Q(municipality=municipality) | Q(municipality__isnull=True))
+        .filter(Q(from_kind=from_kind) | Q(from_kind=""))
+    )
     best = None
     for row in rows:
         rank = (row.municipality_id is not None, row.from_kind == from_kind)
@@ -313,20 +336,32 @@ def deadline_hours(*, from_kind: str, to_kind: str, urgency: str, municipality=N
 
 
 @transaction.atomic
-def referral_send(*, actor, case: Case, to_institution, reason: str, urgency: str = Urgency.NORMAL, sent_at=None) -> Referral:
+def referral_send(
+    *, actor, case: Case, to_institution, reason: str, urgency: str = Urgency.NORMAL, sent_at=None
+) -> Referral:
     _require(can_handle(actor, case))
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("A closed case cannot be referred; reopen it first."))
     if to_institution.pk == actor.institution_id:
-        raise ValidationError({"to_institution": _("An institution cannot refer a case to itself.")})
+        raise ValidationError(
+            {"to_institution": _("An institution cannot refer a case to itself.")}
+        )
     if case.referrals.filter(to_institution=to_institution, status=ReferralStatus.SENT).exists():
-        raise ValidationError({"to_institution": _("A referral to this institution is already waiting for an answer.")})
+        raise ValidationError(
+            {
+                "to_institution": _(
+                    "A referral to this institution is already waiting for an answer."
+                )
+            }
+        )
     if to_institution.pk == case.institution_id:
         raise ValidationError({"to_institution": _("This institution owns the case already.")})
     sent_at = sent_at or timezone.now()
     kind = referral_kind_for(to_institution.kind)
     hours = deadline_hours(
-        from_kind=actor.institution.kind, to_kind=kind, urgency=urgency,
+        from_kind=actor.institution.kind,
+        to_kind=kind,
+        urgency=urgency,
         municipality=case.institution.municipality,
     )
     referral = Referral(
@@ -350,7 +385,9 @@ def _require_receiver(actor, referral: Referral) -> None:
 
 
 @transaction.atomic
-def referral_accept(*, actor, referral: Referral, consent_recorded: bool = False, legal_ground: str = "", at=None) -> Referral:
+def referral_accept(
+    *, actor, referral: Referral, consent_recorded: bool = False, legal_ground: str = "", at=None
+) -> Referral:
     """Accept. The identity is shared only if consent or a legal ground is recorded (here or on the case)."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _require_receiver(actor, referral)
@@ -406,7 +443,9 @@ def retention_days() -> int:
 def cases_due_for_anonymization(now=None):
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=retention_days())
-    return Case.objects.filter(status=CaseStatus.CLOSED, closed_at__lt=cutoff, anonymized_at__isnull=True)
+    return Case.objects.filter(
+        status=CaseStatus.CLOSED, closed_at__lt=cutoff, anonymized_at__isnull=True
+    )
 
 
 @transaction.atomic
@@ -430,7 +469,8 @@ def cases_anonymize(*, now=None, dry_run: bool = False) -> list[str]:
         case.anonymized_at = now
         case.save(update_fields=["anonymized_at"])
         record(
-            AuditAction.OTHER, case,
+            AuditAction.OTHER,
+            case,
             reason=f"anonymised after the retention period ({retention_days()} days)",
         )
     return refs
@@ -460,19 +500,165 @@ def rotate_keys() -> dict[str, int]:
                 [*rotated, pk],
             )
     record(
-        AuditAction.OTHER, object_type="cases.victimidentity",
+        AuditAction.OTHER,
+        object_type="cases.victimidentity",
         reason=f"rotate_keys: {rows} identities, {values} values re-encrypted",
     )
     return {"identities": rows, "values": values}
 
 
 @transaction.atomic
-def deadline_set(*, actor, municipality, from_kind: str, to_kind: str, urgency: str, hours: int) -> ReferralDeadline:
+def deadline_set(
+    *, actor, municipality, from_kind: str, to_kind: str, urgency: str, hours: int
+) -> ReferralDeadline:
     """A municipality's own deadline for a referral type (coordinator of that municipality, or admin)."""
     _require(scoping.can_manage_mechanism(actor, municipality.pk))
     row = ReferralDeadline.objects.filter(
         municipality=municipality, from_kind=from_kind, to_kind=to_kind, urgency=urgency
-    ).first() or ReferralDeadline(municipality=municipality, from_kind=from_kind, to_kind=to_kind, urgency=urgency)
+    ).first() or ReferralDeadline(
+        municipality=municipality, from_kind=from_kind, to_kind=to_kind, urgency=urgency
+    )
     row.hours = hours
     row.source = "set by the municipal coordinator"
     return _clean_save(row)
+
+
+# --- Statistics from case records ----------------------------------------------------------------
+
+
+def _split_values(
+    code: str, people: dict[str, Case], *, with_age: bool, extra_children: int = 0
+) -> dict:
+    """Total and the sex/age options of ``people`` (victim key → their latest case).
+
+    An option category is given only when its options add up to the total (the statistics'
+    rule): with a victim of unknown sex, or accompanying children of unknown sex, the sex split
+    is left out rather than guessed.
+    """
+    total = len(people) + extra_children
+    values = {(code, ""): total}
+    sexes = [c.sex for c in people.values()]
+    if extra_children == 0 and all(s in ("female", "male") for s in sexes):
+        values[(code, "sex=female")] = sexes.count("female")
+        values[(code, "sex=male")] = sexes.count("male")
+    if with_age:
+        ages = [c.age_group for c in people.values()]
+        values[(code, "age=adult")] = ages.count("adult")
+        values[(code, "age=child")] = ages.count("child") + extra_children
+    return values
+
+
+def _people(cases) -> dict[str, Case]:
+    """Distinct victims (by victim key; a case without one counts alone), latest case wins."""
+    out: dict[str, Case] = {}
+    for case in sorted(cases, key=lambda c: (c.opened_on, c.pk)):
+        out[case.victim_key or f"case:{case.pk}"] = case
+    return out
+
+
+def statistics_values(
+    *, institution, period_start: dt.date, period_end: dt.date
+) -> dict[tuple[str, str], int]:
+    """The statistics data elements an institution's case records give for a period.
+
+    Definitions (the same as the statistics catalogue's):
+
+    * police — POL_CASES: cases the police station opened in the period; POL_VICTIMS: distinct
+      victims of those cases, by sex and age group;
+    * centre for social work — QPS_VICTIMS: distinct victims of cases it opened in the period
+      or whose referral to it it accepted in the period, by sex and age group;
+    * victim advocate — MV_CASES: cases it opened or accepted in the period, by sex;
+    * shelter — STR_PERSONS: distinct victims admitted in the period plus the children who
+      came with them, by age group (and by sex when every person's sex is known);
+    * free legal aid — NJF_PERSONS: distinct victims it opened or accepted in the period, by sex.
+    """
+    from mkk.directory.models import InstitutionKind as K
+
+    start_dt = timezone.make_aware(dt.datetime.combine(period_start, dt.time.min))
+    end_dt = timezone.make_aware(
+        dt.datetime.combine(period_end + dt.timedelta(days=1), dt.time.min)
+    )
+    opened = Case.objects.filter(
+        institution=institution, opened_on__gte=period_start, opened_on__lte=period_end
+    )
+    accepted = Case.objects.filter(
+        referrals__to_institution=institution,
+        referrals__status__in=[ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED],
+        referrals__responded_at__gte=start_dt,
+        referrals__responded_at__lt=end_dt,
+    )
+    handled = {c.pk: c for c in [*opened, *accepted]}.values()
+    kind = institution.kind
+    if kind == K.POLICE:
+        cases = list(opened)
+        return {
+            ("POL_CASES", ""): len(cases),
+            **_split_values("POL_VICTIMS", _people(cases), with_age=True),
+        }
+    if kind == K.SOCIAL_WORK:
+        return _split_values("QPS_VICTIMS", _people(handled), with_age=True)
+    if kind == K.VICTIM_ADVOCATE:
+        cases = list(handled)
+        values = {("MV_CASES", ""): len(cases)}
+        sexes = [c.sex for c in cases]
+        if all(s in ("female", "male") for s in sexes):
+            values[("MV_CASES", "sex=female")] = sexes.count("female")
+            values[("MV_CASES", "sex=male")] = sexes.count("male")
+        return values
+    if kind == K.SHELTER:
+        stays = ShelterStay.objects.filter(
+            institution=institution, admitted_on__gte=period_start, admitted_on__lte=period_end
+        ).select_related("case")
+        people: dict[str, Case] = {}
+        children = 0
+        for stay in stays.order_by("admitted_on", "pk"):
+            key = stay.case.victim_key or f"case:{stay.case_id}"
+            if key not in people:
+                children += stay.accompanying_children
+            people[key] = stay.case
+        return _split_values("STR_PERSONS", people, with_age=True, extra_children=children)
+    if kind == K.LEGAL_AID:
+        values = _split_values("NJF_PERSONS", _people(handled), with_age=False)
+        return values
+    raise ValidationError(
+        _("Case records give no statistics for this type of institution (%(kind)s).")
+        % {"kind": institution.get_kind_display()}
+    )
+
+
+def statistics_from_cases(
+    *, actor, institution, period_start: dt.date, period_end: dt.date, submit: bool = False
+):
+    """Save the figures of ``statistics_values`` as the institution's statistics submission
+    (source "cases"), through the statistics app's own service and its rules. The actor must be
+    allowed to submit for the institution (its focal point, the coordinator or an administrator).
+    """
+    from mkk.statistics import services as stat_services
+    from mkk.statistics.models import DataSet
+
+    values = statistics_values(
+        institution=institution, period_start=period_start, period_end=period_end
+    )
+    codes = {code for code, _key in values}
+    data_set = next(
+        (
+            ds
+            for ds in DataSet.objects.filter(
+                institution_kind=institution.kind, is_active=True
+            ).prefetch_related("elements")
+            if codes <= {e.code for e in ds.elements.all()}
+        ),
+        None,
+    )
+    if data_set is None:
+        raise ValidationError(_("No statistics data set takes these figures for this institution."))
+    return stat_services.submission_save(
+        actor=actor,
+        institution=institution,
+        data_set=data_set,
+        period_start=period_start,
+        period_end=period_end,
+        values=values,
+        source="cases",
+        submit=submit,
+    )

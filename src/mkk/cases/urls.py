@@ -17,8 +17,28 @@ urlpatterns = [
     path("cases/<int:pk>/add/<slug:kind>/", views.child_add, name="child_add"),
     path("cases/records/<slug:kind>/<int:pk>/", views.child_edit, name="child_edit"),
     path("cases/referrals/<int:pk>/", views.referral_detail, name="referral"),
-    path("cases/referrals/<int:pk>/accept/", views.referral_act, {"action": "accept"}, name="referral_accept"),
-    path("cases/referrals/<int:pk>/decline/", views.referral_act, {"action": "decline"}, name="referral_decline"),
-    path("cases/referrals/<int:pk>/withdraw/", views.referral_act, {"action": "withdraw"}, name="referral_withdraw"),
-    path("cases/referrals/<int:pk>/complete/", views.referral_act, {"action": "complete"}, name="referral_complete"),
+    path(
+        "cases/referrals/<int:pk>/accept/",
+        views.referral_act,
+        {"action": "accept"},
+        name="referral_accept",
+    ),
+    path(
+        "cases/referrals/<int:pk>/decline/",
+        views.referral_act,
+        {"action": "decline"},
+        name="referral_decline",
+    ),
+    path(
+        "cases/referrals/<int:pk>/withdraw/",
+        views.referral_act,
+        {"action": "withdraw"},
+        name="referral_withdraw",
+    ),
+    path(
+        "cases/referrals/<int:pk>/complete/",
+        views.referral_act,
+        {"action": "complete"},
+        name="referral_complete",
+    ),
 ]

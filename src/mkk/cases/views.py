@@ -68,7 +68,9 @@ def index(request, code: str):
     start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
     context = {
         "municipality": municipality,
-        "cases": selectors.reference_list(user, municipality).filter(opened_on__gte=start, opened_on__lte=end)[:500],
+        "cases": selectors.reference_list(user, municipality).filter(
+            opened_on__gte=start, opened_on__lte=end
+        )[:500],
         "figures": selectors.case_figures(municipality=municipality, start=start, end=end),
         "year": year,
         "years": range(today.year, today.year - 5, -1),
@@ -93,15 +95,26 @@ def case_create(request, code: str):
     form = forms.CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        identity = services.Identity(**{k: d[k] or ("" if k != "date_of_birth" else None) for k in (
-            "full_name", "personal_number", "date_of_birth", "phone", "address")})
+        identity = services.Identity(
+            **{
+                k: d[k] or ("" if k != "date_of_birth" else None)
+                for k in ("full_name", "personal_number", "date_of_birth", "phone", "address")
+            }
+        )
         try:
             case = services.case_create(
-                actor=request.user, institution=request.user.institution, identity=identity,
-                sex=d["sex"], age_group=d["age_group"], age_band=d["age_band"],
-                residence_municipality=d["residence_municipality"], consent_to_share=d["consent_to_share"],
-                consent_date=d["consent_date"], sharing_legal_ground=d["sharing_legal_ground"],
-                opened_on=d["opened_on"], external_reference=d["external_reference"],
+                actor=request.user,
+                institution=request.user.institution,
+                identity=identity,
+                sex=d["sex"],
+                age_group=d["age_group"],
+                age_band=d["age_band"],
+                residence_municipality=d["residence_municipality"],
+                consent_to_share=d["consent_to_share"],
+                consent_date=d["consent_date"],
+                sharing_legal_ground=d["sharing_legal_ground"],
+                opened_on=d["opened_on"],
+                external_reference=d["external_reference"],
             )
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -149,10 +162,16 @@ def case_reveal(request, pk: int):
     identity = None
     if form.is_valid():
         try:
-            identity = services.identity_reveal(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+            identity = services.identity_reveal(
+                actor=request.user, case=case, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
-    response = render(request, "cases/case_detail.html", _detail_context(request, case, reveal_form=form, identity=identity))
+    response = render(
+        request,
+        "cases/case_detail.html",
+        _detail_context(request, case, reveal_form=form, identity=identity),
+    )
     response["Cache-Control"] = "no-store, max-age=0"
     return response
 
@@ -167,7 +186,8 @@ def case_consent(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.case_set_consent(
-                actor=request.user, case=selectors.case_for_worker(request.user, pk),
+                actor=request.user,
+                case=selectors.case_for_worker(request.user, pk),
                 consent_to_share=form.cleaned_data["consent_to_share"],
                 consent_date=form.cleaned_data["consent_date"],
                 sharing_legal_ground=form.cleaned_data["sharing_legal_ground"],
@@ -177,7 +197,9 @@ def case_consent(request, pk: int):
         else:
             messages.success(request, _("Consent saved."))
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/form.html", {"form": form, "case": case, "title": _("Consent to share")})
+    return render(
+        request, "cases/form.html", {"form": form, "case": case, "title": _("Consent to share")}
+    )
 
 
 @login_required
@@ -208,7 +230,9 @@ def incident_add(request, pk: int):
         else:
             messages.success(request, _("Incident added."))
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/form.html", {"form": form, "case": case, "title": _("Add an incident")})
+    return render(
+        request, "cases/form.html", {"form": form, "case": case, "title": _("Add an incident")}
+    )
 
 
 @login_required
@@ -222,16 +246,23 @@ def child_add(request, pk: int, kind: str):
     form = forms.CHILD_FORMS[kind](request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.child_add(actor=request.user, case=case, kind=kind, **form.cleaned_data)
+            services.child_add(
+                actor=request.user, case=case, record_type=kind, **form.cleaned_data
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/form.html", {"form": form, "case": case, "title": CHILD_TITLES[kind]})
+    return render(
+        request, "cases/form.html", {"form": form, "case": case, "title": CHILD_TITLES[kind]}
+    )
 
 
-EDITABLE = {"order": (ProtectionOrder, forms.ProtectionOrderForm), "shelter": (ShelterStay, forms.ShelterStayForm)}
+EDITABLE = {
+    "order": (ProtectionOrder, forms.ProtectionOrderForm),
+    "shelter": (ShelterStay, forms.ShelterStayForm),
+}
 
 
 @login_required
@@ -246,7 +277,11 @@ def child_edit(request, kind: str, pk: int):
     form = form_class(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
         try:
-            services.child_update(actor=request.user, obj=selectors.child_for_worker(request.user, model, pk), **form.cleaned_data)
+            services.child_update(
+                actor=request.user,
+                obj=selectors.child_for_worker(request.user, model, pk),
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -262,17 +297,24 @@ def child_edit(request, kind: str, pk: int):
 def refer(request, pk: int):
     case = selectors.case_for_worker(request.user, pk)
     scoping.require(services.can_handle(request.user, case))
-    form = forms.ReferralForm(request.POST or None, case=case, own_institution_id=request.user.institution_id)
+    form = forms.ReferralForm(
+        request.POST or None, case=case, own_institution_id=request.user.institution_id
+    )
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.referral_send(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("Referral sent; answer due by %(due)s.") % {
-                "due": timezone.localtime(referral.deadline_at).strftime("%d.%m.%Y %H:%M")})
+            messages.success(
+                request,
+                _("Referral sent; answer due by %(due)s.")
+                % {"due": timezone.localtime(referral.deadline_at).strftime("%d.%m.%Y %H:%M")},
+            )
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/form.html", {"form": form, "case": case, "title": _("Refer the case")})
+    return render(
+        request, "cases/form.html", {"form": form, "case": case, "title": _("Refer the case")}
+    )
 
 
 @login_required
@@ -306,14 +348,22 @@ def referral_act(request, pk: int, action: str):
             form.is_valid()
             data = form.cleaned_data
             referral = services.referral_accept(
-                actor=user, referral=referral, consent_recorded=data.get("consent_recorded", False),
+                actor=user,
+                referral=referral,
+                consent_recorded=data.get("consent_recorded", False),
                 legal_ground=data.get("legal_ground", ""),
             )
             if referral.shares_identity:
-                messages.success(request, _("Referral accepted. The case is now open to your institution."))
+                messages.success(
+                    request, _("Referral accepted. The case is now open to your institution.")
+                )
             else:
-                messages.warning(request, _(
-                    "Referral accepted. Without the victim's consent or a legal ground, the identity stays hidden."))
+                messages.warning(
+                    request,
+                    _(
+                        "Referral accepted. Without the victim's consent or a legal ground, the identity stays hidden."
+                    ),
+                )
             return redirect("cases:detail", pk=referral.case_id)
         if action == "decline":
             form = forms.DeclineForm(request.POST)
@@ -346,14 +396,23 @@ def import_view(request, code: str):
         if upload.size > limit:
             form.add_error("file", _("The file is too large (at most 5 MB)."))
         else:
-            result = importer.import_cases(actor=request.user, institution=request.user.institution, data=upload.read())
+            result = importer.import_cases(
+                actor=request.user, institution=request.user.institution, data=upload.read()
+            )
             if result.ok:
                 messages.success(request, _("%(n)d cases imported.") % {"n": len(result.created)})
                 return redirect("cases:index", code=municipality.code)
-    return render(request, "cases/import.html", {
-        "form": form, "municipality": municipality, "result": result, "columns": importer.COLUMNS,
-        "required": importer.REQUIRED,
-    })
+    return render(
+        request,
+        "cases/import.html",
+        {
+            "form": form,
+            "municipality": municipality,
+            "result": result,
+            "columns": importer.COLUMNS,
+            "required": importer.REQUIRED,
+        },
+    )
 
 
 @login_required
@@ -362,14 +421,20 @@ def import_view(request, code: str):
 def deadlines(request, code: str):
     """The response deadlines in force; the coordinator may set overrides for the municipality."""
     municipality = directory_selectors.municipality_for(request.user, code)
-    scoping.require(scoping.can_work_cases(request.user) or scoping.can_read_case_references(request.user))
+    scoping.require(
+        scoping.can_work_cases(request.user) or scoping.can_read_case_references(request.user)
+    )
     can_manage = scoping.can_manage_mechanism(request.user, municipality.pk)
     form = forms.DeadlineForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         scoping.require(can_manage)
         if form.is_valid():
-            services.deadline_set(actor=request.user, municipality=municipality, **form.cleaned_data)
+            services.deadline_set(
+                actor=request.user, municipality=municipality, **form.cleaned_data
+            )
             messages.success(request, _("Deadline saved."))
             return redirect("cases:deadlines", code=code)
     rows = selectors.deadline_rows(municipality)
-    return render(request, "cases/deadlines.html", {"municipality": municipality, "rows": rows, "form": form})
+    return render(
+        request, "cases/deadlines.html", {"municipality": municipality, "rows": rows, "form": form}
+    )
