@@ -1,0 +1,56 @@
+"""Minutes are rich text: a small safe tag set, sanitised with nh3 on save and on display."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "ul",
+    "ol",
+    "li",
+    "h3",
+    "h4",
+    "blockquote",
+}
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+
+
+def _plain_to_html(text: str) -> str:
+    """Plain text (no tags): paragraphs on blank lines, line breaks kept."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
+    return "".join(
+        "<p>" + "<br>".join(html.escape(line, quote=False) for line in p.split("\n")) + "</p>"
+        for p in paragraphs
+    )
+
+
+def sanitize(value: str | None) -> str:
+    """The stored form of minutes: only ``ALLOWED_TAGS``, no attributes, no scripts."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if not _TAG.search(value):
+        value = _plain_to_html(value)
+    return nh3.clean(value, tags=ALLOWED_TAGS, attributes={}, link_rel=None).strip()
+
+
+def as_html(value: str | None) -> SafeString:
+    """Sanitised again at display time, so that only sanitised HTML ever reaches a page."""
+    return mark_safe(sanitize(value))  # noqa: S308 - nh3 output with a fixed tag set
+
+
+def as_text(value: str | None) -> str:
+    """Minutes as plain text (for e-mail and checks)."""
+    cleaned = nh3.clean(re.sub(r"<\s*(br|/p|/li|/h3|/h4)\s*/?>", "\n", value or ""), tags=set())
+    return html.unescape(cleaned).strip()

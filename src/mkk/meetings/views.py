@@ -1,0 +1,403 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mkk.accounts import scoping
+from mkk.directory import selectors as directory_selectors
+from mkk.directory.models import Institution
+
+from . import ics, selectors, services
+from .forms import (
+    ActivityForm,
+    AttendanceForm,
+    CaseDiscussedForm,
+    DecisionForm,
+    FollowUpForm,
+    MeetingForm,
+    PeriodForm,
+)
+from .models import Activity, FollowUpStatus, Meeting, MeetingKind
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _apply(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _municipality(request, code):
+    municipality = directory_selectors.municipality_for(request.user, code)
+    scoping.require(scoping.can_read_records(request.user))
+    return municipality
+
+
+def _meeting(request, pk, *, manage=False) -> Meeting:
+    meeting = selectors.meeting_for(request.user, pk)
+    scoping.require(scoping.can_read_records(request.user))
+    if manage:
+        scoping.require(
+            scoping.can_manage_mechanism(request.user, meeting.mechanism.municipality_id)
+        )
+    return meeting
+
+
+def _institutions(municipality):
+    """Institutions that can own a follow-up task: the municipality's active ones."""
+    return Institution.objects.filter(municipality=municipality, is_active=True)
+
+
+def _mark_actions(user, tasks):
+    """Set ``can_act`` on each task: whether this user may move it on (owner or coordinator)."""
+    for task in tasks:
+        task.can_act = scoping.can_submit_for_institution(user, task.owner_id)
+    return tasks
+
+
+@login_required
+@require_GET
+def index(request, code: str):
+    municipality = _municipality(request, code)
+    period = PeriodForm(request.GET or None)
+    start, end = period.period()
+    summary = selectors.meeting_summary(municipality=municipality, start=start, end=end)
+    context = {
+        "municipality": municipality,
+        "meetings": selectors.meetings_for(request.user, municipality),
+        "period": period,
+        "summary": summary,
+        "by_type_rows": [(label, summary.by_type[kind]) for kind, label in MeetingKind.choices],
+        "can_manage": scoping.can_manage_mechanism(request.user, municipality.pk),
+    }
+    return render(request, "meetings/index.html", context)
+
+
+@login_required
+@GET_POST
+def meeting_create(request, code: str):
+    municipality = _municipality(request, code)
+    scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
+    mechanism = directory_selectors.mechanism_of(municipality)
+    scoping.require(mechanism is not None)
+    form = MeetingForm(request.POST or None, instance=Meeting(mechanism=mechanism))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_save(
+                actor=request.user, meeting=form.instance, agenda=form.cleaned_data["agenda"]
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The meeting was saved."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request, "meetings/meeting_form.html", {"form": form, "municipality": municipality}
+    )
+
+
+@login_required
+@GET_POST
+def meeting_edit(request, pk: int):
+    meeting = _meeting(request, pk, manage=True)
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_save(
+                actor=request.user, meeting=form.instance, agenda=form.cleaned_data["agenda"]
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The meeting was saved."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "meeting": meeting, "municipality": meeting.mechanism.municipality},
+    )
+
+
+@login_required
+@require_GET
+def meeting_detail(request, pk: int):
+    meeting = _meeting(request, pk)
+    municipality = meeting.mechanism.municipality
+    for decision in meeting.decisions.all():
+        _mark_actions(request.user, decision.follow_ups.all())
+    context = {
+        "meeting": meeting,
+        "municipality": municipality,
+        "can_manage": scoping.can_manage_mechanism(request.user, municipality.pk),
+        "case_form": CaseDiscussedForm(),
+        "activities": meeting.activities.all(),
+    }
+    return render(request, "meetings/detail.html", context)
+
+
+@login_required
+@GET_POST
+def attendance(request, pk: int):
+    meeting = _meeting(request, pk, manage=True)
+    institutions = services.attendance_institutions(meeting)
+    form = AttendanceForm(request.POST or None, institutions=institutions, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_record(
+                actor=request.user, meeting=meeting, rows=form.cleaned_rows()
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("Attendance was saved."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/attendance.html",
+        {"form": form, "meeting": meeting, "municipality": meeting.mechanism.municipality},
+    )
+
+
+@login_required
+@require_POST
+def case_add(request, pk: int):
+    meeting = _meeting(request, pk, manage=True)
+    form = CaseDiscussedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_discussed_add(
+                actor=request.user, meeting=meeting, reference=form.cleaned_data["reference"]
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+    if form.errors:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        messages.success(request, _("The case reference was added."))
+    return redirect(reverse("meetings:detail", kwargs={"pk": meeting.pk}) + "#cases")
+
+
+@login_required
+@require_POST
+def case_remove(request, pk: int):
+    case = selectors.case_discussed_for(request.user, pk)
+    meeting = _meeting(request, case.meeting_id, manage=True)
+    services.case_discussed_remove(actor=request.user, case=case)
+    messages.success(request, _("The case reference was removed."))
+    return redirect(reverse("meetings:detail", kwargs={"pk": meeting.pk}) + "#cases")
+
+
+@login_required
+@GET_POST
+def decision_create(request, pk: int):
+    meeting = _meeting(request, pk, manage=True)
+    municipality = meeting.mechanism.municipality
+    form = DecisionForm(request.POST or None, institutions=_institutions(municipality))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_create(
+                actor=request.user,
+                meeting=meeting,
+                text=form.cleaned_data["text"],
+                follow_up=form.follow_up(),
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The decision was saved."))
+            return redirect(reverse("meetings:detail", kwargs={"pk": meeting.pk}) + "#decisions")
+    return render(
+        request,
+        "meetings/decision_form.html",
+        {"form": form, "meeting": meeting, "municipality": municipality},
+    )
+
+
+@login_required
+@GET_POST
+def follow_up_create(request, pk: int):
+    decision = selectors.decision_for(request.user, pk)
+    meeting = _meeting(request, decision.meeting_id, manage=True)
+    municipality = meeting.mechanism.municipality
+    form = FollowUpForm(request.POST or None, institutions=_institutions(municipality))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_create(actor=request.user, decision=decision, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The follow-up task was saved."))
+            return redirect(reverse("meetings:detail", kwargs={"pk": meeting.pk}) + "#decisions")
+    context = {"form": form, "decision": decision, "meeting": meeting, "municipality": municipality}
+    return render(request, "meetings/follow_up_form.html", context)
+
+
+@login_required
+@require_POST
+def follow_up_status(request, pk: int):
+    """The owner's focal point (or the coordinator) moves a task on; htmx swaps the row."""
+    task = selectors.follow_up_for(request.user, pk)
+    scoping.require(scoping.can_read_records(request.user))
+    scoping.require(scoping.can_submit_for_institution(request.user, task.owner_id))
+    status = request.POST.get("status", FollowUpStatus.DONE)
+    error = ""
+    try:
+        services.follow_up_set_status(actor=request.user, follow_up=task, status=status)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if request.htmx:
+        context = {
+            "task": task,
+            "error": error,
+            "can_act": True,
+            "next_url": request.POST.get("next", ""),
+        }
+        return render(request, "meetings/_follow_up_status.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request, _("The task is now: %(status)s.") % {"status": task.get_status_display()}
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("meetings:detail", kwargs={"pk": task.decision.meeting_id})
+    return redirect(target)
+
+
+@login_required
+@require_GET
+def follow_ups(request, code: str):
+    """A focal point's tasks ("my follow-ups"); the coordinator sees every institution's."""
+    municipality = _municipality(request, code)
+    mine = request.user.institution_id is not None and request.GET.get("all") != "1"
+    tasks = selectors.follow_ups_for(request.user, municipality, mine=mine)
+    show = request.GET.get("show", "open")
+    if show == "open":
+        tasks = tasks.filter(status__in=selectors.OPEN_STATUSES)
+    context = {
+        "municipality": municipality,
+        "tasks": _mark_actions(request.user, list(tasks)),
+        "mine": mine,
+        "show": show,
+        "today": timezone.localdate(),
+    }
+    return render(request, "meetings/follow_ups.html", context)
+
+
+@login_required
+@GET_POST
+def invitations(request, pk: int):
+    meeting = _meeting(request, pk, manage=True)
+    recipients = services.invitation_recipients(meeting)
+    if request.method == "POST":
+        try:
+            result = services.invitations_send(
+                actor=request.user, meeting=meeting, domain=request.get_host()
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The invitation was sent to %(count)d focal person.",
+                    "The invitation was sent to %(count)d focal persons.",
+                    len(result.sent),
+                )
+                % {"count": len(result.sent)},
+            )
+            if result.skipped:
+                messages.warning(
+                    request,
+                    _("Not sent, no e-mail address recorded: %(names)s.")
+                    % {"names": ", ".join(m.institution.name for m in result.skipped)},
+                )
+            return redirect("meetings:detail", pk=meeting.pk)
+    context = {
+        "meeting": meeting,
+        "municipality": meeting.mechanism.municipality,
+        "recipients": recipients,
+        "body": services.invitation_body(meeting),
+    }
+    return render(request, "meetings/invitations.html", context)
+
+
+@login_required
+@require_GET
+def meeting_ics(request, pk: int):
+    meeting = _meeting(request, pk)
+    response = HttpResponse(
+        ics.meeting_calendar(meeting, domain=request.get_host()),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@login_required
+@require_GET
+def activities(request, code: str):
+    municipality = _municipality(request, code)
+    context = {
+        "municipality": municipality,
+        "activities": selectors.activities_for(request.user, municipality),
+        "can_manage": scoping.can_manage_mechanism(request.user, municipality.pk),
+    }
+    return render(request, "meetings/activities.html", context)
+
+
+def _activity_form(request, municipality, activity):
+    meetings = selectors.meetings_for(request.user, municipality)
+    form = ActivityForm(request.POST or None, instance=activity, meetings=meetings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_save(actor=request.user, activity=form.instance)
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The activity was saved."))
+            return redirect("meetings:activities", code=municipality.code)
+    return render(
+        request,
+        "meetings/activity_form.html",
+        {"form": form, "municipality": municipality, "activity": activity},
+    )
+
+
+@login_required
+@GET_POST
+def activity_create(request, code: str):
+    municipality = _municipality(request, code)
+    scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
+    mechanism = directory_selectors.mechanism_of(municipality)
+    scoping.require(mechanism is not None)
+    return _activity_form(request, municipality, Activity(mechanism=mechanism))
+
+
+@login_required
+@GET_POST
+def activity_edit(request, pk: int):
+    activity = selectors.activity_for(request.user, pk)
+    municipality = activity.mechanism.municipality
+    scoping.require(scoping.can_read_records(request.user))
+    scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
+    return _activity_form(request, municipality, activity)
