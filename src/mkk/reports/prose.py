@@ -438,6 +438,16 @@ def _comparison_sentence(
     return ""
 
 
+def no_data_sentence(institution: Mapping, *, start: dt.date, end: dt.date, language: str) -> str:
+    """An institution with no figure in either period."""
+    with translation.override(django_language(language)):
+        return _("For %(period)s and %(reference)s there are no data %(at)s.") % {
+            "period": period_phrase(start, end, language),
+            "reference": reference_phrase(start, end, language),
+            "at": at_institution(institution, language),
+        }
+
+
 # --- Summary ----------------------------------------------------------------------------
 
 

@@ -1,0 +1,743 @@
+"""The report as a sequence of blocks (headings, paragraphs, tables, charts).
+
+Built once from the snapshot and the coordinator's narratives; each renderer (DOCX, PDF,
+HTML, XLSX) turns the same blocks into its format, so every format says the same thing in
+the same order:
+
+cover · summary · mechanism and members · meetings, attendance, activities · statistics per
+institution (sentences, tables, charts) · action plan and budget · follow-ups · challenges
+and recommendations · annex tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from mkk.web import charts
+
+from . import prose, suppression
+
+CONFIDENTIAL = "KONFIDENCIAL / Confidential / Poverljivo"
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 1
+
+
+@dataclass
+class Paragraph:
+    text: str
+    style: str = ""  # "", "lead", "note", "narrative"
+
+
+@dataclass
+class Table:
+    title: str
+    header: list[str]
+    rows: list[list]
+    sheet: str = ""  # XLSX sheet name
+    numeric: list[int] = field(default_factory=list)  # right-aligned columns
+    note: str = ""
+    #: column -> "signed" (+5) or "percent" (+6,4%) for numbers in that column
+    formats: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class Chart:
+    png: bytes
+    alt: str
+    width_in: float = 6.3
+
+
+@dataclass
+class Cover:
+    title: str
+    lines: list[tuple[str, str]]
+    confidential: bool
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+@dataclass
+class Document:
+    title: str
+    language: str
+    public: bool
+    blocks: list
+
+
+NARRATIVE_SECTIONS = ["summary", "mechanism", "meetings", "statistics", "plan", "followups"]
+
+
+def _lang_suffix(language: str) -> str:
+    return {"sq": "sq", "en": "en", "sr-latn": "sr"}[language]
+
+
+def _name(names: dict, suffix: str) -> str:
+    return names.get(suffix) or names.get("sq") or ""
+
+
+def _narrative(blocks: list, text: str) -> None:
+    for para in (text or "").replace("\r\n", "\n").split("\n\n"):
+        para = para.strip()
+        if para:
+            blocks.append(Paragraph(para, "narrative"))
+
+
+def _cell(fig: dict, key: str, field_name: str):
+    """A figure cell as the table prints it: a number, '<5', 'x' or '–'."""
+    state = fig.get("hidden", {}).get(key, {}).get(field_name)
+    value = fig["values"].get(key, {}).get(field_name)
+    if state or value is None:
+        return suppression.label(value, state)
+    return value
+
+
+def _percent(fig: dict, key: str):
+    state = fig.get("hidden", {}).get(key, {}).get("percent")
+    value = fig["values"].get(key, {}).get("percent")
+    if state:
+        return "x"
+    if value is None:
+        return "–"
+    return float(value)
+
+
+def _diff(fig: dict, key: str):
+    return _cell(fig, key, "difference")
+
+
+def _figure_table_rows(fig: dict, language: str, suffix: str) -> list[list]:
+    rows = []
+    for key in fig["values"]:
+        vals = fig["values"][key]
+        if (
+            key
+            and vals.get("current") is None
+            and vals.get("previous") is None
+            and not fig.get("hidden", {}).get(key)
+        ):
+            continue  # a breakdown nobody reported: no empty row
+        label = fig["labels"].get(key) or key
+        if key == "":
+            label = _name(fig["element"]["name"], suffix)
+        else:
+            label = f"   {label}"
+        rows.append(
+            [
+                label,
+                _cell(fig, key, "current"),
+                _cell(fig, key, "previous"),
+                _diff(fig, key),
+                _percent(fig, key),
+            ]
+        )
+    return rows
+
+
+def _has_data(fig: dict) -> bool:
+    total = fig["values"].get("", {})
+    hidden = fig.get("hidden", {}).get("", {})
+    return any(total.get(f) is not None for f in ("current", "previous")) or bool(hidden)
+
+
+def build_document(data: dict, narrative: dict | None = None, title: str = "") -> Document:
+    language = data["language"]
+    with translation.override(language):
+        return _build(data, narrative or {}, title, language)
+
+
+def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
+    suffix = _lang_suffix(language)
+    start = dt.date.fromisoformat(data["period"]["start"])
+    end = dt.date.fromisoformat(data["period"]["end"])
+    public = data["public"]
+    period = data["period"]["label"]
+    municipality = _name(data["municipality"]["name"], suffix)
+    mech = data.get("mechanism") or {}
+    title = title or _("Monitoring report of the coordination mechanism against domestic violence")
+    blocks: list = []
+
+    # Cover -----------------------------------------------------------------------------
+    lines = [
+        (_("Municipality"), data["municipality"]["bilingual"] if suffix != "en" else municipality),
+        (_("Period"), period),
+        (_("Compared with"), data["period"]["previous_label"]),
+    ]
+    if mech:
+        lines.append((_("Mechanism"), _name(mech["name"], suffix)))
+        coordinator = ", ".join(
+            x for x in (mech.get("coordinator_name"), mech.get("coordinator_title")) if x
+        )
+        if coordinator:
+            lines.append((_("Coordinator"), coordinator))
+    lines.append((_("Version"), _("Public version") if public else _("Internal version")))
+    blocks.append(Cover(title, lines, confidential=not public))
+    if public:
+        blocks.append(
+            Paragraph(
+                _(
+                    "Public version: counts from 1 to %(limit)s are shown as “<%(threshold)s”, and "
+                    "further cells are shown as “x” so that the hidden counts cannot be worked "
+                    "out from totals or differences. Names of persons are not included."
+                )
+                % {"limit": data["threshold"] - 1, "threshold": data["threshold"]},
+                "note",
+            )
+        )
+
+    # 1. Summary ------------------------------------------------------------------------
+    blocks.append(Heading(_("1. Summary")))
+    meetings = data.get("meetings")
+    plan = data.get("plan")
+    stats = data["statistics"]
+    summary = []
+    if meetings is not None:
+        summary.append(
+            prose.meetings_sentence(meetings["held"], start=start, end=end, language=language)
+        )
+    key_figs = [
+        f
+        for f in stats["figures"]
+        if f["element"]["code"] in ("POL_CASES", "QPS_VICTIMS", "STR_PERSONS")
+    ]
+    for fig in key_figs:
+        if _has_data(fig):
+            summary.append(prose.figure_sentence(fig, start=start, end=end, language=language))
+    if plan and plan.get("overall"):
+        o = plan["overall"]
+        summary.append(
+            prose.plan_sentence(
+                o["total"],
+                o["counts"].get("completed", 0),
+                len(plan["late"]),
+                o["percent"],
+                language=language,
+            )
+        )
+    if plan and plan.get("title") and plan.get("budget") is not None:
+        summary.append(
+            prose.budget_sentence(
+                plan["planned_total"] if plan["budget"] else None,
+                plan["spent_total"] if plan["budget"] else None,
+                plan["currency"],
+                language=language,
+            )
+        )
+    if summary:
+        blocks.append(Paragraph(" ".join(summary)))
+    _narrative(blocks, narrative.get("summary", ""))
+
+    # 2. Mechanism ----------------------------------------------------------------------
+    blocks.append(Heading(_("2. The mechanism and its members")))
+    if mech:
+        text = _name(mech["name"], suffix)
+        if mech.get("decision_number"):
+            decided = mech.get("decision_date")
+            date_text = dt.date.fromisoformat(decided).strftime("%d.%m.%Y") if decided else ""
+            text += " – " + _("decision no. %(number)s of %(date)s") % {
+                "number": mech["decision_number"],
+                "date": date_text,
+            }
+        blocks.append(Paragraph(text + "."))
+    member_rows = []
+    for m in data["members"]:
+        row = [_name(m["institution"]["name"], suffix), m["role_label"]]
+        if not public:
+            row.append(
+                ", ".join(x for x in (m.get("focal_person"), m.get("focal_person_title")) if x)
+                or "–"
+            )
+        member_rows.append(row)
+    header = [_("Institution"), _("Role")] + ([] if public else [_("Focal person")])
+    blocks.append(Table(_("Members of the mechanism"), header, member_rows, sheet=_("Members")))
+    _narrative(blocks, narrative.get("mechanism", ""))
+
+    # 3. Meetings -----------------------------------------------------------------------
+    blocks.append(Heading(_("3. Meetings, attendance, trainings and activities")))
+    if meetings is None:
+        blocks.append(Paragraph(_("Meeting records are not available in this system."), "note"))
+    else:
+        blocks.append(
+            Paragraph(
+                prose.meetings_sentence(meetings["held"], start=start, end=end, language=language)
+            )
+        )
+        blocks.append(
+            Table(
+                _("Meetings held by type"),
+                [_("Type"), _("Meetings")],
+                [[t["label"], t["count"]] for t in meetings["by_type"]]
+                + [[_("Total"), meetings["held"]]],
+                sheet=_("Meetings"),
+                numeric=[1],
+            )
+        )
+        extra = [_("Decisions taken: %(count)s.") % {"count": meetings["decisions"]}]
+        if meetings.get("attendance_rate") is not None:
+            extra.append(
+                _("Attendance rate: %(rate)s%%.")
+                % {"rate": prose.number(float(meetings["attendance_rate"]), language)}
+            )
+        blocks.append(Paragraph(" ".join(extra)))
+        if meetings["attendance"]:
+            blocks.append(
+                Table(
+                    _("Attendance per institution"),
+                    [
+                        _("Institution"),
+                        _("Meetings"),
+                        _("Present"),
+                        _("Excused"),
+                        _("Absent"),
+                        _("Rate"),
+                    ],
+                    [
+                        [
+                            _name(a["institution"]["name"], suffix),
+                            a["meetings"],
+                            a["present"],
+                            a["excused"],
+                            a["absent"],
+                            "–"
+                            if a["rate"] is None
+                            else f"{prose.number(float(a['rate']), language)}%",
+                        ]
+                        for a in meetings["attendance"]
+                    ],
+                    sheet=_("Attendance"),
+                    numeric=[1, 2, 3, 4, 5],
+                )
+            )
+        if meetings["activities"]:
+            blocks.append(
+                Table(
+                    _("Trainings and activities"),
+                    [_("Date"), _("Type"), _("Activity"), _("Partner"), _("Participants")],
+                    [
+                        [
+                            dt.date.fromisoformat(a["date"]).strftime("%d.%m.%Y"),
+                            a["kind_label"],
+                            a["title"],
+                            a["partner"] or "–",
+                            a["participants"] if a["participants"] is not None else "–",
+                        ]
+                        for a in meetings["activities"]
+                    ],
+                    sheet=_("Activities"),
+                    numeric=[4],
+                )
+            )
+        else:
+            blocks.append(
+                Paragraph(_("No trainings or activities are recorded for the period."), "note")
+            )
+    _narrative(blocks, narrative.get("meetings", ""))
+
+    # 4. Statistics ---------------------------------------------------------------------
+    blocks.append(Heading(_("4. Domestic violence in figures")))
+    blocks.append(
+        Paragraph(
+            _(
+                "Figures of each institution for %(period)s against the same period of the previous year (%(previous)s)."
+            )
+            % {"period": period, "previous": data["period"]["previous_label"]},
+            "lead",
+        )
+    )
+    if stats.get("has_unapproved"):
+        blocks.append(Paragraph(_("Some figures rest on submissions not yet approved."), "note"))
+    chart = _statistics_chart(stats, suffix, data)
+    if chart:
+        blocks.append(chart)
+    by_inst: dict = {}
+    for fig in stats["figures"]:
+        by_inst.setdefault(fig["institution"]["id"], []).append(fig)
+    for figs in by_inst.values():
+        inst_name = _name(figs[0]["institution"]["name"], suffix)
+        blocks.append(Heading(inst_name, 2))
+        sentences = [
+            prose.figure_sentence(f, start=start, end=end, language=language) for f in figs
+        ]
+        blocks.append(Paragraph(" ".join(sentences)))
+        rows = []
+        for f in figs:
+            rows.extend(_figure_table_rows(f, language, suffix))
+        blocks.append(
+            Table(
+                inst_name,
+                [
+                    _("Figure"),
+                    period,
+                    data["period"]["previous_label"],
+                    _("Difference"),
+                    _("Change"),
+                ],
+                rows,
+                sheet=figs[0]["institution"].get("abbreviation") or inst_name,
+                numeric=[1, 2, 3, 4],
+                formats={3: "signed", 4: "percent"},
+            )
+        )
+    if not stats["figures"]:
+        blocks.append(
+            Paragraph(_("No institution of this municipality reports statistics."), "note")
+        )
+    bd = _breakdown_chart(stats, suffix, data)
+    if bd:
+        blocks.append(bd)
+    if data.get("cases") and data["cases"]["rows"]:
+        blocks.append(Heading(_("Case management"), 2))
+        blocks.append(
+            Table(
+                _("Case management"),
+                [_("Figure"), _("Number")],
+                [
+                    [
+                        r["label"],
+                        suppression.label(r["value"], r.get("hidden"))
+                        if r.get("hidden") or r["value"] is None
+                        else r["value"],
+                    ]
+                    for r in data["cases"]["rows"]
+                ],
+                sheet=_("Cases"),
+                numeric=[1],
+            )
+        )
+    _narrative(blocks, narrative.get("statistics", ""))
+
+    # 5. Action plan --------------------------------------------------------------------
+    blocks.append(Heading(_("5. Implementation of the action plan")))
+    if not plan:
+        blocks.append(Paragraph(_("Action plans are not available in this system."), "note"))
+    elif not plan.get("title"):
+        blocks.append(Paragraph(_("No action plan covers this period."), "note"))
+    else:
+        blocks.append(
+            Paragraph(f"{plan['title']} ({plan['start_year']}–{plan['end_year']})", "lead")
+        )
+        o = plan.get("overall")
+        if o:
+            blocks.append(
+                Paragraph(
+                    prose.plan_sentence(
+                        o["total"],
+                        o["counts"].get("completed", 0),
+                        len(plan["late"]),
+                        o["percent"],
+                        language=language,
+                    )
+                )
+            )
+        statuses = plan["statuses"]
+        rows = []
+        for obj in plan["objectives"] + ([dict(o, code=_("Total"), title="")] if o else []):
+            rows.append(
+                [f"{obj['code']} {obj['title']}".strip()]
+                + [obj["counts"].get(s["code"], 0) for s in statuses]
+                + [
+                    obj["total"],
+                    "–"
+                    if obj["percent"] is None
+                    else f"{prose.number(float(obj['percent']), language)}%",
+                ]
+            )
+        blocks.append(
+            Table(
+                _("Actions by status per objective"),
+                [_("Objective")]
+                + [s["label"] for s in statuses]
+                + [_("Total"), _("Completion rate")],
+                rows,
+                sheet=_("Plan objectives"),
+                numeric=list(range(1, len(statuses) + 3)),
+            )
+        )
+        pc = _plan_chart(plan)
+        if pc:
+            blocks.append(pc)
+        blocks.append(Heading(_("What was done"), 2))
+        if plan["done"]:
+            blocks.append(
+                Table(
+                    _("What was done"),
+                    [_("Action"), _("Description"), _("Period"), _("Status"), _("Report")],
+                    [
+                        [
+                            d["code"],
+                            d["description"],
+                            d["period"],
+                            d["status"],
+                            d["narrative"] or "–",
+                        ]
+                        for d in plan["done"]
+                    ],
+                    sheet=_("Plan done"),
+                )
+            )
+        else:
+            blocks.append(Paragraph(_("No progress reports were approved for the period."), "note"))
+        blocks.append(Heading(_("What is late"), 2))
+        if plan["late"]:
+            blocks.append(
+                Table(
+                    _("What is late"),
+                    [
+                        _("Action"),
+                        _("Description"),
+                        _("Deadline"),
+                        _("Status"),
+                        _("Lead institutions"),
+                    ],
+                    [
+                        [
+                            d["code"],
+                            d["description"],
+                            d["end_year"] or "–",
+                            d["status"],
+                            ", ".join(d["institutions"]) or "–",
+                        ]
+                        for d in plan["late"]
+                    ],
+                    sheet=_("Plan late"),
+                )
+            )
+        else:
+            blocks.append(Paragraph(_("No action is late."), "note"))
+        blocks.append(Heading(_("Budget planned and spent"), 2))
+        blocks.append(
+            Paragraph(
+                prose.budget_sentence(
+                    plan["planned_total"] if plan["budget"] else None,
+                    plan["spent_total"] if plan["budget"] else None,
+                    plan["currency"],
+                    language=language,
+                )
+            )
+        )
+        if plan["budget"]:
+            blocks.append(
+                Table(
+                    _("Budget planned and spent (%(currency)s)") % {"currency": plan["currency"]},
+                    [_("Year"), _("Source of funding"), _("Planned"), _("Spent")],
+                    [[b["year"], b["funder"], b["planned"], b["spent"]] for b in plan["budget"]]
+                    + [[_("Total"), "", plan["planned_total"], plan["spent_total"]]],
+                    sheet=_("Budget"),
+                    numeric=[2, 3],
+                )
+            )
+    _narrative(blocks, narrative.get("plan", ""))
+
+    # 6. Follow-ups ---------------------------------------------------------------------
+    blocks.append(Heading(_("6. Follow-up of decisions")))
+    if meetings is None:
+        blocks.append(Paragraph(_("Meeting records are not available in this system."), "note"))
+    else:
+        fu = meetings["follow_ups"]
+        blocks.append(
+            Paragraph(
+                prose.followups_sentence(fu["done"], fu["open"], fu["overdue"], language=language)
+            )
+        )
+        if fu["overdue_list"]:
+            blocks.append(
+                Table(
+                    _("Overdue follow-ups"),
+                    [_("Institution"), _("Task"), _("Decision"), _("Meeting"), _("Due")],
+                    [
+                        [
+                            _name(o["owner"]["name"], suffix),
+                            o["description"],
+                            o["decision"],
+                            dt.date.fromisoformat(o["meeting_date"]).strftime("%d.%m.%Y"),
+                            dt.date.fromisoformat(o["due_date"]).strftime("%d.%m.%Y"),
+                        ]
+                        for o in fu["overdue_list"]
+                    ],
+                    sheet=_("Follow-ups"),
+                )
+            )
+    _narrative(blocks, narrative.get("followups", ""))
+
+    # 7. Challenges and recommendations -------------------------------------------------
+    blocks.append(Heading(_("7. Challenges and recommendations")))
+    blocks.append(Heading(_("Challenges"), 2))
+    if narrative.get("challenges", "").strip():
+        _narrative(blocks, narrative["challenges"])
+    if meetings and meetings.get("challenges"):
+        blocks.append(Paragraph(_("Challenges raised in the meetings:"), "lead"))
+        for text in meetings["challenges"]:
+            blocks.append(Paragraph("– " + text, "narrative"))
+    if not narrative.get("challenges", "").strip() and not (
+        meetings and meetings.get("challenges")
+    ):
+        blocks.append(Paragraph(_("No challenges were recorded."), "note"))
+    blocks.append(Heading(_("Recommendations"), 2))
+    if narrative.get("recommendations", "").strip():
+        _narrative(blocks, narrative["recommendations"])
+    else:
+        blocks.append(Paragraph(_("No recommendations were recorded."), "note"))
+
+    # Annex -----------------------------------------------------------------------------
+    blocks.append(PageBreak())
+    blocks.append(Heading(_("Annex: tables")))
+    blocks.append(
+        Table(
+            _("Annex 1. Data coverage per institution"),
+            [_("Institution"), _("Data set"), period, data["period"]["previous_label"]],
+            [
+                [
+                    _name(c["institution"]["name"], suffix),
+                    _name(c["data_set"], suffix),
+                    _coverage_label(c["current"]),
+                    _coverage_label(c["previous"]),
+                ]
+                for c in stats["coverage"]
+            ],
+            sheet=_("Coverage"),
+        )
+    )
+    all_rows = []
+    for fig in stats["figures"]:
+        inst = fig["institution"].get("abbreviation") or _name(fig["institution"]["name"], suffix)
+        for row in _figure_table_rows(fig, language, suffix):
+            all_rows.append([inst] + row)
+    blocks.append(
+        Table(
+            _("Annex 2. All figures"),
+            [
+                _("Institution"),
+                _("Figure"),
+                period,
+                data["period"]["previous_label"],
+                _("Difference"),
+                _("Change"),
+            ],
+            all_rows,
+            sheet=_("All figures"),
+            numeric=[2, 3, 4, 5],
+            formats={4: "signed", 5: "percent"},
+        )
+    )
+    if meetings and meetings["meetings"]:
+        blocks.append(
+            Table(
+                _("Annex 3. Meetings held"),
+                [_("Date"), _("Type")],
+                [
+                    [dt.date.fromisoformat(m["date"]).strftime("%d.%m.%Y"), m["kind_label"]]
+                    for m in meetings["meetings"]
+                ],
+                sheet=_("Meeting list"),
+            )
+        )
+    doc_title = f"{title} – {municipality} – {period}"
+    return Document(title=doc_title, language=language, public=public, blocks=blocks)
+
+
+def _coverage_label(value: str) -> str:
+    return {"full": _("complete"), "partial": _("partial"), "none": _("no data")}.get(value, value)
+
+
+_CHART_CACHE: dict[str, bytes] = {}
+
+
+def _cached_png(draw, *args, **kwargs) -> bytes:
+    """Charts are deterministic: draw each distinct chart once per process (several formats
+    of one report share them)."""
+    key = hashlib.sha256(repr((draw.__name__, args, sorted(kwargs.items()))).encode()).hexdigest()
+    if key not in _CHART_CACHE:
+        if len(_CHART_CACHE) > 64:
+            _CHART_CACHE.clear()
+        _CHART_CACHE[key] = draw(*args, **kwargs)
+    return _CHART_CACHE[key]
+
+
+def _chart_value(fig, key, field_name):
+    if fig.get("hidden", {}).get(key, {}).get(field_name):
+        return None
+    return fig["values"].get(key, {}).get(field_name)
+
+
+def _statistics_chart(stats: dict, suffix: str, data: dict) -> Chart | None:
+    figs = [f for f in stats["figures"] if _has_data(f)]
+    if not figs:
+        return None
+    cats = []
+    for f in figs:
+        inst = f["institution"].get("abbreviation") or _name(f["institution"]["name"], suffix)[:18]
+        cats.append(f"{inst}: {_name(f['element']['name'], suffix)[:38]}")
+    cur = [_chart_value(f, "", "current") for f in figs]
+    prev = [_chart_value(f, "", "previous") for f in figs]
+    png = _cached_png(
+        charts.grouped_bars,
+        cats,
+        {data["period"]["label"]: cur, data["period"]["previous_label"]: prev},
+        title=_("Figures per institution"),
+        horizontal=True,
+        width_in=7.0,
+        height_in=max(2.4, 0.42 * len(cats) + 1.0),
+    )
+    alt = _("Bar chart: figures per institution, %(period)s against %(previous)s") % {
+        "period": data["period"]["label"],
+        "previous": data["period"]["previous_label"],
+    }
+    return Chart(png, alt)
+
+
+def _breakdown_chart(stats: dict, suffix: str, data: dict) -> Chart | None:
+    cats, parts = [], {_("Women"): [], _("Men"): [], _("Adults"): [], _("Children"): []}
+    for f in stats["figures"]:
+        vals = {
+            k: _chart_value(f, k, "current")
+            for k in ("sex=female", "sex=male", "age=adult", "age=child")
+        }
+        if all(v is None for v in vals.values()):
+            continue
+        inst = f["institution"].get("abbreviation") or _name(f["institution"]["name"], suffix)[:14]
+        cats.append(f"{inst}: {_name(f['element']['name'], suffix)[:24]}")
+        parts[_("Women")].append(vals["sex=female"])
+        parts[_("Men")].append(vals["sex=male"])
+        parts[_("Adults")].append(vals["age=adult"])
+        parts[_("Children")].append(vals["age=child"])
+    if not cats:
+        return None
+    series = {k: v for k, v in parts.items() if any(x is not None for x in v)}
+    png = _cached_png(
+        charts.grouped_bars,
+        cats,
+        series,
+        title=_("Breakdown by sex and by adults/children, %(period)s")
+        % {"period": data["period"]["label"]},
+        width_in=7.0,
+        height_in=3.4,
+    )
+    return Chart(png, _("Bar chart: breakdown of the figures by sex and by adults and children"))
+
+
+def _plan_chart(plan: dict) -> Chart | None:
+    objs = plan["objectives"]
+    if not objs:
+        return None
+    parts = {s["label"]: [o["counts"].get(s["code"], 0) for o in objs] for s in plan["statuses"]}
+    parts = {k: v for k, v in parts.items() if any(v)}
+    if not parts:
+        return None
+    png = _cached_png(
+        charts.stacked_bars,
+        [o["code"] or o["title"][:20] for o in objs],
+        parts,
+        title=_("Actions by status per objective"),
+    )
+    return Chart(png, _("Stacked bar chart: actions by status per strategic objective"))

@@ -1,0 +1,459 @@
+"""Renderers: the same blocks (``document``) as DOCX, PDF, HTML and XLSX.
+
+* DOCX with python-docx calls (text is inserted through the API, so ``<``, ``&`` and quotes
+  are safe); the internal version has the confidential marking in the header of every page.
+* PDF with WeasyPrint from the HTML below and ``static/reports/print.css``. The URL fetcher
+  serves only ``data:`` URIs (the charts) and refuses everything else: a report never
+  fetches anything from the network or the disk.
+* HTML: a standalone document (escaped text; charts as ``data:`` URIs).
+* XLSX with openpyxl: one sheet per table, numbers as numbers, text neutralised against
+  formula injection.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import urllib.parse
+from pathlib import Path
+
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from mkk.web import charts
+
+from . import prose
+from .document import (
+    CONFIDENTIAL,
+    Chart,
+    Cover,
+    Document,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Table,
+    build_document,
+)
+
+STATIC = Path(__file__).resolve().parent / "static" / "reports"
+FORMATS = {
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "pdf": ("application/pdf", "pdf"),
+    "html": ("text/html; charset=utf-8", "html"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+def _doc(data: dict, narrative: dict | None, title: str) -> Document:
+    return build_document(data, narrative, title)
+
+
+def render(fmt: str, data: dict, narrative: dict | None = None, title: str = "") -> bytes:
+    if fmt == "docx":
+        return render_docx(data, narrative, title)
+    if fmt == "pdf":
+        return render_pdf(data, narrative, title)
+    if fmt == "html":
+        return render_html(data, narrative, title).encode("utf-8")
+    if fmt == "xlsx":
+        return render_xlsx(data, narrative, title)
+    raise ValueError(fmt)
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    return escape("" if value is None else str(value))
+
+
+def display(value, column: int, t: Table, language: str) -> str:
+    """A table cell as text: numbers of numeric columns with the language's separators,
+    signed (+5) or as a percentage (+6,4%) where the column says so."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float) or column not in t.numeric:
+        return str(value)
+    fmt = t.formats.get(column)
+    text = prose.number(value, language)
+    if fmt in ("signed", "percent") and value > 0:
+        text = "+" + text
+    if fmt == "percent":
+        text += "%"
+    return text
+
+
+def _html_table(t: Table, language: str) -> str:
+    out = ['<table class="report-table">', f"<caption>{_text(t.title)}</caption>", "<thead><tr>"]
+    for i, h in enumerate(t.header):
+        cls = ' class="num"' if i in t.numeric else ""
+        out.append(f'<th scope="col"{cls}>{_text(h)}</th>')
+    out.append("</tr></thead><tbody>")
+    for row in t.rows:
+        out.append("<tr>")
+        for i, cell in enumerate(row):
+            cls = ' class="num"' if i in t.numeric else ""
+            text = _text(display(cell, i, t, language))
+            if i == 0:
+                out.append(f'<th scope="row"{cls}>{text}</th>')
+            else:
+                out.append(f"<td{cls}>{text}</td>")
+        out.append("</tr>")
+    if not t.rows:
+        out.append(f'<tr><td colspan="{len(t.header)}">{_text(_("No data."))}</td></tr>')
+    out.append("</tbody></table>")
+    if t.note:
+        out.append(f'<p class="note">{_text(t.note)}</p>')
+    return "".join(out)
+
+
+def body_html(doc: Document, *, heading_offset: int = 0) -> str:
+    """The report's content as HTML (escaped); used in the page preview, the HTML file and
+    the PDF. ``heading_offset`` shifts heading levels (the preview page has its own h1)."""
+    out = []
+    for block in doc.blocks:
+        if isinstance(block, Cover):
+            out.append('<section class="cover">')
+            if block.confidential:
+                out.append(f'<p class="confidential">{_text(CONFIDENTIAL)}</p>')
+            level = 1 + heading_offset
+            out.append(f'<h{level} class="cover-title">{_text(block.title)}</h{level}>')
+            out.append('<dl class="cover-facts">')
+            for label, value in block.lines:
+                out.append(f"<dt>{_text(label)}</dt><dd>{_text(value)}</dd>")
+            out.append("</dl></section>")
+        elif isinstance(block, Heading):
+            level = min(block.level + 1 + heading_offset, 6)
+            out.append(f"<h{level}>{_text(block.text)}</h{level}>")
+        elif isinstance(block, Paragraph):
+            cls = f' class="{block.style}"' if block.style else ""
+            out.append(f"<p{cls}>{_text(block.text)}</p>")
+        elif isinstance(block, Table):
+            out.append(_html_table(block, doc.language))
+        elif isinstance(block, Chart):
+            out.append(
+                f'<figure class="chart"><img src="{charts.data_uri(block.png)}" alt="{_text(block.alt)}">'
+                f"</figure>"
+            )
+        elif isinstance(block, PageBreak):
+            out.append('<div class="page-break"></div>')
+    return "\n".join(out)
+
+
+def _css(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+def _html_document(doc: Document, *, for_pdf: bool) -> str:
+    lang = {"sr-latn": "sr-Latn"}.get(doc.language, doc.language)
+    css = _css("print.css") if for_pdf else _css("report.css")
+    if for_pdf and not doc.public:
+        css += (
+            '\n@page { @top-center { content: "' + CONFIDENTIAL + '"; color: #a00000; '
+            "font-weight: bold; font-size: 8pt; } }\n"
+        )
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{_text(doc.title)}</title><style>{css}</style></head><body>"
+        f"{body_html(doc)}</body></html>"
+    )
+
+
+def render_html(data: dict, narrative: dict | None = None, title: str = "") -> str:
+    doc = _doc(data, narrative, title)
+    with override(doc.language):
+        return _html_document(doc, for_pdf=False)
+
+
+# --- PDF ----------------------------------------------------------------------------------
+
+
+class RefusingFetcher:
+    """WeasyPrint URL fetcher: ``data:`` URIs only; every other URL is refused and noted."""
+
+    def __init__(self):
+        from weasyprint.urls import URLFetcher
+
+        self._inner = URLFetcher(allowed_protocols={"data"}, fail_on_errors=False)
+        self._fail_on_errors = False
+        self.refused: list[str] = []
+
+    def __call__(self, url: str):
+        return self.fetch(url)
+
+    def fetch(self, url: str, headers=None):
+        from weasyprint.urls import URLFetcherResponse
+
+        if not url.startswith("data:"):
+            self.refused.append(url)
+            raise ValueError(f"refused to fetch {url[:80]}")
+        header, _sep, payload = url[5:].partition(",")
+        mime = header.split(";")[0] or "text/plain"
+        body = (
+            base64.b64decode(payload)
+            if header.endswith(";base64")
+            else urllib.parse.unquote_to_bytes(payload)
+        )
+        return URLFetcherResponse(url, body, {"Content-Type": mime})
+
+
+def html_to_pdf(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
+    from weasyprint import HTML
+
+    fetcher = fetcher or RefusingFetcher()
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
+
+
+def render_pdf(
+    data: dict,
+    narrative: dict | None = None,
+    title: str = "",
+    fetcher: RefusingFetcher | None = None,
+) -> bytes:
+    doc = _doc(data, narrative, title)
+    with override(doc.language):
+        html = _html_document(doc, for_pdf=True)
+    return html_to_pdf(html, fetcher)
+
+
+# --- DOCX ---------------------------------------------------------------------------------
+
+
+def _docx_repeat_header(row) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def _docx_cant_split(row) -> None:
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def _docx_page_field(paragraph) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for text in ("PAGE", None, "NUMPAGES"):
+        if text is None:
+            paragraph.add_run(" / ")
+            continue
+        fld = OxmlElement("w:fldSimple")
+        fld.set(qn("w:instr"), text)
+        run = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.text = "1"
+        run.append(t)
+        fld.append(run)
+        paragraph._p.append(fld)
+
+
+def _docx_shade(cell, fill: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def render_docx(data: dict, narrative: dict | None = None, title: str = "") -> bytes:
+    from docx import Document as Docx
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.shared import Cm, Inches, Pt, RGBColor
+
+    doc = _doc(data, narrative, title)
+    d = Docx()
+    d.core_properties.title = doc.title
+    d.core_properties.author = "MKK"
+    d.core_properties.comments = ""
+    styles = d.styles
+    styles["Normal"].font.name = "Calibri"
+    styles["Normal"].font.size = Pt(10.5)
+    for name, size in (("Title", 22), ("Heading 1", 15), ("Heading 2", 12.5)):
+        styles[name].font.name = "Calibri"
+        styles[name].font.size = Pt(size)
+        styles[name].paragraph_format.keep_with_next = True
+    section = d.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2.0))
+    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
+    header = section.header.paragraphs[0]
+    if not doc.public:
+        run = header.add_run(CONFIDENTIAL)
+        run.bold = True
+        run.font.size = Pt(8.5)
+        run.font.color.rgb = RGBColor(0xA0, 0x00, 0x00)
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _docx_page_field(footer)
+
+    for block in doc.blocks:
+        if isinstance(block, Cover):
+            if block.confidential:
+                p = d.add_paragraph()
+                r = p.add_run(CONFIDENTIAL)
+                r.bold = True
+                r.font.color.rgb = RGBColor(0xA0, 0x00, 0x00)
+            d.add_paragraph(block.title, style="Title")
+            for label, value in block.lines:
+                p = d.add_paragraph()
+                p.add_run(f"{label}: ").bold = True
+                p.add_run(str(value))
+        elif isinstance(block, Heading):
+            d.add_heading(block.text, level=min(block.level, 3))
+        elif isinstance(block, Paragraph):
+            p = d.add_paragraph(block.text)
+            if block.style == "note":
+                for r in p.runs:
+                    r.italic = True
+                    r.font.size = Pt(9.5)
+            elif block.style == "lead":
+                for r in p.runs:
+                    r.bold = True
+        elif isinstance(block, Table):
+            cap = d.add_paragraph()
+            cap.paragraph_format.keep_with_next = True
+            cr = cap.add_run(block.title)
+            cr.bold = True
+            cr.font.size = Pt(9.5)
+            table = d.add_table(rows=1, cols=len(block.header))
+            table.style = "Table Grid"
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            hdr = table.rows[0]
+            _docx_repeat_header(hdr)
+            for i, h in enumerate(block.header):
+                cell = hdr.cells[i]
+                cell.text = ""
+                run = cell.paragraphs[0].add_run(str(h))
+                run.bold = True
+                run.font.size = Pt(9)
+                _docx_shade(cell, "DCE6F1")
+            for row in block.rows or [[_("No data.")] + [""] * (len(block.header) - 1)]:
+                cells = table.add_row()
+                _docx_cant_split(cells)
+                for i, value in enumerate(row):
+                    cell = cells.cells[i]
+                    cell.text = ""
+                    para = cell.paragraphs[0]
+                    run = para.add_run(display(value, i, block, doc.language))
+                    run.font.size = Pt(9)
+                    if i in block.numeric:
+                        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            d.add_paragraph()
+        elif isinstance(block, Chart):
+            d.add_picture(io.BytesIO(block.png), width=Inches(min(block.width_in, 6.5)))
+            d.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            alt = d.add_paragraph(block.alt)
+            for r in alt.runs:
+                r.italic = True
+                r.font.size = Pt(8.5)
+        elif isinstance(block, PageBreak):
+            d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+# --- XLSX ---------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def neutralise(value):
+    """A text cell that a spreadsheet could read as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    base = _SHEET_BAD.sub(" ", str(name)).strip().strip("'")[:28] or "Sheet"
+    title, n = base, 2
+    while title.lower() in used:
+        title = f"{base[:25]} {n}"
+        n += 1
+    used.add(title.lower())
+    return title
+
+
+def render_xlsx(data: dict, narrative: dict | None = None, title: str = "") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    doc = _doc(data, narrative, title)
+    wb = Workbook()
+    used: set[str] = set()
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DCE6F1")
+
+    # First sheet: the report's text (cover, sentences, narratives), one paragraph a row.
+    with override(doc.language):
+        ws = wb.active
+        ws.title = _sheet_title(_("Report"), used)
+    ws.column_dimensions["A"].width = 120
+    row = 1
+    if not doc.public:
+        ws.cell(row=row, column=1, value=CONFIDENTIAL).font = Font(bold=True, color="A00000")
+        row += 1
+    for block in doc.blocks:
+        if isinstance(block, Cover):
+            ws.cell(row=row, column=1, value=neutralise(block.title)).font = Font(
+                bold=True, size=14
+            )
+            row += 1
+            for label, value in block.lines:
+                ws.cell(row=row, column=1, value=neutralise(f"{label}: {value}"))
+                row += 1
+        elif isinstance(block, Heading):
+            ws.cell(row=row, column=1, value=neutralise(block.text)).font = bold
+            row += 1
+        elif isinstance(block, Paragraph):
+            c = ws.cell(row=row, column=1, value=neutralise(block.text))
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+            row += 1
+
+    for block in doc.blocks:
+        if not isinstance(block, Table):
+            continue
+        ws = wb.create_sheet(_sheet_title(block.sheet or block.title, used))
+        ws.cell(row=1, column=1, value=neutralise(block.title)).font = Font(bold=True, size=12)
+        if not doc.public:
+            ws.cell(row=2, column=1, value=CONFIDENTIAL).font = Font(bold=True, color="A00000")
+        for i, h in enumerate(block.header, start=1):
+            c = ws.cell(row=3, column=i, value=neutralise(str(h)))
+            c.font = bold
+            c.fill = fill
+        for r, values in enumerate(block.rows, start=4):
+            for i, value in enumerate(values, start=1):
+                c = ws.cell(row=r, column=i, value=neutralise(value))
+                fmt = block.formats.get(i - 1)
+                if isinstance(value, int | float) and fmt == "signed":
+                    c.number_format = "+0;-0;0"
+                elif isinstance(value, int | float) and fmt == "percent":
+                    c.number_format = '+0.0"%";-0.0"%";0.0"%"'
+                if i - 1 in block.numeric:
+                    c.alignment = Alignment(horizontal="right")
+        for i, h in enumerate(block.header, start=1):
+            width = max(
+                [len(str(h))] + [len(str(v[i - 1])) for v in block.rows if len(v) >= i] + [8]
+            )
+            ws.column_dimensions[get_column_letter(i)].width = min(width + 2, 70)
+        ws.freeze_panes = "A4"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

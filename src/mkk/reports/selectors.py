@@ -1,0 +1,188 @@
+"""Reads of the reports app, always through the access-scoping module.
+
+Who sees which report:
+
+* coordinator of the municipality and administrators: every report, drafts included;
+* national coordinator: submitted and published reports of every municipality;
+* everyone else of the municipality (the Mayor as viewer, focal points, case workers):
+  submitted and published reports of their own municipality;
+* anybody, without login: the public version of published reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from mkk.accounts import scoping
+from mkk.directory.models import Municipality
+
+from .models import MonitoringReport, ReportFile, ReportStatus
+
+FROZEN = [ReportStatus.SUBMITTED, ReportStatus.PUBLISHED]
+
+
+def can_see_drafts(user, municipality_id: int) -> bool:
+    return scoping.can_manage_mechanism(user, municipality_id)
+
+
+def reports_for(user, municipality: Municipality) -> QuerySet[MonitoringReport]:
+    qs = scoping.scope(
+        user,
+        MonitoringReport.objects.filter(mechanism__municipality=municipality).select_related(
+            "mechanism__municipality"
+        ),
+    )
+    if not can_see_drafts(user, municipality.pk):
+        qs = qs.filter(status__in=FROZEN)
+    return qs
+
+
+def report_for(user, pk: int) -> MonitoringReport:
+    """One report the user may see (404 otherwise: out of scope, missing, or a draft for
+    someone who may not see drafts)."""
+    report = scoping.get_for_user(
+        user, MonitoringReport.objects.select_related("mechanism__municipality"), pk=pk
+    )
+    if not can_see_drafts(user, report.mechanism.municipality_id) and report.status not in FROZEN:
+        raise Http404
+    return report
+
+
+def file_for(report: MonitoringReport, fmt: str, *, public: bool) -> ReportFile | None:
+    return report.files.filter(format=fmt, public=public).first()
+
+
+# --- Public --------------------------------------------------------------------------------
+
+
+def public_report(slug: str) -> MonitoringReport:
+    try:
+        return MonitoringReport.objects.select_related("mechanism__municipality").get(
+            public_slug=slug, status=ReportStatus.PUBLISHED
+        )
+    except MonitoringReport.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def published_reports(municipality: Municipality | None = None) -> QuerySet[MonitoringReport]:
+    qs = MonitoringReport.objects.filter(status=ReportStatus.PUBLISHED).select_related(
+        "mechanism__municipality"
+    )
+    if municipality is not None:
+        qs = qs.filter(mechanism__municipality=municipality)
+    return qs
+
+
+# --- Versions -------------------------------------------------------------------------------
+
+
+def versions_of(report: MonitoringReport) -> list[MonitoringReport]:
+    """The chain of versions this report belongs to, oldest first."""
+    first, seen = report, {report.pk}
+    while first.previous_version_id and first.previous_version_id not in seen:
+        first = first.previous_version
+        seen.add(first.pk)
+    chain, current = [first], first
+    while len(chain) < 100:
+        nxt = current.next_versions.order_by("pk").first()
+        if nxt is None or nxt.pk in {r.pk for r in chain}:
+            break
+        chain.append(nxt)
+        current = nxt
+    return chain
+
+
+def _figure_map(data: dict) -> dict:
+    out = {}
+    for fig in (data or {}).get("statistics", {}).get("figures", []):
+        for key, values in fig["values"].items():
+            out[(fig["institution"]["id"], fig["element"]["code"], key)] = (fig, key, values)
+    return out
+
+
+def report_diff(
+    old: dict, new: dict, old_narrative: dict, new_narrative: dict, language: str
+) -> dict:
+    """What changed between two versions: figures (current and previous) and narratives."""
+    from mkk.directory.i18n import current_suffix
+
+    suffix = current_suffix(language)
+    a, b = _figure_map(old), _figure_map(new)
+    figures = []
+    for key in sorted(set(a) | set(b), key=lambda k: (str(k[0]), k[1], k[2])):
+        fa, fb = a.get(key), b.get(key)
+        ref = fb or fa
+        fig, dis, _v = ref
+        for field in ("current", "previous"):
+            va = fa[2].get(field) if fa else None
+            vb = fb[2].get(field) if fb else None
+            if va != vb:
+                label = fig["labels"].get(dis) or dis
+                element = fig["element"]["name"].get(suffix) or fig["element"]["name"]["sq"]
+                figures.append(
+                    {
+                        "institution": fig["institution"]["name"].get(suffix)
+                        or fig["institution"]["name"]["sq"],
+                        "figure": element if not dis else f"{element} – {label}",
+                        "field": field,
+                        "old": va,
+                        "new": vb,
+                    }
+                )
+    other = []
+    for path, label in (
+        ("meetings.held", "meetings"),
+        ("plan.planned_total", "budget"),
+        ("plan.spent_total", "spent"),
+    ):
+        va, vb = _dig(old, path), _dig(new, path)
+        if va != vb:
+            other.append({"what": label, "old": va, "new": vb})
+    narratives = []
+    for key in sorted(set(old_narrative) | set(new_narrative)):
+        ta, tb = (old_narrative.get(key) or "").strip(), (new_narrative.get(key) or "").strip()
+        if ta != tb:
+            narratives.append({"section": key, "old": ta, "new": tb})
+    return {"figures": figures, "other": other, "narratives": narratives}
+
+
+def _dig(data, path):
+    for part in path.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
+
+
+# --- Due reports (dashboard) ----------------------------------------------------------------
+
+
+def due_periods(today: dt.date | None = None) -> list[tuple[str, dt.date, dt.date]]:
+    """The plan asks for a report every 6 months and every year: the half-year and the
+    year that ended most recently."""
+    today = today or timezone.localdate()
+    out = []
+    if today.month <= 6:
+        out.append(("half_year", dt.date(today.year - 1, 7, 1), dt.date(today.year - 1, 12, 31)))
+    else:
+        out.append(("half_year", dt.date(today.year, 1, 1), dt.date(today.year, 6, 30)))
+    out.append(("year", dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)))
+    return out
+
+
+def due_reports(municipality: Municipality, today: dt.date | None = None) -> list[dict]:
+    rows = []
+    for kind, start, end in due_periods(today):
+        existing = (
+            MonitoringReport.objects.filter(
+                mechanism__municipality=municipality, period_start=start, period_end=end
+            )
+            .order_by("-version")
+            .first()
+        )
+        rows.append({"kind": kind, "start": start, "end": end, "report": existing})
+    return rows

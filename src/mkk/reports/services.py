@@ -1,0 +1,251 @@
+"""Writes of the reports app: create, edit narratives, the workflow, versions, files.
+
+Workflow: draft → in review → submitted to the Mayor → published. Submitting freezes the
+report: the internal and the public snapshot are stored, and the internal files (PDF, DOCX,
+XLSX, HTML) are rendered and kept with their SHA-256. Publishing renders the public files
+from the public snapshot. Later data corrections change neither.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mkk.accounts import scoping
+from mkk.audit.models import AuditAction
+from mkk.audit.services import record
+from mkk.directory.models import Mechanism, Municipality
+
+from .builder import build_report_data
+from .models import MonitoringReport, ReportFile, ReportFormat, ReportStatus
+from .render import render
+
+NARRATIVE_SECTIONS = ("mechanism", "meetings", "statistics", "plan", "followups")
+MAX_NARRATIVE = 20000
+
+
+def _require_manager(actor, report_or_municipality) -> None:
+    municipality_id = (
+        report_or_municipality.pk
+        if isinstance(report_or_municipality, Municipality)
+        else report_or_municipality.mechanism.municipality_id
+    )
+    scoping.require(scoping.can_manage_mechanism(actor, municipality_id))
+
+
+def _check_period(start: dt.date, end: dt.date) -> None:
+    if end < start:
+        raise ValidationError(_("The end of the period is before its start."))
+    if (end - start).days > 366 * 2:
+        raise ValidationError(_("A report covers at most two years."))
+
+
+@transaction.atomic
+def report_create(
+    *,
+    actor,
+    municipality: Municipality,
+    start: dt.date,
+    end: dt.date,
+    language: str,
+    title: str = "",
+) -> MonitoringReport:
+    _require_manager(actor, municipality)
+    _check_period(start, end)
+    mechanism = Mechanism.objects.filter(municipality=municipality).first()
+    if mechanism is None:
+        raise ValidationError(_("This municipality has no mechanism recorded."))
+    report = MonitoringReport(
+        mechanism=mechanism,
+        period_start=start,
+        period_end=end,
+        language=language,
+        title=title.strip(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    report.full_clean()
+    report.save()
+    return report
+
+
+def _clean_text(value: str) -> str:
+    text = (value or "").replace("\r\n", "\n").replace("\x00", "")
+    if len(text) > MAX_NARRATIVE:
+        raise ValidationError(
+            _("A text may have at most %(max)s characters.") % {"max": MAX_NARRATIVE}
+        )
+    return text.strip()
+
+
+@transaction.atomic
+def report_update_narrative(
+    *,
+    actor,
+    report: MonitoringReport,
+    title: str,
+    summary_remarks: str,
+    challenges: str,
+    recommendations: str,
+    section_remarks: dict[str, str],
+) -> MonitoringReport:
+    _require_manager(actor, report)
+    report = MonitoringReport.objects.select_for_update().get(pk=report.pk)
+    if not report.is_editable:
+        raise ValidationError(_("A submitted report cannot be changed; make a new version."))
+    report.title = (title or "").strip()[:250]
+    report.summary_remarks = _clean_text(summary_remarks)
+    report.challenges = _clean_text(challenges)
+    report.recommendations = _clean_text(recommendations)
+    report.section_remarks = {
+        key: _clean_text(section_remarks.get(key, ""))
+        for key in NARRATIVE_SECTIONS
+        if _clean_text(section_remarks.get(key, ""))
+    }
+    report.full_clean()
+    report.save()
+    return report
+
+
+def _transition(actor, report, allowed_from, to, action, reason=""):
+    _require_manager(actor, report)
+    report = MonitoringReport.objects.select_for_update().get(pk=report.pk)
+    if report.status not in allowed_from:
+        raise ValidationError(
+            _("This step is not possible for a report that is “%(status)s”.")
+            % {"status": report.get_status_display()}
+        )
+    report.status = to
+    return report
+
+
+@transaction.atomic
+def report_send_to_review(*, actor, report: MonitoringReport) -> MonitoringReport:
+    report = _transition(actor, report, {ReportStatus.DRAFT}, ReportStatus.IN_REVIEW, None)
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_return_to_draft(
+    *, actor, report: MonitoringReport, reason: str = ""
+) -> MonitoringReport:
+    report = _transition(actor, report, {ReportStatus.IN_REVIEW}, ReportStatus.DRAFT, None)
+    report.save()
+    record(AuditAction.RETURN, report, actor=actor, reason=reason)
+    return report
+
+
+def data_for(report: MonitoringReport, *, public: bool) -> dict:
+    """The report's figures: frozen if submitted, live otherwise."""
+    if report.is_frozen:
+        snap = report.public_snapshot if public else report.snapshot
+        if snap is not None:
+            return snap
+    return build_report_data(
+        municipality=report.mechanism.municipality,
+        start=report.period_start,
+        end=report.period_end,
+        language=report.language,
+        public=public,
+    )
+
+
+def _store(report: MonitoringReport, fmt: str, public: bool, content: bytes) -> ReportFile:
+    folder = settings.PRIVATE_MEDIA_ROOT / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(16)}.{fmt}"
+    tmp = folder / (name + ".tmp")
+    tmp.write_bytes(content)
+    os.chmod(tmp, 0o600)
+    tmp.replace(folder / name)
+    ReportFile.objects.filter(report=report, format=fmt, public=public).delete()
+    return ReportFile.objects.create(
+        report=report,
+        format=fmt,
+        language=report.language,
+        public=public,
+        path=name,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+    )
+
+
+def render_files(report: MonitoringReport, *, public: bool) -> list[ReportFile]:
+    data = report.public_snapshot if public else report.snapshot
+    files = []
+    for fmt in ReportFormat.values:
+        content = render(fmt, data, report.narrative(), report.title)
+        files.append(_store(report, fmt, public, content))
+    return files
+
+
+@transaction.atomic
+def report_submit(*, actor, report: MonitoringReport) -> MonitoringReport:
+    report = _transition(
+        actor, report, {ReportStatus.DRAFT, ReportStatus.IN_REVIEW}, ReportStatus.SUBMITTED, None
+    )
+    municipality = report.mechanism.municipality
+    args = {
+        "municipality": municipality,
+        "start": report.period_start,
+        "end": report.period_end,
+        "language": report.language,
+    }
+    report.snapshot = build_report_data(**args, public=False)
+    report.public_snapshot = build_report_data(**args, public=True)
+    report.submitted_at = timezone.now()
+    report.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
+    report.save()
+    render_files(report, public=False)
+    record(AuditAction.SUBMIT, report, actor=actor)
+    return report
+
+
+@transaction.atomic
+def report_publish(*, actor, report: MonitoringReport) -> MonitoringReport:
+    report = _transition(actor, report, {ReportStatus.SUBMITTED}, ReportStatus.PUBLISHED, None)
+    report.published_at = timezone.now()
+    report.save()
+    render_files(report, public=True)
+    record(AuditAction.APPROVE, report, actor=actor, reason="published")
+    return report
+
+
+@transaction.atomic
+def report_new_version(*, actor, report: MonitoringReport) -> MonitoringReport:
+    _require_manager(actor, report)
+    if not report.is_frozen:
+        raise ValidationError(_("Only a submitted or published report gets a new version."))
+    if report.next_versions.exists():
+        raise ValidationError(_("A newer version of this report exists already."))
+    new = MonitoringReport.objects.create(
+        mechanism=report.mechanism,
+        period_start=report.period_start,
+        period_end=report.period_end,
+        language=report.language,
+        title=report.title,
+        version=report.version + 1,
+        previous_version=report,
+        summary_remarks=report.summary_remarks,
+        challenges=report.challenges,
+        recommendations=report.recommendations,
+        section_remarks=dict(report.section_remarks or {}),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    return new
+
+
+@transaction.atomic
+def report_delete_draft(*, actor, report: MonitoringReport) -> None:
+    _require_manager(actor, report)
+    if report.status != ReportStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be deleted."))
+    report.delete()
