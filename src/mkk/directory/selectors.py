@@ -51,6 +51,14 @@ def membership_for(user, pk: int) -> Membership:
     )
 
 
+def contact_for(user, pk: int) -> EmergencyContact:
+    return scoping.get_for_user(user, EmergencyContact, pk=pk)
+
+
+def glossary_term_for(user, pk: int) -> GlossaryTerm:
+    return scoping.get_for_user(user, GlossaryTerm, pk=pk)
+
+
 def glossary(municipality: Municipality) -> QuerySet[GlossaryTerm]:
     return municipality.glossary.all()
 

@@ -1,12 +1,23 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mkk.accounts import scoping
 
-from . import selectors
+from . import selectors, services
+from .forms import (
+    EmergencyContactForm,
+    GlossaryTermForm,
+    InstitutionForm,
+    MechanismForm,
+    MembershipForm,
+)
+from .models import EmergencyContact, GlossaryTerm, Institution, Mechanism, Membership
 
 
 @login_required
@@ -65,3 +76,141 @@ def public_contacts(request, code: str):
         "directory/public_contacts.html",
         {"municipality": municipality, "contacts": selectors.public_contacts(municipality)},
     )
+
+
+# --- Editing the registry (the municipal coordinator) ------------------------------------
+
+
+def _managed(request, municipality):
+    """403 unless the user runs this municipality's mechanism."""
+    scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
+
+
+def _edit(request, *, municipality, form_class, instance, title, form_kwargs=None):
+    form_kwargs = form_kwargs or {}
+    form = form_class(request.POST or None, instance=instance, **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registry_save(
+                actor=request.user, obj=form.save(commit=False), municipality=municipality
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("directory:municipality", code=municipality.code)
+    context = {"form": form, "municipality": municipality, "title": title, "instance": instance}
+    return render(request, "directory/edit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mechanism_edit(request, code: str):
+    municipality = selectors.municipality_for(request.user, code)
+    _managed(request, municipality)
+    mechanism = selectors.mechanism_of(municipality) or Mechanism(municipality=municipality)
+    return _edit(
+        request,
+        municipality=municipality,
+        form_class=MechanismForm,
+        instance=mechanism,
+        title=_("Edit the mechanism"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def institution_edit(request, pk: int | None = None, code: str | None = None):
+    if pk is not None:
+        institution = selectors.institution_for(request.user, pk)
+        municipality = institution.municipality
+    else:
+        municipality = selectors.municipality_for(request.user, code)
+        institution = Institution(municipality=municipality)
+    _managed(request, municipality)
+    title = _("Edit institution") if pk else _("New institution")
+    return _edit(
+        request,
+        municipality=municipality,
+        form_class=InstitutionForm,
+        instance=institution,
+        title=title,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_edit(request, pk: int | None = None, code: str | None = None):
+    if pk is not None:
+        membership = selectors.membership_for(request.user, pk)
+        municipality = membership.mechanism.municipality
+    else:
+        municipality = selectors.municipality_for(request.user, code)
+        membership = Membership()
+    _managed(request, municipality)
+    title = _("Edit membership") if pk else _("New member")
+    return _edit(
+        request,
+        municipality=municipality,
+        form_class=MembershipForm,
+        instance=membership,
+        title=title,
+        form_kwargs={"municipality": municipality},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, pk: int | None = None, code: str | None = None):
+    if pk is not None:
+        contact = selectors.contact_for(request.user, pk)
+        municipality = contact.municipality
+    else:
+        municipality = selectors.municipality_for(request.user, code)
+        contact = EmergencyContact(municipality=municipality)
+    _managed(request, municipality)
+    title = _("Edit emergency contact") if pk else _("New emergency contact")
+    return _edit(
+        request,
+        municipality=municipality,
+        form_class=EmergencyContactForm,
+        instance=contact,
+        title=title,
+        form_kwargs={"municipality": municipality},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def glossary_edit(request, pk: int | None = None, code: str | None = None):
+    if pk is not None:
+        term = selectors.glossary_term_for(request.user, pk)
+        municipality = term.municipality
+    else:
+        municipality = selectors.municipality_for(request.user, code)
+        term = GlossaryTerm(municipality=municipality)
+    _managed(request, municipality)
+    title = _("Edit abbreviation") if pk else _("New abbreviation")
+    return _edit(
+        request, municipality=municipality, form_class=GlossaryTermForm, instance=term, title=title
+    )
+
+
+@login_required
+@require_POST
+def contact_delete(request, pk: int):
+    contact = selectors.contact_for(request.user, pk)
+    _managed(request, contact.municipality)
+    services.registry_delete(actor=request.user, obj=contact)
+    messages.success(request, _("Deleted."))
+    return redirect("directory:municipality", code=contact.municipality.code)
+
+
+@login_required
+@require_POST
+def glossary_delete(request, pk: int):
+    term = selectors.glossary_term_for(request.user, pk)
+    _managed(request, term.municipality)
+    services.registry_delete(actor=request.user, obj=term)
+    messages.success(request, _("Deleted."))
+    return redirect("directory:municipality", code=term.municipality.code)
