@@ -14,7 +14,7 @@ def status_chart(impl: PlanImplementation) -> str | None:
     """Actions by status, one bar per strategic objective."""
     if not impl.objectives or not impl.overall or not impl.overall.total:
         return None
-    labels = {s: label for s, label, _n in impl.overall.count_list}
+    labels = {s: str(label) for s, label, _n in impl.overall.count_list}
     parts = {labels[s]: [row.counts.get(s, 0) for row in impl.objectives] for s in STATUS_ORDER}
     png = charts.stacked_bars(
         [row.code for row in impl.objectives],

@@ -85,7 +85,7 @@ class Command(BaseCommand):
             where = " ".join(
                 x
                 for x in (
-                    f"row {wr['row']}" if wr["row"] is not None else "",
+                    f"row {wr['row'] + 1}" if wr["row"] is not None else "",
                     wr["code"],
                     wr["column"],
                 )
@@ -102,7 +102,7 @@ class Command(BaseCommand):
         if verbose:
             for p in r.placements:
                 text = p["text"].replace("\n", " ⏎ ")
-                w(f"  row {p['row']:>3} col {p['column']:>2} → {p['target']}: {text[:100]}")
+                w(f"  row {p['row'] + 1:>3} col {p['column'] + 1:>2} → {p['target']}: {text[:100]}")
         if r.import_run_id:
             w(self.style.SUCCESS(f"Import run #{r.import_run_id} recorded."))
 
