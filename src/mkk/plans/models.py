@@ -192,8 +192,13 @@ class Action(models.Model):
     scope_municipality = "plan__mechanism__municipality"
 
     class Meta:
-        ordering = ["plan", "specific_objective__strategic_objective__order",
-                    "specific_objective__order", "order", "pk"]
+        ordering = [
+            "plan",
+            "specific_objective__strategic_objective__order",
+            "specific_objective__order",
+            "order",
+            "pk",
+        ]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
         constraints = [
