@@ -440,7 +440,11 @@ class ReferralDeadline(models.Model):
             models.UniqueConstraint(
                 fields=["municipality", "from_kind", "to_kind", "urgency"],
                 name="referral_deadline_unique",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["from_kind", "to_kind", "urgency"],
+                condition=models.Q(municipality__isnull=True),
+                name="referral_deadline_unique_national",
             ),
             models.CheckConstraint(
                 condition=models.Q(hours__gte=1), name="referral_deadline_hours_positive"
