@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
@@ -12,13 +11,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", include("mkk.audit.urls")),
     path("", include("mkk.directory.urls")),
+    path("", include("mkk.plans.urls")),
+    path("", include("mkk.statistics.urls")),
+    path("", include("mkk.meetings.urls")),
+    path("", include("mkk.cases.urls")),
+    path("", include("mkk.reports.urls")),
     path("admin/", admin.site.urls),
 ]
-
-for app in ("plans", "statistics", "meetings", "cases", "reports"):
-    if f"mkk.{app}" in settings.INSTALLED_APPS:
-        try:
-            urlpatterns.append(path("", include(f"mkk.{app}.urls")))
-        except ModuleNotFoundError as exc:  # an app that has no pages yet
-            if exc.name != f"mkk.{app}.urls":
-                raise

@@ -23,22 +23,13 @@ PANEL_PROVIDERS = [
 
 def _load(spec: str):
     module_name, func = spec.split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module_name:
-            return None  # that app has no dashboard panel
-        raise
-    return getattr(module, func)
+    return getattr(importlib.import_module(module_name), func)
 
 
 def panels_for(request) -> list[dict]:
     panels = []
     for spec in PANEL_PROVIDERS:
-        provider = _load(spec)
-        if provider is None:
-            continue
-        panel = provider(request)
+        panel = _load(spec)(request)
         if panel:
             panels.append(panel)
     return panels

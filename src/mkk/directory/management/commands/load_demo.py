@@ -38,13 +38,7 @@ class Command(BaseCommand):
             directory = directory_demo.load(out=self.stdout)
             users = accounts_demo.load(directory, out=self.stdout)
             for app in APP_DEMOS:
-                try:
-                    module = importlib.import_module(f"mkk.{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"mkk.{app}.demo":
-                        raise
-                    continue
-                module.load(directory, out=self.stdout)
+                importlib.import_module(f"mkk.{app}.demo").load(directory, out=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if options["quiet_logins"]:
             return
