@@ -129,10 +129,7 @@ def _figure_table_rows(fig: dict, language: str, suffix: str) -> list[list]:
         ):
             continue  # a breakdown nobody reported: no empty row
         label = fig["labels"].get(key) or key
-        if key == "":
-            label = _name(fig["element"]["name"], suffix)
-        else:
-            label = f"   {label}"
+        label = _name(fig["element"]["name"], suffix) if key == "" else f"   {label}"
         rows.append(
             [
                 label,
@@ -349,7 +346,8 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
     blocks.append(
         Paragraph(
             _(
-                "Figures of each institution for %(period)s against the same period of the previous year (%(previous)s)."
+                "Figures of each institution for %(period)s against the same period "
+                "of the previous year (%(previous)s)."
             )
             % {"period": period, "previous": data["period"]["previous_label"]},
             "lead",

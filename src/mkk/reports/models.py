@@ -104,7 +104,8 @@ class MonitoringReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.display_title} ({self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}, v{self.version})"
+        period = f"{self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
+        return f"{self.display_title} ({period}, v{self.version})"
 
     @property
     def display_title(self) -> str:

@@ -133,10 +133,8 @@ def body_html(doc: Document, *, heading_offset: int = 0) -> str:
         elif isinstance(block, Table):
             out.append(_html_table(block, doc.language))
         elif isinstance(block, Chart):
-            out.append(
-                f'<figure class="chart"><img src="{charts.data_uri(block.png)}" alt="{_text(block.alt)}">'
-                f"</figure>"
-            )
+            src = charts.data_uri(block.png)
+            out.append(f'<figure class="chart"><img src="{src}" alt="{_text(block.alt)}"></figure>')
         elif isinstance(block, PageBreak):
             out.append('<div class="page-break"></div>')
     return "\n".join(out)

@@ -1,0 +1,298 @@
+"""Pages of the monitoring report: list and create, edit, preview, workflow, files, versions."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mkk.accounts import scoping
+from mkk.audit.models import AuditAction
+from mkk.audit.services import record
+from mkk.directory import selectors as directory_selectors
+
+from . import selectors, services
+from .document import build_document
+from .forms import SECTION_LABELS, NarrativeForm, ReportCreateForm
+from .models import ReportFormat, ReportStatus
+from .render import FORMATS, body_html
+from .render import render as render_report
+
+STEPS = {
+    "review": (services.report_send_to_review, gettext_lazy("The report was sent for review.")),
+    "draft": (services.report_return_to_draft, gettext_lazy("The report is a draft again.")),
+    "submit": (
+        services.report_submit,
+        gettext_lazy("The report was submitted to the Mayor and frozen."),
+    ),
+    "publish": (services.report_publish, gettext_lazy("The public version was published.")),
+}
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index(request, code: str):
+    municipality = directory_selectors.municipality_for(request.user, code)
+    can_manage = selectors.can_see_drafts(request.user, municipality.pk)
+    form = ReportCreateForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        scoping.require(can_manage)
+        if form.is_valid():
+            try:
+                report = services.report_create(
+                    actor=request.user,
+                    municipality=municipality,
+                    start=form.cleaned_data["period_start"],
+                    end=form.cleaned_data["period_end"],
+                    language=form.cleaned_data["language"],
+                    title=form.cleaned_data["title"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The report was created as a draft."))
+                return redirect("reports:detail", pk=report.pk)
+    context = {
+        "municipality": municipality,
+        "reports": selectors.reports_for(request.user, municipality),
+        "form": form,
+        "can_manage": can_manage,
+        "due": selectors.due_reports(municipality) if can_manage else [],
+    }
+    return render(request, "reports/index.html", context)
+
+
+def _preview(report, *, public: bool) -> str:
+    data = services.data_for(report, public=public)
+    doc = build_document(data, report.narrative(), report.title)
+    # body_html escapes every text it places (narratives included); nothing raw is inserted.
+    return mark_safe(body_html(doc, heading_offset=1))  # noqa: S308
+
+
+@login_required
+@require_GET
+def detail(request, pk: int):
+    report = selectors.report_for(request.user, pk)
+    can_manage = selectors.can_see_drafts(request.user, report.mechanism.municipality_id)
+    public = request.GET.get("version") == "public"
+    context = {
+        "report": report,
+        "municipality": report.mechanism.municipality,
+        "can_manage": can_manage,
+        "form": NarrativeForm(instance=report) if can_manage and report.is_editable else None,
+        "preview": _preview(report, public=public),
+        "public_preview": public,
+        "formats": ReportFormat.choices,
+        "files": list(report.files.all()),
+        "versions": selectors.versions_of(report),
+        "status": ReportStatus,
+        "section_labels": SECTION_LABELS,
+    }
+    return render(request, "reports/detail.html", context)
+
+
+@login_required
+@require_POST
+def edit(request, pk: int):
+    report = selectors.report_for(request.user, pk)
+    scoping.require(selectors.can_see_drafts(request.user, report.mechanism.municipality_id))
+    form = NarrativeForm(request.POST, instance=report)
+    if form.is_valid():
+        try:
+            services.report_update_narrative(
+                actor=request.user,
+                report=report,
+                title=form.cleaned_data["title"],
+                summary_remarks=form.cleaned_data["summary_remarks"],
+                challenges=form.cleaned_data["challenges"],
+                recommendations=form.cleaned_data["recommendations"],
+                section_remarks=form.section_remarks(),
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("The texts were saved."))
+    else:
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(
+                    request, f"{form.fields[field].label if field in form.fields else ''}: {error}"
+                )
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def transition(request, pk: int):
+    report = selectors.report_for(request.user, pk)
+    scoping.require(selectors.can_see_drafts(request.user, report.mechanism.municipality_id))
+    step = STEPS.get(request.POST.get("step", ""))
+    if step is None:
+        messages.error(request, _("Unknown step."))
+        return redirect("reports:detail", pk=report.pk)
+    service, done = step
+    try:
+        service(actor=request.user, report=report)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def new_version(request, pk: int):
+    report = selectors.report_for(request.user, pk)
+    scoping.require(selectors.can_see_drafts(request.user, report.mechanism.municipality_id))
+    try:
+        new = services.report_new_version(actor=request.user, report=report)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("reports:detail", pk=report.pk)
+    messages.success(
+        request, _("Version %(version)s was created as a draft.") % {"version": new.version}
+    )
+    return redirect("reports:detail", pk=new.pk)
+
+
+@login_required
+@require_POST
+def delete(request, pk: int):
+    report = selectors.report_for(request.user, pk)
+    scoping.require(selectors.can_see_drafts(request.user, report.mechanism.municipality_id))
+    code = report.mechanism.municipality.code
+    try:
+        services.report_delete_draft(actor=request.user, report=report)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("reports:detail", pk=report.pk)
+    messages.success(request, _("The draft was deleted."))
+    return redirect("reports:index", code=code)
+
+
+@login_required
+@require_GET
+def diff(request, pk: int):
+    report = selectors.report_for(request.user, pk)
+    previous = report.previous_version
+    if previous is None:
+        raise Http404
+    if not selectors.can_see_drafts(request.user, report.mechanism.municipality_id) and (
+        previous.status not in selectors.FROZEN
+    ):
+        raise Http404
+    changes = selectors.report_diff(
+        services.data_for(previous, public=False),
+        services.data_for(report, public=False),
+        previous.narrative(),
+        report.narrative(),
+        report.language,
+    )
+    labels = {
+        "summary": _("Summary remarks"),
+        "challenges": _("Challenges"),
+        "recommendations": _("Recommendations"),
+        **SECTION_LABELS,
+    }
+    for n in changes["narratives"]:
+        n["label"] = labels.get(n["section"], n["section"])
+    other_labels = {
+        "meetings": _("Meetings held"),
+        "budget": _("Budget planned"),
+        "spent": _("Budget spent"),
+    }
+    for o in changes["other"]:
+        o["label"] = other_labels.get(o["what"], o["what"])
+    context = {
+        "report": report,
+        "previous": previous,
+        "municipality": report.mechanism.municipality,
+        "changes": changes,
+    }
+    return render(request, "reports/diff.html", context)
+
+
+def _filename(report, fmt: str, public: bool) -> str:
+    code = report.mechanism.municipality.code
+    suffix = "-public" if public else ""
+    return (
+        f"monitoring-report-{code}-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
+        f"-v{report.version}{suffix}.{fmt}"
+    )
+
+
+def _file_response(
+    content: bytes, fmt: str, filename: str, sha256: str | None = None
+) -> HttpResponse:
+    content_type, _ext = FORMATS[fmt]
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Checksum-SHA256"] = sha256 or hashlib.sha256(content).hexdigest()
+    return response
+
+
+def _content(report, fmt: str, public: bool) -> tuple[bytes, str | None]:
+    stored = selectors.file_for(report, fmt, public=public) if report.is_frozen else None
+    if stored is not None:
+        content = stored.read()
+        if hashlib.sha256(content).hexdigest() != stored.sha256:
+            raise Http404  # the kept file was altered: never serve it
+        return content, stored.sha256
+    data = services.data_for(report, public=public)
+    return render_report(fmt, data, report.narrative(), report.title), None
+
+
+@login_required
+@require_GET
+def download(request, pk: int, fmt: str):
+    report = selectors.report_for(request.user, pk)
+    if fmt not in FORMATS:
+        raise Http404
+    public = request.GET.get("version") == "public"
+    content, sha = _content(report, fmt, public)
+    record(
+        AuditAction.EXPORT, report, actor=request.user, reason=f"{fmt}{' public' if public else ''}"
+    )
+    return _file_response(content, fmt, _filename(report, fmt, public), sha)
+
+
+# --- Public, without login --------------------------------------------------------------------
+
+
+@require_GET
+def public_detail(request, slug: str):
+    report = selectors.public_report(slug)
+    data = services.data_for(report, public=True)
+    doc = build_document(data, report.narrative(), report.title)
+    context = {
+        "report": report,
+        "municipality": report.mechanism.municipality,
+        "preview": mark_safe(body_html(doc, heading_offset=1)),  # noqa: S308 (escaped)
+        "formats": ReportFormat.choices,
+    }
+    return render(request, "reports/public_detail.html", context)
+
+
+@require_GET
+def public_download(request, slug: str, fmt: str):
+    report = selectors.public_report(slug)
+    if fmt not in FORMATS:
+        raise Http404
+    content, sha = _content(report, fmt, True)
+    return _file_response(content, fmt, _filename(report, fmt, True), sha)
