@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,6 +20,14 @@ QPS = ElementSpec("QPS_VICTIMS", "Victims treated", (SEX, AGE))
 STR = ElementSpec("STR_PERSONS", "Persons sheltered", (AGE, SEX))
 SPECS = [QPS, STR]
 n = st.integers(min_value=0, max_value=10_000)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 def test_sixty_women_and_twenty_men_are_not_seventy_six():

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mkk.accounts import scoping
@@ -395,7 +396,10 @@ def remind(request, code: str):
     sent, without = services.reminders_send(
         actor=request.user, municipality=municipality, rows=rows
     )
-    messages.success(request, _("%(count)s reminders sent.") % {"count": sent})
+    messages.success(
+        request,
+        ngettext("%(count)s reminder sent.", "%(count)s reminders sent.", sent) % {"count": sent},
+    )
     if without:
         messages.warning(
             request, _("No e-mail address for: %(names)s.") % {"names": ", ".join(without)}
