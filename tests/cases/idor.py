@@ -16,14 +16,24 @@ def gjilan_objects(world) -> dict:
     police = world.gjilan.users["case_police"]
     case = Case.objects.filter(institution=police.institution).first() or open_case(police)
     referral = case.referrals.first() or services.referral_send(
-        actor=police, case=case, to_institution=world.gjilan.inst(K.SOCIAL_WORK), reason="Vlerësim social."
+        actor=police,
+        case=case,
+        to_institution=world.gjilan.inst(K.SOCIAL_WORK),
+        reason="Vlerësim social.",
     )
     order = case.protectionorders.first() or services.child_add(
-        actor=police, case=case, record_type="order", kind="interim_police", status="requested",
+        actor=police,
+        case=case,
+        record_type="order",
+        kind="interim_police",
+        status="requested",
         requested_on=dt.date(2026, 1, 5),
     )
     stay = case.shelterstays.first() or services.child_add(
-        actor=police, case=case, record_type="shelter", institution=world.gjilan.inst(K.SHELTER),
+        actor=police,
+        case=case,
+        record_type="shelter",
+        institution=world.gjilan.inst(K.SHELTER),
         admitted_on=dt.date(2026, 1, 6),
     )
     return {"case": case, "referral": referral, "order": order, "stay": stay}
@@ -41,6 +51,7 @@ CASES = {
     "cases:detail": _pk("case"),
     "cases:reveal": _pk("case"),
     "cases:consent": _pk("case"),
+    "cases:identity_edit": _pk("case"),
     "cases:status": _pk("case"),
     "cases:incident_add": _pk("case"),
     "cases:refer": _pk("case"),

@@ -40,13 +40,17 @@ def test_same_person_at_police_and_shelter_is_one_unique_victim(world):
     # the shelter writes the number differently and has no name: still the same person
     open_case(shelter, opened_on=day, ident=services.Identity(personal_number="123 450 9876"))
     open_case(qps, opened_on=day, ident=identity(name="Tjetër Person", number="5555555555"))
-    f = selectors.case_figures(municipality=world.drenas.municipality, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    f = selectors.case_figures(
+        municipality=world.drenas.municipality, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
+    )
     assert f.cases == 3
     assert f.unique_victims == 2
     assert f.victims_in_more_than_one_institution == 1
     assert sorted(n for _, n in f.cases_by_institution) == [1, 1, 1]
     # Gjilan's figures do not include Drenas cases
-    g = selectors.case_figures(municipality=world.gjilan.municipality, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    g = selectors.case_figures(
+        municipality=world.gjilan.municipality, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
+    )
     assert g.cases == 0 and g.unique_victims == 0
 
 
@@ -56,15 +60,26 @@ def test_response_hours_median_p90_and_share_in_time(world):
     base = timezone.make_aware(dt.datetime(2026, 3, 2, 8, 0))
     hours = [2, 10, 20, 30, 40]  # deadline 24 h: three answered in time
     for i, h in enumerate(hours):
-        case = open_case(police, opened_on=dt.date(2026, 3, 1), ident=identity(number=f"10000000{i:02d}"))
+        case = open_case(
+            police, opened_on=dt.date(2026, 3, 1), ident=identity(number=f"10000000{i:02d}")
+        )
         case.incidents.update(reported_at=base - dt.timedelta(hours=1))
-        r = services.referral_send(actor=police, case=case, to_institution=qps.institution, reason="r", sent_at=base)
+        r = services.referral_send(
+            actor=police, case=case, to_institution=qps.institution, reason="r", sent_at=base
+        )
         assert r.deadline_at == base + dt.timedelta(hours=24)
         services.referral_accept(actor=qps, referral=r, at=base + dt.timedelta(hours=h))
     late = open_case(police, opened_on=dt.date(2026, 3, 1), ident=identity(number="2000000000"))
-    services.referral_send(actor=police, case=late, to_institution=qps.institution, reason="r", sent_at=base)
+    services.referral_send(
+        actor=police, case=late, to_institution=qps.institution, reason="r", sent_at=base
+    )
     now = base + dt.timedelta(days=3)
-    f = selectors.case_figures(municipality=world.drenas.municipality, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31), now=now)
+    f = selectors.case_figures(
+        municipality=world.drenas.municipality,
+        start=dt.date(2026, 3, 1),
+        end=dt.date(2026, 3, 31),
+        now=now,
+    )
     # from the police report (1 h before sending) to the acceptance
     assert f.police_to_social_work_hours == [3, 11, 21, 31, 41]
     assert f.median_hours_police_to_social_work == 21
@@ -75,27 +90,54 @@ def test_response_hours_median_p90_and_share_in_time(world):
 
 
 def test_deadline_table_overrides(world):
-    assert services.deadline_hours(from_kind="police", to_kind="social_work", urgency="normal") == 24
+    assert (
+        services.deadline_hours(from_kind="police", to_kind="social_work", urgency="normal") == 24
+    )
     assert services.deadline_hours(from_kind="police", to_kind="shelter", urgency="urgent") == 2
     assert services.deadline_hours(from_kind="police", to_kind="legal_aid", urgency="normal") == 72
     drenas = world.drenas.municipality
-    services.deadline_set(actor=world.drenas.users["coordinator"], municipality=drenas, from_kind="police",
-                          to_kind="social_work", urgency="normal", hours=12)
-    assert services.deadline_hours(from_kind="police", to_kind="social_work", urgency="normal", municipality=drenas) == 12
-    assert services.deadline_hours(from_kind="police", to_kind="social_work", urgency="normal",
-                                   municipality=world.gjilan.municipality) == 24
+    services.deadline_set(
+        actor=world.drenas.users["coordinator"],
+        municipality=drenas,
+        from_kind="police",
+        to_kind="social_work",
+        urgency="normal",
+        hours=12,
+    )
+    assert (
+        services.deadline_hours(
+            from_kind="police", to_kind="social_work", urgency="normal", municipality=drenas
+        )
+        == 12
+    )
+    assert (
+        services.deadline_hours(
+            from_kind="police",
+            to_kind="social_work",
+            urgency="normal",
+            municipality=world.gjilan.municipality,
+        )
+        == 24
+    )
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.deadline_set(actor=world.gjilan.users["coordinator"], municipality=drenas, from_kind="",
-                              to_kind="shelter", urgency="normal", hours=1)
+        services.deadline_set(
+            actor=world.gjilan.users["coordinator"],
+            municipality=drenas,
+            from_kind="",
+            to_kind="shelter",
+            urgency="normal",
+            hours=1,
+        )
     assert ReferralDeadline.objects.filter(municipality=drenas).count() == 1
 
 
 GOOD = (
     "personal_number;full_name;date_of_birth;sex;age_group;opened_on;incident_date;forms;relation;perpetrator_sex;"
     "reported_at;consent_to_share;consent_date\n"
-    "1111111111;;;female;adult;2026-01-05;2026-01-04;physical|psychological;spouse;male;2026-01-04 21:30;yes;05.01.2026\n"
+    "1111111111;;;female;adult;2026-01-05;2026-01-04;physical|psychological;spouse;male;"
+    "2026-01-04 21:30;yes;05.01.2026\n"
     ";Drita Provë;01.02.1985;female;adult;06.01.2026;2026-01-06;economic;former_spouse;male;;;\n"
 )
 
@@ -106,7 +148,12 @@ def test_import_lands_whole(world):
     assert result.ok, result.errors
     assert len(result.created) == 2
     assert Case.objects.count() == 2
-    assert VictimIdentity.objects.get(case__external_reference="", case__opened_on=dt.date(2026, 1, 6)).full_name == "Drita Provë"
+    assert (
+        VictimIdentity.objects.get(
+            case__external_reference="", case__opened_on=dt.date(2026, 1, 6)
+        ).full_name
+        == "Drita Provë"
+    )
 
 
 def test_import_rejects_whole_file_naming_rows(world):
@@ -130,7 +177,7 @@ def test_import_rejects_whole_file_naming_rows(world):
 
 def test_import_other_bad_files(world):
     police = world.drenas.users["case_police"]
-    for data in [b"\xff\xfe\x00bad", b"sex,age_group\nfemale,adult\n", b"", "a;b\n".encode()]:
+    for data in [b"\xff\xfe\x00bad", b"sex,age_group\nfemale,adult\n", b"", b"a;b\n"]:
         result = importer.import_cases(actor=police, institution=police.institution, data=data)
         assert not result.ok and result.errors
     assert Case.objects.count() == 0
@@ -152,7 +199,9 @@ def test_retention_anonymises_closed_old_cases(world):
     Case.objects.filter(pk=old.pk).update(closed_at=timezone.now() - dt.timedelta(days=6 * 365))
     recent = open_case(police, ident=identity(number="9999999999"))
     services.case_close(actor=police, case=recent)
-    still_open = open_case(police, opened_on=dt.date(2020, 1, 1), ident=identity(number="8888888888"))
+    still_open = open_case(
+        police, opened_on=dt.date(2020, 1, 1), ident=identity(number="8888888888")
+    )
     key = Case.objects.get(pk=old.pk).victim_key
     out = io.StringIO()
     call_command("anonymize_cases", "--dry-run", stdout=out)
@@ -193,16 +242,36 @@ def test_statistics_values_from_police_and_shelter_cases(world):
     day = dt.date(2026, 4, 10)
     open_case(police, opened_on=day)
     open_case(police, opened_on=day)  # same victim again
-    open_case(police, opened_on=day, sex="male", age_group="child", ident=identity(number="7777777777"))
-    values = services.statistics_values(institution=police.institution, period_start=dt.date(2026, 4, 1), period_end=dt.date(2026, 4, 30))
+    open_case(
+        police, opened_on=day, sex="male", age_group="child", ident=identity(number="7777777777")
+    )
+    values = services.statistics_values(
+        institution=police.institution,
+        period_start=dt.date(2026, 4, 1),
+        period_end=dt.date(2026, 4, 30),
+    )
     assert values == {
-        ("POL_CASES", ""): 3, ("POL_VICTIMS", ""): 2, ("POL_VICTIMS", "sex=female"): 1, ("POL_VICTIMS", "sex=male"): 1,
-        ("POL_VICTIMS", "age=adult"): 1, ("POL_VICTIMS", "age=child"): 1,
+        ("POL_CASES", ""): 3,
+        ("POL_VICTIMS", ""): 2,
+        ("POL_VICTIMS", "sex=female"): 1,
+        ("POL_VICTIMS", "sex=male"): 1,
+        ("POL_VICTIMS", "age=adult"): 1,
+        ("POL_VICTIMS", "age=child"): 1,
     }
     case = open_case(shelter, opened_on=day)
-    services.child_add(actor=shelter, case=case, record_type="shelter", admitted_on=day, accompanying_children=2)
-    values = services.statistics_values(institution=shelter.institution, period_start=dt.date(2026, 4, 1), period_end=dt.date(2026, 4, 30))
-    assert values == {("STR_PERSONS", ""): 3, ("STR_PERSONS", "age=adult"): 1, ("STR_PERSONS", "age=child"): 2}
+    services.child_add(
+        actor=shelter, case=case, record_type="shelter", admitted_on=day, accompanying_children=2
+    )
+    values = services.statistics_values(
+        institution=shelter.institution,
+        period_start=dt.date(2026, 4, 1),
+        period_end=dt.date(2026, 4, 30),
+    )
+    assert values == {
+        ("STR_PERSONS", ""): 3,
+        ("STR_PERSONS", "age=adult"): 1,
+        ("STR_PERSONS", "age=child"): 2,
+    }
 
 
 def test_statistics_from_cases_saves_a_draft_submission(world):
@@ -214,8 +283,10 @@ def test_statistics_from_cases_saves_a_draft_submission(world):
     police = world.drenas.users["case_police"]
     open_case(police, opened_on=dt.date(2026, 4, 10))
     sub = services.statistics_from_cases(
-        actor=world.drenas.users["focal_police"], institution=police.institution,
-        period_start=dt.date(2026, 4, 1), period_end=dt.date(2026, 4, 30),
+        actor=world.drenas.users["focal_police"],
+        institution=police.institution,
+        period_start=dt.date(2026, 4, 1),
+        period_end=dt.date(2026, 4, 30),
     )
     sub = Submission.objects.get(pk=sub.pk)
     assert sub.source == "cases"
@@ -230,7 +301,9 @@ def test_referral_rules(world):
     from django.core.exceptions import PermissionDenied, ValidationError
 
     with pytest.raises(ValidationError):
-        services.referral_send(actor=police, case=case, to_institution=police.institution, reason="r")
+        services.referral_send(
+            actor=police, case=case, to_institution=police.institution, reason="r"
+        )
     r = services.referral_send(actor=police, case=case, to_institution=qps.institution, reason="r")
     with pytest.raises(ValidationError):
         services.referral_send(actor=police, case=case, to_institution=qps.institution, reason="r")
@@ -245,5 +318,7 @@ def test_referral_rules(world):
     services.case_close(actor=police, case=case)
     assert Case.objects.get().status == CaseStatus.CLOSED
     with pytest.raises(ValidationError):
-        services.referral_send(actor=police, case=Case.objects.get(), to_institution=qps.institution, reason="r")
+        services.referral_send(
+            actor=police, case=Case.objects.get(), to_institution=qps.institution, reason="r"
+        )
     assert world.drenas.inst(K.SHELTER)

@@ -31,8 +31,14 @@ def _create_through_page(client, world):
     response = client.post(
         reverse("cases:create", kwargs={"code": "drenas"}),
         {
-            "full_name": NAME, "personal_number": NUMBER, "date_of_birth": "1990-05-04", "phone": PHONE,
-            "address": ADDRESS, "sex": "female", "age_group": "adult", "opened_on": "2026-01-10",
+            "full_name": NAME,
+            "personal_number": NUMBER,
+            "date_of_birth": "1990-05-04",
+            "phone": PHONE,
+            "address": ADDRESS,
+            "sex": "female",
+            "age_group": "adult",
+            "opened_on": "2026-01-10",
             "consent_to_share": "not_asked",
         },
     )
@@ -42,9 +48,15 @@ def _create_through_page(client, world):
     response = client.post(
         reverse("cases:incident_add", kwargs={"pk": case.pk}),
         {
-            "occurred_on": "2026-01-09", "forms": ["physical", "economic"], "relation": "spouse",
-            "perpetrator_sex": "male", "perpetrator_age_group": "adult", "risk_level": "high",
-            "children_affected": "1", "reported_at": "2026-01-09T22:15", "summary": "Dhunë fizike.",
+            "occurred_on": "2026-01-09",
+            "forms": ["physical", "economic"],
+            "relation": "spouse",
+            "perpetrator_sex": "male",
+            "perpetrator_age_group": "adult",
+            "risk_level": "high",
+            "children_affected": "1",
+            "reported_at": "2026-01-09T22:15",
+            "summary": "Dhunë fizike.",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -58,7 +70,11 @@ def test_police_opens_refers_qps_sees_identity_only_after_accepting_with_consent
     # the police refers the case to the centre for social work
     response = client.post(
         reverse("cases:refer", kwargs={"pk": case.pk}),
-        {"to_institution": qps_inst.pk, "urgency": "normal", "reason": "Vlerësim i rrezikut për fëmijët."},
+        {
+            "to_institution": qps_inst.pk,
+            "urgency": "normal",
+            "reason": "Vlerësim i rrezikut për fëmijët.",
+        },
     )
     assert response.status_code == 302
     referral = Referral.objects.get(case=case)
@@ -67,13 +83,18 @@ def test_police_opens_refers_qps_sees_identity_only_after_accepting_with_consent
     qps = world.drenas.users["case_social_work"]
     client.logout()
     login(client, qps)
-    # before accepting: the referral page (reference, demographics, reason) but no identity, no case page
+    # before accepting: the referral page (reference, demographics, reason); no identity or case
     response = client.get(reverse("cases:referral", kwargs={"pk": referral.pk}))
     assert response.status_code == 200
     assert case.reference in response.content.decode()
     _no_identity(response)
     assert client.get(reverse("cases:detail", kwargs={"pk": case.pk})).status_code == 404
-    assert client.post(reverse("cases:reveal", kwargs={"pk": case.pk}), {"reason": "need to call her"}).status_code == 404
+    assert (
+        client.post(
+            reverse("cases:reveal", kwargs={"pk": case.pk}), {"reason": "need to call her"}
+        ).status_code
+        == 404
+    )
 
     # accepted without consent: the case opens, the identity does not
     response = client.post(reverse("cases:referral_accept", kwargs={"pk": referral.pk}), {})
@@ -81,7 +102,12 @@ def test_police_opens_refers_qps_sees_identity_only_after_accepting_with_consent
     response = client.get(reverse("cases:detail", kwargs={"pk": case.pk}))
     assert response.status_code == 200
     _no_identity(response)
-    assert client.post(reverse("cases:reveal", kwargs={"pk": case.pk}), {"reason": "need to call her"}).status_code == 403
+    assert (
+        client.post(
+            reverse("cases:reveal", kwargs={"pk": case.pk}), {"reason": "need to call her"}
+        ).status_code
+        == 403
+    )
 
     # the police records the victim's consent: now the social worker may reveal, with a reason
     client.logout()
@@ -98,7 +124,9 @@ def test_police_opens_refers_qps_sees_identity_only_after_accepting_with_consent
     response = client.post(reverse("cases:reveal", kwargs={"pk": case.pk}), {"reason": "x"})
     assert response.status_code == 200
     _no_identity(response)  # reason too short: still hidden
-    response = client.post(reverse("cases:reveal", kwargs={"pk": case.pk}), {"reason": "Thirrje për takimin e parë"})
+    response = client.post(
+        reverse("cases:reveal", kwargs={"pk": case.pk}), {"reason": "Thirrje për takimin e parë"}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert NAME in body and NUMBER in body and ADDRESS in body
@@ -112,7 +140,9 @@ def test_accepting_with_consent_recorded_by_the_receiver_opens_identity(world):
     police = world.drenas.users["case_police"]
     qps = world.drenas.users["case_social_work"]
     case = open_case(police)
-    referral = services.referral_send(actor=police, case=case, to_institution=qps.institution, reason="r")
+    referral = services.referral_send(
+        actor=police, case=case, to_institution=qps.institution, reason="r"
+    )
     assert not services.can_see_identity(qps, case)
     services.referral_accept(actor=qps, referral=referral, consent_recorded=True)
     assert services.can_see_identity(qps, case)
@@ -122,7 +152,9 @@ def test_legal_ground_opens_identity_without_consent(world):
     police = world.drenas.users["case_police"]
     qps = world.drenas.users["case_social_work"]
     case = open_case(police, sharing_legal_ground="child_at_risk")
-    referral = services.referral_send(actor=police, case=case, to_institution=qps.institution, reason="r")
+    referral = services.referral_send(
+        actor=police, case=case, to_institution=qps.institution, reason="r"
+    )
     services.referral_accept(actor=qps, referral=referral)
     assert services.can_see_identity(qps, case)
 
@@ -131,18 +163,27 @@ def test_declined_referral_gives_no_access(client, world):
     police = world.drenas.users["case_police"]
     qps = world.drenas.users["case_social_work"]
     case = open_case(police)
-    referral = services.referral_send(actor=police, case=case, to_institution=qps.institution, reason="r")
+    referral = services.referral_send(
+        actor=police, case=case, to_institution=qps.institution, reason="r"
+    )
     login(client, qps)
-    response = client.post(reverse("cases:referral_decline", kwargs={"pk": referral.pk}), {"decline_reason": ""})
+    response = client.post(
+        reverse("cases:referral_decline", kwargs={"pk": referral.pk}), {"decline_reason": ""}
+    )
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SENT  # a reason is required
-    client.post(reverse("cases:referral_decline", kwargs={"pk": referral.pk}), {"decline_reason": "Jashtë kompetencës"})
+    client.post(
+        reverse("cases:referral_decline", kwargs={"pk": referral.pk}),
+        {"decline_reason": "Jashtë kompetencës"},
+    )
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.DECLINED and referral.responded_at
     assert client.get(reverse("cases:detail", kwargs={"pk": case.pk})).status_code == 404
     # only the receiving institution answers
     shelter = world.drenas.users["case_shelter"]
-    referral2 = services.referral_send(actor=police, case=case, to_institution=shelter.institution, reason="r")
+    referral2 = services.referral_send(
+        actor=police, case=case, to_institution=shelter.institution, reason="r"
+    )
     response = client.post(reverse("cases:referral_accept", kwargs={"pk": referral2.pk}))
     assert response.status_code == 404
 
@@ -154,7 +195,12 @@ def test_qps_gets_404_on_police_case_not_referred(client, world):
     for name in ["detail", "incident_add", "refer", "consent"]:
         assert client.get(reverse(f"cases:{name}", kwargs={"pk": case.pk})).status_code == 404, name
     for name in ["reveal", "status"]:
-        assert client.post(reverse(f"cases:{name}", kwargs={"pk": case.pk}), {"reason": "abcdefg"}).status_code == 404
+        assert (
+            client.post(
+                reverse(f"cases:{name}", kwargs={"pk": case.pk}), {"reason": "abcdefg"}
+            ).status_code
+            == 404
+        )
     response = client.get(reverse("cases:index", kwargs={"code": "drenas"}))
     assert case.reference not in response.content.decode()
 
@@ -171,20 +217,32 @@ def test_coordinator_sees_reference_and_response_time_never_identity(client, wor
     police = world.drenas.users["case_police"]
     qps = world.drenas.users["case_social_work"]
     case = open_case(police)
-    referral = services.referral_send(actor=police, case=case, to_institution=qps.institution, reason="r")
+    referral = services.referral_send(
+        actor=police, case=case, to_institution=qps.institution, reason="r"
+    )
     services.referral_accept(actor=qps, referral=referral, consent_recorded=True)
     referral.refresh_from_db()
     for who in [world.drenas.users["coordinator"], world.national, world.admin]:
         client.logout()
         login(client, who)
-        response = client.get(reverse("cases:index", kwargs={"code": "drenas"}), {"year": case.opened_on.year})
+        response = client.get(
+            reverse("cases:index", kwargs={"code": "drenas"}), {"year": case.opened_on.year}
+        )
         assert response.status_code == 200
         body = response.content.decode()
         assert case.reference in body
-        assert str(referral.response_hours).replace(".", ",") in body or str(referral.response_hours) in body
+        assert (
+            str(referral.response_hours).replace(".", ",") in body
+            or str(referral.response_hours) in body
+        )
         _no_identity(response)
         assert client.get(reverse("cases:detail", kwargs={"pk": case.pk})).status_code == 404
-        assert client.post(reverse("cases:reveal", kwargs={"pk": case.pk}), {"reason": "abcdefgh"}).status_code == 404
+        assert (
+            client.post(
+                reverse("cases:reveal", kwargs={"pk": case.pk}), {"reason": "abcdefgh"}
+            ).status_code
+            == 404
+        )
         assert client.get(reverse("cases:referral", kwargs={"pk": referral.pk})).status_code == 404
 
 
@@ -236,8 +294,12 @@ def test_audit_log_never_holds_identity_values(world):
     police = world.drenas.users["case_police"]
     case = open_case(police)
     services.identity_update(
-        actor=police, case=case, reason="correction",
-        identity=services.Identity(full_name="Zana Testimi-Re", personal_number=NUMBER, address="Tjetër 9"),
+        actor=police,
+        case=case,
+        reason="correction",
+        identity=services.Identity(
+            full_name="Zana Testimi-Re", personal_number=NUMBER, address="Tjetër 9"
+        ),
     )
     entries = list(AuditEntry.objects.filter(object_type="cases.victimidentity"))
     assert entries
@@ -245,3 +307,21 @@ def test_audit_log_never_holds_identity_values(world):
     for secret in [*SECRETS, "Tjetër 9"]:
         assert secret not in dump
     assert entries[0].changes["full_name"] == ["(changed)", "(changed)"]
+
+
+def test_identity_correction_form_starts_empty_and_is_owner_only(client, world):
+    police = world.drenas.users["case_police"]
+    case = open_case(police)
+    login(client, police)
+    url = reverse("cases:identity_edit", kwargs={"pk": case.pk})
+    response = client.get(url)
+    assert response.status_code == 200
+    _no_identity(response)
+    response = client.post(
+        url, {"full_name": "Zana Re", "personal_number": "1234509876", "reason": "gabim shtypi"}
+    )
+    assert response.status_code == 302
+    assert VictimIdentity.objects.get(case=case).full_name == "Zana Re"
+    client.logout()
+    login(client, world.drenas.users["case_social_work"])
+    assert client.get(url).status_code == 404

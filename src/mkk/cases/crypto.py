@@ -35,7 +35,7 @@ __all__ = [
     "victim_key",
 ]
 
-TOKEN_PREFIX = "gAAAAA"  # every Fernet token starts with version byte 0x80 in base64
+TOKEN_PREFIX = "gAAAAA"  # noqa: S105 - every Fernet token starts with version byte 0x80 in base64
 
 
 @lru_cache(maxsize=4)
@@ -116,7 +116,7 @@ def normalize_personal_number(number: str) -> str:
 
 
 def normalize_name(name: str) -> str:
-    """Case-folded, without diacritics or punctuation, single spaces: 'Ëndrit  Çela' → 'endrit cela'."""
+    """Case-folded, no diacritics or punctuation, single spaces: 'Ëndrit  Çela' → 'endrit cela'."""
     decomposed = unicodedata.normalize("NFKD", name or "")
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     plain = plain.casefold().replace("ß", "ss")

@@ -27,11 +27,32 @@ from . import services
 from .models import Case, Consent
 
 SEED = 20250107
-FIRST = ["Ana", "Blerta", "Dafina", "Era", "Fjolla", "Gresa", "Hana", "Jeta", "Kaltrina", "Lira", "Mimoza", "Nora",
-         "Arben", "Besim", "Driton"]
+FIRST = [
+    "Ana",
+    "Blerta",
+    "Dafina",
+    "Era",
+    "Fjolla",
+    "Gresa",
+    "Hana",
+    "Jeta",
+    "Kaltrina",
+    "Lira",
+    "Mimoza",
+    "Nora",
+    "Arben",
+    "Besim",
+    "Driton",
+]
 LAST = ["Shembulli", "Provë", "Fiktive", "Demo"]
-FORMS = [["physical"], ["physical", "psychological"], ["psychological"], ["psychological", "economic"],
-         ["physical", "psychological", "economic"], ["sexual", "physical"]]
+FORMS = [
+    ["physical"],
+    ["physical", "psychological"],
+    ["psychological"],
+    ["psychological", "economic"],
+    ["physical", "psychological", "economic"],
+    ["sexual", "physical"],
+]
 RELATIONS = ["spouse", "spouse", "spouse", "former_spouse", "parent", "child", "sibling", "in_law"]
 
 
@@ -42,7 +63,10 @@ def _police_counts(directory, months) -> dict[dt.date, int]:
 
         police = directory["drenas"]["police"]
         for v in DataValue.objects.filter(
-            submission__institution=police, element__code="POL_CASES", key="", submission__period_type="month"
+            submission__institution=police,
+            element__code="POL_CASES",
+            key="",
+            submission__period_type="month",
         ).select_related("submission"):
             counts[v.submission.period_start] = v.value
     except (ImportError, LookupError, KeyError):
@@ -61,13 +85,21 @@ def load(directory: dict, out=None) -> None:
         if out:
             out.write("  cases: demo cases already there")
         return
-    users = {u.username: u for u in User.objects.filter(
-        username__in=["drenas.police.case", "drenas.qps.case", "drenas.shelter.case"])}
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["drenas.police.case", "drenas.qps.case", "drenas.shelter.case"]
+        )
+    }
     if len(users) < 3:
         if out:
             out.write("  cases: demo case workers missing; skipped")
         return
-    police, qps, shelter = users["drenas.police.case"], users["drenas.qps.case"], users["drenas.shelter.case"]
+    police, qps, shelter = (
+        users["drenas.police.case"],
+        users["drenas.qps.case"],
+        users["drenas.shelter.case"],
+    )
     rng = random.Random(SEED)  # noqa: S311 - synthetic demo data
     today = timezone.localdate()
     months = []
@@ -83,13 +115,17 @@ def load(directory: dict, out=None) -> None:
     made = referrals = 0
     serial = 0
     for month in months:
-        last_day = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        last_day = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(
+            days=1
+        )
         for _ in range(counts[month]):
             serial += 1
             opened = month + dt.timedelta(days=rng.randint(0, (last_day - month).days))
             child = rng.random() < 0.15
             sex = "male" if rng.random() < 0.18 else "female"
-            born = opened - dt.timedelta(days=rng.randint(6, 16) * 365 if child else rng.randint(19, 70) * 365)
+            born = opened - dt.timedelta(
+                days=rng.randint(6, 16) * 365 if child else rng.randint(19, 70) * 365
+            )
             ident = services.Identity(
                 full_name=f"{rng.choice(FIRST)} {rng.choice(LAST)} (demo)",
                 personal_number=f"{rng.randint(1, 9)}{rng.randint(0, 10**9 - 1):09d}",
@@ -99,25 +135,41 @@ def load(directory: dict, out=None) -> None:
             )
             consent = Consent.YES if rng.random() < 0.7 else Consent.NOT_ASKED
             case = services.case_create(
-                actor=police, institution=police.institution, identity=ident, sex=sex,
-                age_group="child" if child else "adult", residence_municipality=drenas, consent_to_share=consent,
+                actor=police,
+                institution=police.institution,
+                identity=ident,
+                sex=sex,
+                age_group="child" if child else "adult",
+                residence_municipality=drenas,
+                consent_to_share=consent,
                 consent_date=opened if consent == Consent.YES else None,
-                sharing_legal_ground="child_at_risk" if child else "", opened_on=opened,
+                sharing_legal_ground="child_at_risk" if child else "",
+                opened_on=opened,
                 external_reference=f"DEMO-{serial:04d}",
             )
             reported = _at(opened, rng.randint(0, 23), rng.choice([0, 15, 30, 45]))
             services.incident_add(
-                actor=police, case=case, occurred_on=opened, forms=rng.choice(FORMS), relation=rng.choice(RELATIONS),
-                perpetrator_sex="male" if rng.random() < 0.9 else "female", perpetrator_age_group="adult",
-                risk_level=rng.choice(["low", "medium", "medium", "high"]), children_affected=rng.choice([0, 0, 1, 2, 3]),
-                reported_at=reported, summary="Rast sintetik për demonstrim.",
+                actor=police,
+                case=case,
+                occurred_on=opened,
+                forms=rng.choice(FORMS),
+                relation=rng.choice(RELATIONS),
+                perpetrator_sex="male" if rng.random() < 0.9 else "female",
+                perpetrator_age_group="adult",
+                risk_level=rng.choice(["low", "medium", "medium", "high"]),
+                children_affected=rng.choice([0, 0, 1, 2, 3]),
+                reported_at=reported,
+                summary="Rast sintetik për demonstrim.",
             )
             if rng.random() < 0.55 or child:
                 sent = reported + dt.timedelta(hours=rng.randint(1, 6))
                 urgent = rng.random() < 0.25
                 r = services.referral_send(
-                    actor=police, case=case, to_institution=qps.institution,
-                    reason="Vlerësim social dhe mbështetje psiko-sociale.", urgency="urgent" if urgent else "normal",
+                    actor=police,
+                    case=case,
+                    to_institution=qps.institution,
+                    reason="Vlerësim social dhe mbështetje psiko-sociale.",
+                    urgency="urgent" if urgent else "normal",
                     sent_at=sent,
                 )
                 referrals += 1
@@ -129,7 +181,9 @@ def load(directory: dict, out=None) -> None:
                     limit = (r.deadline_at - sent).total_seconds() / 3600
                     hours = limit * (1 + rng.random()) if late else limit * rng.uniform(0.1, 0.95)
                     services.referral_accept(
-                        actor=qps, referral=r, consent_recorded=consent == Consent.YES,
+                        actor=qps,
+                        referral=r,
+                        consent_recorded=consent == Consent.YES,
                         at=min(sent + dt.timedelta(hours=hours), now),
                     )
                     if rng.random() < 0.2:
@@ -137,26 +191,54 @@ def load(directory: dict, out=None) -> None:
                         stay_day = (sent + dt.timedelta(hours=hours + 3)).date()
                         if stay_day <= today:
                             s = services.referral_send(
-                                actor=qps, case=case, to_institution=shelter.institution,
-                                reason="Strehim i sigurt.", urgency="urgent", sent_at=sent + dt.timedelta(hours=hours + 1),
+                                actor=qps,
+                                case=case,
+                                to_institution=shelter.institution,
+                                reason="Strehim i sigurt.",
+                                urgency="urgent",
+                                sent_at=sent + dt.timedelta(hours=hours + 1),
                             )
-                            services.referral_accept(actor=shelter, referral=s, consent_recorded=True,
-                                                     at=sent + dt.timedelta(hours=hours + 2))
+                            services.referral_accept(
+                                actor=shelter,
+                                referral=s,
+                                consent_recorded=True,
+                                at=sent + dt.timedelta(hours=hours + 2),
+                            )
                             own = services.case_create(
-                                actor=shelter, institution=shelter.institution,
-                                identity=services.Identity(personal_number=ident.personal_number,
-                                                           full_name=ident.full_name, date_of_birth=born),
-                                sex=sex, age_group=case.age_group, residence_municipality=drenas,
-                                consent_to_share=Consent.YES, consent_date=stay_day, opened_on=stay_day,
+                                actor=shelter,
+                                institution=shelter.institution,
+                                identity=services.Identity(
+                                    personal_number=ident.personal_number,
+                                    full_name=ident.full_name,
+                                    date_of_birth=born,
+                                ),
+                                sex=sex,
+                                age_group=case.age_group,
+                                residence_municipality=drenas,
+                                consent_to_share=Consent.YES,
+                                consent_date=stay_day,
+                                opened_on=stay_day,
                                 external_reference=f"DEMO-S{serial:04d}",
                             )
-                            services.child_add(actor=shelter, case=own, record_type="shelter", admitted_on=stay_day,
-                                               accompanying_children=rng.choice([0, 1, 2]))
+                            services.child_add(
+                                actor=shelter,
+                                case=own,
+                                record_type="shelter",
+                                admitted_on=stay_day,
+                                accompanying_children=rng.choice([0, 1, 2]),
+                            )
                             made += 1
             if rng.random() < 0.3:
-                services.child_add(actor=police, case=case, record_type="order", kind="interim_police",
-                                   status="issued", requested_on=opened, decided_on=opened,
-                                   valid_until=opened + dt.timedelta(days=3))
+                services.child_add(
+                    actor=police,
+                    case=case,
+                    record_type="order",
+                    kind="interim_police",
+                    status="issued",
+                    requested_on=opened,
+                    decided_on=opened,
+                    valid_until=opened + dt.timedelta(days=3),
+                )
             if (today - opened).days > 180 and rng.random() < 0.6:
                 services.case_close(actor=police, case=case)
             made += 1
@@ -166,22 +248,45 @@ def load(directory: dict, out=None) -> None:
         sent = max(now - dt.timedelta(hours=hours_ago), _at(today.replace(day=1), 1, 30))
         opened = timezone.localtime(sent).date()
         case = services.case_create(
-            actor=police, institution=police.institution,
+            actor=police,
+            institution=police.institution,
             identity=services.Identity(
-                full_name=f"{FIRST[i]} {LAST[i]} (demo)", personal_number=f"{rng.randint(10**9, 10**10 - 1)}",
-                date_of_birth=dt.date(1980 + i, 3, 1), address=f"Rruga Demo {i + 1}, Drenas",
+                full_name=f"{FIRST[i]} {LAST[i]} (demo)",
+                personal_number=f"{rng.randint(10**9, 10**10 - 1)}",
+                date_of_birth=dt.date(1980 + i, 3, 1),
+                address=f"Rruga Demo {i + 1}, Drenas",
             ),
-            sex="female", age_group="adult", residence_municipality=drenas, consent_to_share=Consent.YES,
-            consent_date=opened, opened_on=opened, external_reference=f"DEMO-N{i}",
+            sex="female",
+            age_group="adult",
+            residence_municipality=drenas,
+            consent_to_share=Consent.YES,
+            consent_date=opened,
+            opened_on=opened,
+            external_reference=f"DEMO-N{i}",
         )
         services.incident_add(
-            actor=police, case=case, occurred_on=opened, forms=["physical", "psychological"], relation="spouse",
-            perpetrator_sex="male", risk_level="high", children_affected=1,
-            reported_at=sent - dt.timedelta(hours=1), summary="Rast sintetik për demonstrim.",
+            actor=police,
+            case=case,
+            occurred_on=opened,
+            forms=["physical", "psychological"],
+            relation="spouse",
+            perpetrator_sex="male",
+            risk_level="high",
+            children_affected=1,
+            reported_at=sent - dt.timedelta(hours=1),
+            summary="Rast sintetik për demonstrim.",
         )
-        services.referral_send(actor=police, case=case, to_institution=to.institution,
-                               reason="Vlerësim dhe mbështetje.", sent_at=sent)
+        services.referral_send(
+            actor=police,
+            case=case,
+            to_institution=to.institution,
+            reason="Vlerësim dhe mbështetje.",
+            sent_at=sent,
+        )
         made += 1
         referrals += 1
     if out:
-        out.write(f"  cases: {made} synthetic Drenas cases, {referrals} referrals to the centre for social work")
+        out.write(
+            f"  cases: {made} synthetic Drenas cases, "
+            f"{referrals} referrals to the centre for social work"
+        )

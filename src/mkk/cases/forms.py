@@ -1,4 +1,4 @@
-"""Forms of the case layer. Fields are listed explicitly; owner, status and keys are never form fields."""
+"""Forms of the case layer. Fields are listed explicitly; owner, status and keys never are."""
 
 from __future__ import annotations
 
@@ -108,7 +108,8 @@ class CaseForm(forms.Form):
         ):
             raise forms.ValidationError(
                 _(
-                    "Give the personal number, or the full name and the date of birth, so that the person can be recognised."
+                    "Give the personal number, or the full name and the date of birth, "
+                    "so that the person can be recognised."
                 )
             )
         return data

@@ -213,6 +213,9 @@ class CaseSequence(models.Model):
             models.UniqueConstraint(fields=["municipality", "year"], name="case_sequence_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.municipality_id}/{self.year}: {self.last}"
+
 
 class Case(models.Model):
     institution = models.ForeignKey(
@@ -489,7 +492,7 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decline_reason = models.TextField(_("reason for declining"), blank=True)
-    #: Consent or legal ground the receiving side recorded when accepting (in addition to the case's).
+    #: Consent or legal ground the receiving side recorded when accepting (besides the case's).
     consent_recorded = models.BooleanField(
         _("the victim's consent to share is recorded"), default=False
     )

@@ -31,11 +31,11 @@ def _accepted_by(institution_id: int) -> Q:
     return Q(referrals__to_institution_id=institution_id, referrals__status__in=ACCEPTED)
 
 
-# --- Case workers -------------------------------------------------------------------------------
+# --- Case workers ------------------------------------------------------------------------------
 
 
 def cases_for_worker(user) -> QuerySet[Case]:
-    """Cases of the user's institution and cases referred to it and accepted (none for other roles)."""
+    """Cases of the user's institution and those referred to it and accepted (none for others)."""
     qs = Case.objects.select_related(
         "institution", "institution__municipality", "residence_municipality"
     )
@@ -92,7 +92,7 @@ def child_for_worker(user, model, pk: int):
     )
 
 
-# --- Pseudonymous: coordinators, national, admin ----------------------------------------------------
+# --- Pseudonymous: coordinators, national, admin -----------------------------------------------
 
 
 def reference_list(user, municipality) -> QuerySet[Case]:
@@ -104,7 +104,7 @@ def reference_list(user, municipality) -> QuerySet[Case]:
     return scoping.scope(user, qs)
 
 
-# --- Mechanism figures (reports call this) -----------------------------------------------------------
+# --- Mechanism figures (reports call this) -----------------------------------------------------
 
 
 @dataclass(frozen=True)

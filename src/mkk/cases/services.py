@@ -92,7 +92,7 @@ def _clean_save(obj, *, exclude=None):
     return obj
 
 
-# --- References and identity ----------------------------------------------------------------
+# --- References and identity -------------------------------------------------------------------
 
 
 def reference_prefix(municipality) -> str:
@@ -132,7 +132,8 @@ def _check_identity(identity: Identity) -> str:
     if not key:
         raise ValidationError(
             _(
-                "Give the personal number, or the full name and the date of birth, so that the person can be recognised."
+                "Give the personal number, or the full name and the date of birth, "
+                "so that the person can be recognised."
             )
         )
     number = crypto.normalize_personal_number(identity.personal_number)
@@ -276,7 +277,7 @@ def case_reopen(*, actor, case: Case) -> Case:
     return _clean_save(case)
 
 
-# --- Records that follow --------------------------------------------------------------------------
+# --- Records that follow -----------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -316,7 +317,7 @@ def child_update(*, actor, obj, **fields):
     return _clean_save(obj)
 
 
-# --- Referrals --------------------------------------------------------------------------------------
+# --- Referrals ---------------------------------------------------------------------------------
 
 
 def deadline_hours(*, from_kind: str, to_kind: str, urgency: str, municipality=None) -> int:
@@ -388,7 +389,8 @@ def _require_receiver(actor, referral: Referral) -> None:
 def referral_accept(
     *, actor, referral: Referral, consent_recorded: bool = False, legal_ground: str = "", at=None
 ) -> Referral:
-    """Accept. The identity is shared only if consent or a legal ground is recorded (here or on the case)."""
+    """Accept. The identity is shared only if consent or a legal ground is recorded
+    (here or on the case)."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _require_receiver(actor, referral)
     referral.status = ReferralStatus.ACCEPTED
@@ -433,7 +435,7 @@ def referral_complete(*, actor, referral: Referral) -> Referral:
     return _clean_save(referral)
 
 
-# --- Retention and keys -------------------------------------------------------------------------------
+# --- Retention and keys ------------------------------------------------------------------------
 
 
 def retention_days() -> int:
@@ -511,7 +513,7 @@ def rotate_keys() -> dict[str, int]:
 def deadline_set(
     *, actor, municipality, from_kind: str, to_kind: str, urgency: str, hours: int
 ) -> ReferralDeadline:
-    """A municipality's own deadline for a referral type (coordinator of that municipality, or admin)."""
+    """A municipality's own deadline for a referral type (its coordinator, or an admin)."""
     _require(scoping.can_manage_mechanism(actor, municipality.pk))
     row = ReferralDeadline.objects.filter(
         municipality=municipality, from_kind=from_kind, to_kind=to_kind, urgency=urgency
@@ -523,7 +525,7 @@ def deadline_set(
     return _clean_save(row)
 
 
-# --- Statistics from case records ----------------------------------------------------------------
+# --- Statistics from case records --------------------------------------------------------------
 
 
 def _split_values(

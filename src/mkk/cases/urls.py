@@ -10,6 +10,7 @@ urlpatterns = [
     path("m/<slug:code>/cases/deadlines/", views.deadlines, name="deadlines"),
     path("cases/<int:pk>/", views.case_detail, name="detail"),
     path("cases/<int:pk>/identity/", views.case_reveal, name="reveal"),
+    path("cases/<int:pk>/identity/edit/", views.identity_edit, name="identity_edit"),
     path("cases/<int:pk>/consent/", views.case_consent, name="consent"),
     path("cases/<int:pk>/status/", views.case_status, name="status"),
     path("cases/<int:pk>/incidents/new/", views.incident_add, name="incident_add"),

@@ -9,6 +9,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -56,7 +57,7 @@ def index(request, code: str):
         incoming = selectors.incoming_referrals(user)
         context = {
             "municipality": municipality,
-            "cases": selectors.cases_for_worker(user)[:200],
+            "page": _page(request, selectors.cases_for_worker(user)),
             "incoming": incoming.filter(status=ReferralStatus.SENT),
             "outgoing": selectors.outgoing_referrals(user).filter(status=ReferralStatus.SENT),
             "now": timezone.now(),
@@ -68,15 +69,22 @@ def index(request, code: str):
     start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
     context = {
         "municipality": municipality,
-        "cases": selectors.reference_list(user, municipality).filter(
-            opened_on__gte=start, opened_on__lte=end
-        )[:500],
+        "page": _page(
+            request,
+            selectors.reference_list(user, municipality).filter(
+                opened_on__gte=start, opened_on__lte=end
+            ),
+        ),
         "figures": selectors.case_figures(municipality=municipality, start=start, end=end),
         "year": year,
         "years": range(today.year, today.year - 5, -1),
         "can_manage": scoping.can_manage_mechanism(user, municipality.pk),
     }
     return render(request, "cases/index_coordinator.html", context)
+
+
+def _page(request, queryset, per_page: int = 50):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def _year(request, today) -> int:
@@ -246,9 +254,7 @@ def child_add(request, pk: int, kind: str):
     form = forms.CHILD_FORMS[kind](request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.child_add(
-                actor=request.user, case=case, record_type=kind, **form.cleaned_data
-            )
+            services.child_add(actor=request.user, case=case, record_type=kind, **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -320,7 +326,7 @@ def refer(request, pk: int):
 @login_required
 @never_cache
 def referral_detail(request, pk: int):
-    """The receiving side before accepting sees only reference, demographics, incidents, reason, urgency."""
+    """Before accepting, the receiver sees reference, demographics, incidents, reason, urgency."""
     referral = selectors.referral_for_worker(request.user, pk)
     case = referral.case
     context = {
@@ -361,7 +367,8 @@ def referral_act(request, pk: int, action: str):
                 messages.warning(
                     request,
                     _(
-                        "Referral accepted. Without the victim's consent or a legal ground, the identity stays hidden."
+                        "Referral accepted. Without the victim's consent or a legal ground, "
+                        "the identity stays hidden."
                     ),
                 )
             return redirect("cases:detail", pk=referral.case_id)
@@ -437,4 +444,39 @@ def deadlines(request, code: str):
     rows = selectors.deadline_rows(municipality)
     return render(
         request, "cases/deadlines.html", {"municipality": municipality, "rows": rows, "form": form}
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def identity_edit(request, pk: int):
+    """Correct the identity (owner only). The form starts empty: showing the stored values
+    would be a read of identity without a reason; the worker enters every field anew."""
+    case = selectors.case_for_worker(request.user, pk)
+    scoping.require(request.user.institution_id == case.institution_id and not case.is_anonymized)
+    form = forms.IdentityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        identity = services.Identity(
+            full_name=d["full_name"],
+            personal_number=d["personal_number"],
+            date_of_birth=d["date_of_birth"],
+            phone=d["phone"],
+            address=d["address"],
+        )
+        try:
+            services.identity_update(
+                actor=request.user, case=case, identity=identity, reason=d["reason"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Identity corrected."))
+            return redirect("cases:detail", pk=case.pk)
+    intro = _("Enter every field anew; the stored values are replaced. Empty fields are removed.")
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "case": case, "title": _("Correct the identity"), "intro": intro},
     )

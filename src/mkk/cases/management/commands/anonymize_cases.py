@@ -10,12 +10,15 @@ from mkk.cases import services
 
 class Command(BaseCommand):
     help = (
-        "Anonymise closed cases older than the retention period (MKK_CASE_RETENTION_DAYS, default 5 years): "
+        "Anonymise closed cases older than the retention period "
+        "(MKK_CASE_RETENTION_DAYS, default 5 years): "
         "identity emptied, pseudonymous key kept for statistics. Meant for a daily schedule."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="List what would be anonymised; change nothing.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="List what would be anonymised; change nothing."
+        )
 
     def handle(self, *args, **options):
         with acting(reason="anonymize_cases"):

@@ -13,7 +13,7 @@ from mkk.directory.models import Institution
 
 
 class Command(BaseCommand):
-    help = "Save (as a draft, or --submit) the statistics figures of an institution computed from its cases."
+    help = "Save (draft, or --submit) an institution's statistics figures computed from its cases."
 
     def add_arguments(self, parser):
         parser.add_argument("--institution", type=int, required=True)
@@ -32,15 +32,23 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError("Dates are YYYY-MM-DD.") from exc
         try:
-            values = services.statistics_values(institution=institution, period_start=start, period_end=end)
+            values = services.statistics_values(
+                institution=institution, period_start=start, period_end=end
+            )
             for (code, key), value in sorted(values.items()):
                 self.stdout.write(f"  {code} {key or 'total'}: {value}")
             if options["dry_run"]:
                 return
             with acting(reason="cases_statistics command"):
                 sub = services.statistics_from_cases(
-                    actor=None, institution=institution, period_start=start, period_end=end, submit=options["submit"]
+                    actor=None,
+                    institution=institution,
+                    period_start=start,
+                    period_end=end,
+                    submit=options["submit"],
                 )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        self.stdout.write(self.style.SUCCESS(f"Saved submission {sub.pk} ({sub.get_status_display()})."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Saved submission {sub.pk} ({sub.get_status_display()}).")
+        )

@@ -13,18 +13,23 @@ from mkk.directory.models import Institution
 
 
 class Command(BaseCommand):
-    help = "Import cases for one institution from CSV (validated as a whole; lands whole or not at all)."
+    help = "Import cases of one institution from CSV (checked as a whole; all rows or none)."
 
     def add_arguments(self, parser):
         parser.add_argument("--institution", type=int, required=True, help="Institution id.")
-        parser.add_argument("--user", help="Case worker of that institution to record as author (default: the first).")
+        parser.add_argument(
+            "--user",
+            help="Case worker of that institution to record as author (default: the first).",
+        )
         parser.add_argument("file", help="CSV file (UTF-8).")
 
     def handle(self, *args, **options):
         institution = Institution.objects.filter(pk=options["institution"]).first()
         if institution is None:
             raise CommandError("No institution with that id.")
-        workers = User.objects.filter(role=Role.CASE_WORKER, institution=institution, is_active=True)
+        workers = User.objects.filter(
+            role=Role.CASE_WORKER, institution=institution, is_active=True
+        )
         if options["user"]:
             workers = workers.filter(username=options["user"])
         actor = workers.order_by("pk").first()
@@ -34,7 +39,9 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError("File not found.")
         with acting(user=actor, reason="import_cases command"):
-            result = importer.import_cases(actor=actor, institution=institution, data=path.read_bytes())
+            result = importer.import_cases(
+                actor=actor, institution=institution, data=path.read_bytes()
+            )
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(error)

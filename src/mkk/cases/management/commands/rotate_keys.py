@@ -13,11 +13,13 @@ from mkk.cases import services
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt every victim identity value with the first key of MKK_FIELD_KEYS (all or nothing)."
+    help = "Re-encrypt every identity value with the first key of MKK_FIELD_KEYS (all or nothing)."
 
     def handle(self, *args, **options):
         with acting(reason="rotate_keys"):
             counts = services.rotate_keys()
         self.stdout.write(
-            self.style.SUCCESS(f"Re-encrypted {counts['values']} values of {counts['identities']} identities.")
+            self.style.SUCCESS(
+                f"Re-encrypted {counts['values']} values of {counts['identities']} identities."
+            )
         )
