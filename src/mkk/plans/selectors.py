@@ -467,7 +467,11 @@ def dashboard(user, plan: ActionPlan, today: dt.date | None = None) -> Dashboard
     impl = implementation_of(plan, dt.date(plan.start_year, 1, 1), today)
     # Statuses as of today, but planned against spent over every year of the plan.
     whole = implementation_of(plan, dt.date(plan.start_year, 1, 1), dt.date(plan.end_year, 12, 31))
-    impl.budget, impl.planned_total, impl.spent_total = whole.budget, whole.planned_total, whole.spent_total
+    impl.budget, impl.planned_total, impl.spent_total = (
+        whole.budget,
+        whole.planned_total,
+        whole.spent_total,
+    )
     period = period_of(plan.reporting_period_months, today)
     actions = list(actions_of(plan))
     reported = set(

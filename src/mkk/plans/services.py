@@ -104,12 +104,14 @@ def progress_save(
     narrative: str,
     spending: dict[str, Decimal | None],
     submit: bool,
+    files: list[tuple[str, bytes]] = (),
 ) -> ProgressUpdate:
     """Create or change the update of ``action`` for the period starting ``period_start``.
 
-    ``spending`` maps a funding source to the amount spent (None or 0 removes it). With
+    ``spending`` maps a funding source to the amount spent (None or 0 removes it);
+    ``files`` are evidence files (name, bytes), checked before anything is saved. With
     ``submit`` the update goes to the coordinator for review and can no longer be changed
-    until it is returned.
+    until it is returned. All or nothing: a refused file saves nothing.
     """
     if not can_report_on(actor, action):
         raise PermissionDenied
@@ -118,6 +120,19 @@ def progress_save(
     period = _period_for(action.plan, period_start)
     if status not in ActionStatus.values:
         raise ValidationError(_("Choose a status."))
+    checked = [(name, data, _check_evidence(data)) for name, data in files]
+    written: list[Path] = []
+    try:
+        return _progress_save(
+            actor, action, period, status, narrative, spending, submit, checked, written
+        )
+    except Exception:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _progress_save(actor, action, period, status, narrative, spending, submit, checked, written):
     with transaction.atomic():
         update = (
             ProgressUpdate.objects.select_for_update()
@@ -159,6 +174,8 @@ def progress_save(
                 row.amount = amount
                 row.full_clean()
                 row.save()
+        for name, data, kind in checked:
+            _store_evidence(actor, update, name, data, kind, written)
         if submit:
             record(AuditAction.SUBMIT, update, actor=actor)
     return update
@@ -252,12 +269,8 @@ def _clean_name(name: str) -> str:
     return name[:200] or "file"
 
 
-def evidence_add(*, actor, update: ProgressUpdate, name: str, data: bytes) -> Evidence:
-    """Store an evidence file under a random name outside the web root."""
-    if not can_report_on(actor, update.action):
-        raise PermissionDenied
-    if not update.is_editable:
-        raise ValidationError(_("Files can be added only while the update is a draft or returned."))
+def _check_evidence(data: bytes) -> str:
+    """The sniffed type of an evidence file, or a ValidationError saying what is wrong."""
     if len(data) > settings.MKK_MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The file is too large: at most %(mb)s MB.")
@@ -270,30 +283,46 @@ def evidence_add(*, actor, update: ProgressUpdate, name: str, data: bytes) -> Ev
         raise ValidationError(
             _("Only PDF, PNG, JPEG, Word (.docx) and Excel (.xlsx) files can be attached.")
         )
-    root = evidence_root()
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return kind
+
+
+def _store_evidence(actor, update, name, data, kind, written: list[Path]) -> Evidence:
+    evidence_root().mkdir(parents=True, exist_ok=True, mode=0o700)
     stored = f"evidence/{secrets.token_hex(16)}"
     path = Path(settings.PRIVATE_MEDIA_ROOT) / stored
-    with transaction.atomic():
-        evidence = Evidence(
-            update=update,
-            stored_name=stored,
-            original_name=_clean_name(name),
-            content_type=EVIDENCE_TYPES[kind],
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            uploaded_by=actor,
-        )
-        evidence.full_clean()
-        with open(path, "xb") as fh:
-            fh.write(data)
-        path.chmod(0o600)
-        try:
-            evidence.save()
-        except Exception:
-            path.unlink(missing_ok=True)
-            raise
+    evidence = Evidence(
+        update=update,
+        stored_name=stored,
+        original_name=_clean_name(name),
+        content_type=EVIDENCE_TYPES[kind],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=actor,
+    )
+    evidence.full_clean()
+    with open(path, "xb") as fh:
+        fh.write(data)
+    written.append(path)
+    path.chmod(0o600)
+    evidence.save()
     return evidence
+
+
+def evidence_add(*, actor, update: ProgressUpdate, name: str, data: bytes) -> Evidence:
+    """Store an evidence file under a random name outside the web root."""
+    if not can_report_on(actor, update.action):
+        raise PermissionDenied
+    if not update.is_editable:
+        raise ValidationError(_("Files can be added only while the update is a draft or returned."))
+    kind = _check_evidence(data)
+    written: list[Path] = []
+    try:
+        with transaction.atomic():
+            return _store_evidence(actor, update, name, data, kind, written)
+    except Exception:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
 
 
 def evidence_delete(*, actor, evidence: Evidence) -> None:
