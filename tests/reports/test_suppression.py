@@ -82,9 +82,7 @@ def rank_determined(relations, hidden):
 cells_strategy = st.integers(min_value=1, max_value=4).flatmap(
     lambda r: st.integers(min_value=1, max_value=4).flatmap(
         lambda c: st.lists(
-            st.lists(
-                st.one_of(st.integers(0, 6), st.integers(0, 60)), min_size=c, max_size=c
-            ),
+            st.lists(st.one_of(st.integers(0, 6), st.integers(0, 60)), min_size=c, max_size=c),
             min_size=r,
             max_size=r,
         )
@@ -117,7 +115,9 @@ def test_tables_with_totals_are_protected(cells):
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
-        st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(0, 30)), min_size=1, max_size=4
+        st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(0, 30)),
+        min_size=1,
+        max_size=4,
     )
 )
 def test_current_previous_difference_with_breakdown(rows):
@@ -129,10 +129,14 @@ def test_current_previous_difference_with_breakdown(rows):
             values[(i, period, "total")] = x + y
             values[(i, period, "f")] = x
             values[(i, period, "m")] = y
-            relations.append(sum_relation((i, period, "total"), [(i, period, "f"), (i, period, "m")]))
+            relations.append(
+                sum_relation((i, period, "total"), [(i, period, "f"), (i, period, "m")])
+            )
         for part in ("total", "f", "m"):
             values[(i, "diff", part)] = values[(i, "cur", part)] - values[(i, "prev", part)]
-            relations.append(difference_relation((i, "cur", part), (i, "prev", part), (i, "diff", part)))
+            relations.append(
+                difference_relation((i, "cur", part), (i, "prev", part), (i, "diff", part))
+            )
         relations.append(sum_relation((i, "diff", "total"), [(i, "diff", "f"), (i, "diff", "m")]))
     follows = {
         (i, "diff", part): [(i, "cur", part), (i, "prev", part)]
