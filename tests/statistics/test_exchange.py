@@ -115,7 +115,7 @@ def test_a_bad_file_is_refused_whole_naming_each_row(gjilan_report):
             f"gjilan,{qps},SOCIAL_WORK,QPS_VICTIMS,sex=male,2020-01-01,2020-01-31,20",
             f"gjilan,{police},POLICE,POL_ARRESTS,,2020-01-01,2020-01-31,-3",
             f"gjilan,{police},POLICE,NOPE,,2020-01-01,2020-01-31,1",
-            f"gjilan,Nobody,POLICE,POL_CASES,,2020-01-01,2020-01-31,1",
+            "gjilan,Nobody,POLICE,POL_CASES,,2020-01-01,2020-01-31,1",
             f"gjilan,{police},POLICE,POL_CASES,,2020-02-01,2020-02-31,1",
             f"gjilan,{police},POLICE,POL_CASES,,2020-03-01,2020-03-31,many",
         ]
@@ -147,7 +147,8 @@ def test_focal_point_cannot_import_for_another_institution(gjilan_report):
 
 def test_approved_figures_cannot_be_overwritten_by_import(gjilan_report):
     police = gjilan_report.inst(K.POLICE).name_sq
-    text = f"{','.join(exchange.CSV_COLUMNS)}\ngjilan,{police},POLICE,POL_CASES,,2019-01-01,2019-09-30,99\n"
+    header = ",".join(exchange.CSV_COLUMNS)
+    text = f"{header}\ngjilan,{police},POLICE,POL_CASES,,2019-01-01,2019-09-30,99\n"
     with pytest.raises(ValidationError) as exc:
         exchange.import_csv(
             text, actor=gjilan_report.users["coordinator"], municipality=gjilan_report.municipality
@@ -182,7 +183,8 @@ def test_csv_export_neutralises_formulas(world):
 
 def test_semicolon_csv_with_bom(gjilan_report):
     police = gjilan_report.inst(K.POLICE).name_sq
-    text = f"\ufeff{';'.join(exchange.CSV_COLUMNS)}\ngjilan;{police};;POL_CASES;;2020-01-01;2020-01-31;4\n"
+    header = ";".join(exchange.CSV_COLUMNS)
+    text = f"\ufeff{header}\ngjilan;{police};;POL_CASES;;2020-01-01;2020-01-31;4\n"
     result = exchange.import_csv(
         text.encode(),
         actor=gjilan_report.users["coordinator"],

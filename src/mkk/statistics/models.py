@@ -328,7 +328,8 @@ class Dhis2DataElementMap(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.element.code}[{self.key}] → {self.data_element_uid}.{self.category_option_combo_uid}"
+        theirs = f"{self.data_element_uid}.{self.category_option_combo_uid}"
+        return f"{self.element.code}[{self.key}] → {theirs}"
 
 
 class Dhis2OrgUnitMap(models.Model):

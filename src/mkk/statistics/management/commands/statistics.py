@@ -162,11 +162,9 @@ class Command(BaseCommand):
                 w(header)
             label = ("  " if not r.is_total else "") + f"{r.label(lang)} ({r.element.code}"
             label += f" {r.disaggregation})" if r.disaggregation else ")"
-            w(
-                f"  {label[:56]:<56} {formatting.number(r.current, lang):>7} "
-                f"{formatting.number(r.previous, lang):>7} {formatting.signed(r.difference, lang):>6} "
-                f"{formatting.percent(r.percent, lang):>8}"
-            )
+            now, before = formatting.number(r.current, lang), formatting.number(r.previous, lang)
+            diff, pct = formatting.signed(r.difference, lang), formatting.percent(r.percent, lang)
+            w(f"  {label[:56]:<56} {now:>7} {before:>7} {diff:>6} {pct:>8}")
         w("")
         w("Coverage (full / partial / none), this range / a year earlier:")
         for c in result.coverage:
