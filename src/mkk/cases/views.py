@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -407,7 +407,10 @@ def import_view(request, code: str):
                 actor=request.user, institution=request.user.institution, data=upload.read()
             )
             if result.ok:
-                messages.success(request, _("%(n)d cases imported.") % {"n": len(result.created)})
+                n = len(result.created)
+                messages.success(
+                    request, ngettext("%(n)d case imported.", "%(n)d cases imported.", n) % {"n": n}
+                )
                 return redirect("cases:index", code=municipality.code)
     return render(
         request,
