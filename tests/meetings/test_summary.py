@@ -97,3 +97,22 @@ def test_demo_is_idempotent(directory):
     )
     assert FollowUp.objects.filter(status=FollowUpStatus.DONE).exists()
     assert FollowUp.objects.filter(status=FollowUpStatus.OPEN).exists()
+
+
+def test_index_page_shows_the_period_summary(client, directory):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    login(client, get_user_model().objects.get(username="gjilan.coordinator"))
+    url = reverse("meetings:index", kwargs={"code": "gjilan"})
+    response = client.get(url, {"start": "2019-01-01", "end": "2019-09-30"})
+    assert response.status_code == 200
+    assert response.context["summary"].meetings_held == 4
+    assert len(response.context["meetings"]) == 4
+    html = response.content.decode()
+    assert "84,1 %" in html or "84.1 %" in html
+    # Another period, another list.
+    response = client.get(url, {"start": "2020-01-01", "end": "2020-12-31"})
+    assert response.context["summary"].meetings_held == 0 and not response.context["meetings"]

@@ -364,3 +364,51 @@ def test_dashboard_shows_overdue_to_coordinator_and_owner(client, world):
         assert ("Detyra e vonuar" in html) is sees, who
     login(client, world.drenas.users["coordinator"])
     assert "Detyra e vonuar" not in client.get(reverse("web:dashboard")).content.decode()
+
+
+def test_ics_download_for_readers(client, world):
+    meeting = _meeting(world.gjilan, start_time=dt.time(9, 0))
+    login(client, world.gjilan.users["case_police"])
+    response = client.get(reverse("meetings:ics", kwargs={"pk": meeting.pk}))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    lines = _unfold(response.content.decode())
+    assert "DTSTART:20190214T080000Z" in lines  # CET = UTC+1 in February
+
+
+def test_all_day_meeting_and_escaping_in_ics():
+    from mkk.meetings.ics import escape_text, fold
+
+    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    folded = fold("DESCRIPTION:" + "ë" * 100)
+    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
+    assert folded.replace("\r\n ", "") == "DESCRIPTION:" + "ë" * 100
+
+
+def test_activity_edit_by_coordinator_only(client, world):
+    from mkk.meetings.models import Activity
+
+    activity = Activity.objects.create(
+        mechanism=world.gjilan.mechanism,
+        kind="campaign",
+        title="Fushata",
+        date=dt.date(2019, 11, 25),
+    )
+    url = reverse("meetings:activity_edit", kwargs={"pk": activity.pk})
+    login(client, world.gjilan.users["focal_police"])
+    assert client.get(url).status_code == 403
+    login(client, world.gjilan.users["coordinator"])
+    data = {
+        "kind": "campaign",
+        "involvement": "held",
+        "title": "Fushata 16 ditë",
+        "date": "2019-11-25",
+        "partner": "",
+        "participants": "",
+        "description": "Info te 044 123 456",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and "description" in response.context["form"].errors
+    data["description"] = ""
+    assert client.post(url, data).status_code == 302
+    activity.refresh_from_db()
+    assert activity.title == "Fushata 16 ditë"

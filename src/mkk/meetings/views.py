@@ -77,7 +77,10 @@ def index(request, code: str):
     summary = selectors.meeting_summary(municipality=municipality, start=start, end=end)
     context = {
         "municipality": municipality,
-        "meetings": selectors.meetings_for(request.user, municipality),
+        "meetings": selectors.meetings_for(request.user, municipality).filter(
+            date__gte=start, date__lte=end
+        ),
+        "next_meeting": selectors.next_meeting(request.user, municipality),
         "period": period,
         "summary": summary,
         "by_type_rows": [(label, summary.by_type[kind]) for kind, label in MeetingKind.choices],
