@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mkk.accounts import scoping
@@ -23,6 +24,9 @@ from mkk.directory import selectors as directory_selectors
 
 from . import forms, importer, selectors, services
 from .models import Case, Consent, ProtectionOrder, ReferralStatus, ShelterStay
+
+#: Never shown in error reports.
+IDENTITY_POST = ("full_name", "personal_number", "date_of_birth", "phone", "address")
 
 CHILD_TITLES = {
     "order": gettext_lazy("Add a protection order"),
@@ -95,6 +99,7 @@ def _year(request, today) -> int:
     return year if 2000 <= year <= today.year else today.year
 
 
+@sensitive_post_parameters(*IDENTITY_POST)
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -450,6 +455,7 @@ def deadlines(request, code: str):
     )
 
 
+@sensitive_post_parameters(*IDENTITY_POST)
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
