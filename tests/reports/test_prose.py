@@ -171,6 +171,7 @@ def test_summary_sentences():
     assert "5 sastanaka." in prose.meetings_sentence(5, start=START, end=END, language="sr")
     assert "9.000 EUR" in prose.budget_sentence(9000, 0, "EUR", language="sq")
     assert "9,000 EUR" in prose.budget_sentence(9000, 0, "EUR", language="en")
-    assert "janar – dhjetor 2025" == prose.period_phrase(
-        dt.date(2025, 1, 1), dt.date(2025, 12, 31), "sq"
+    assert (
+        prose.period_phrase(dt.date(2025, 1, 1), dt.date(2025, 12, 31), "sq")
+        == "janar – dhjetor 2025"
     )

@@ -12,8 +12,8 @@ from mkk.reports.suppression import (
     difference_relation,
     holds,
     label,
-    suppress,
     sum_relation,
+    suppress,
 )
 
 
