@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from mkk.accounts.models import Role
+from mkk.accounts.scoping import sees_all_municipalities
 
 ALL = set(Role.values)
 RECORDS = {Role.ADMIN, Role.COORDINATOR, Role.FOCAL_POINT, Role.CASE_WORKER}
@@ -24,13 +25,17 @@ NAV = [
 
 
 def current_municipality_code(request) -> str | None:
-    match = getattr(request, "resolver_match", None)
-    if match and "code" in match.kwargs:
-        return match.kwargs["code"]
+    """The municipality the page is about, if the user may see it; else the user's own."""
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.municipality_id:
-        return user.municipality.code
-    return None
+    own = (
+        user.municipality.code
+        if user is not None and user.is_authenticated and user.municipality_id
+        else None
+    )
+    match = getattr(request, "resolver_match", None)
+    if match and "code" in match.kwargs and (own is None or match.kwargs["code"] == own):
+        return match.kwargs["code"] if sees_all_municipalities(user) or own else own
+    return own
 
 
 def navigation(request) -> dict:
