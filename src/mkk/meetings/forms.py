@@ -41,18 +41,16 @@ class MeetingForm(forms.ModelForm):
             "challenges": forms.Textarea(attrs={"rows": 4}),
             "minutes": forms.Textarea(attrs={"rows": 12}),
         }
-        help_texts = {
-            "minutes": _(
-                "Plain text, or simple formatting with these tags: %(tags)s. "
-                "Anything else is removed "
-                "when saved. Refer to cases only by their reference (e.g. DR-2025-000123)."
-            )
-            % {"tags": ", ".join(f"<{t}>" for t in sorted(ALLOWED_TAGS))},
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
+        # Built per request, so that it is in the user's language.
+        self.fields["minutes"].help_text = _(
+            "Plain text, or simple formatting with these tags: %(tags)s. "
+            "Anything else is removed when saved. Refer to cases only by their reference "
+            "(e.g. DR-2025-000123)."
+        ) % {"tags": ", ".join(f"<{t}>" for t in sorted(ALLOWED_TAGS))}
         if self.instance.pk and "agenda" not in self.initial:
             self.initial["agenda"] = "\n".join(a.title for a in self.instance.agenda_items.all())
         field_order = [
