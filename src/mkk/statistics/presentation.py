@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from mkk.directory.i18n import localized
-from mkk.web.charts import data_uri, grouped_bars
+from mkk.web.charts import data_uri
 
 from . import formatting, periods
 from .comparison import RangeComparison
@@ -48,6 +50,36 @@ def institution_sections(result: RangeComparison, lang: str) -> list[dict]:
     return sections
 
 
+def _bars(categories: list[str], series: dict[str, list[int | None]]) -> bytes:
+    """Horizontal grouped bars in the style of mkk.web.charts (same palette and font), with
+    the legend below the plot so that it never hides a bar. Missing figures draw no bar and
+    are labelled "–", never as zero."""
+    import io
+
+    from mkk.web.charts import PALETTE, plt
+
+    fig, ax = plt.subplots(figsize=(8, max(2.6, 0.62 * len(categories) + 1.0)))
+    n = max(len(series), 1)
+    width = 0.8 / n
+    for i, (label, values) in enumerate(series.items()):
+        offs = [p - 0.4 + width * (i + 0.5) for p in range(len(categories))]
+        bars = ax.barh(
+            offs, [v or 0 for v in values], width, label=label, color=PALETTE[i % len(PALETTE)]
+        )
+        ax.bar_label(
+            bars, labels=["–" if v is None else f"{v:g}" for v in values], padding=2, fontsize=8
+        )
+    ax.set_yticks(list(range(len(categories))), categories)
+    ax.invert_yaxis()
+    ax.margins(x=0.08)
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=n)
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png", dpi=150, metadata={"Software": None}, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
 def chart_for(result: RangeComparison, lang: str) -> str | None:
     """Grouped bars of every total with a figure in either range (PNG data URI), or None."""
     rows = [
@@ -59,19 +91,11 @@ def chart_for(result: RangeComparison, lang: str) -> str | None:
     for r in rows:
         short = r.institution.abbreviation or r.institution.name_in(lang)[:18]
         name = localized(r.element, "name", lang)
-        categories.append(f"{short}: {name[:38]}")
+        categories.append(textwrap.fill(f"{short}: {name}", 30, max_lines=3, placeholder="…"))
     series = {
         periods.period_label(result.start, result.end, lang): [r.current for r in rows],
         periods.period_label(result.previous_start, result.previous_end, lang): [
             r.previous for r in rows
         ],
     }
-    horizontal = len(rows) > 5
-    png = grouped_bars(
-        categories,
-        series,
-        horizontal=horizontal,
-        height_in=max(3.2, 0.45 * len(rows) + 1) if horizontal else 3.4,
-        width_in=8 if horizontal else 6.5,
-    )
-    return data_uri(png)
+    return data_uri(_bars(categories, series))

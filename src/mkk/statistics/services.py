@@ -165,6 +165,11 @@ def submission_save(
     """
     _check_allowed(actor, institution)
     _check_period(institution, data_set, period_start, period_end)
+    if submit and period_end > timezone.localdate():
+        raise ValidationError(
+            _("The period ends on %(end)s; figures can be submitted once it has ended.")
+            % {"end": period_end.strftime("%d.%m.%Y")}
+        )
     clean = _clean_values(values)
     _validate(data_set, clean)
     with _actor_ctx(actor):
@@ -227,6 +232,11 @@ def submission_submit(*, actor, submission: Submission) -> Submission:
     _check_allowed(actor, submission.institution)
     if not submission.is_editable:
         raise ValidationError(_("Only a draft or returned submission can be submitted."))
+    if submission.period_end > timezone.localdate():
+        raise ValidationError(
+            _("The period ends on %(end)s; figures can be submitted once it has ended.")
+            % {"end": submission.period_end.strftime("%d.%m.%Y")}
+        )
     _validate(submission.data_set, submission.values_dict())
     with _actor_ctx(actor):
         _do_submit(actor, submission)

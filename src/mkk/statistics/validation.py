@@ -164,8 +164,12 @@ def movement_warnings(
     values: Mapping[tuple[str, str], int],
     previous: Mapping[tuple[str, str], int],
     factor: Decimal | float = Decimal("2"),
+    min_difference: int = 3,
 ) -> list[str]:
-    """Warnings for figures that moved by more than ``factor`` against last year's figure."""
+    """Warnings for figures that moved by more than ``factor`` against last year's figure.
+
+    Small numbers jump easily (1 against 4): a move of fewer than ``min_difference`` is not
+    flagged."""
     factor = Decimal(str(factor))
     by_code = {s.code: s for s in specs}
     warnings = []
@@ -174,7 +178,7 @@ def movement_warnings(
         spec = by_code.get(code)
         if before is None or value is None or spec is None:
             continue
-        if before == 0 and value == 0:
+        if abs(value - before) < min_difference:
             continue
         grew = (before == 0 and value >= factor) or (before > 0 and value > before * factor)
         fell = before > 0 and value * factor < before
