@@ -343,3 +343,70 @@ def test_viewer_and_national_cannot_write(client, world, plan):
 
 def test_plan_exists_check(world, plan):
     assert ActionPlan.objects.count() == 1
+
+
+def test_reporting_period_change_refused_when_it_would_orphan_updates(client, world, plan):
+    action = plan.actions.get(code="I.1.1")
+    ProgressUpdate.objects.create(
+        action=action,
+        period_start=dt.date(2025, 7, 1),
+        period_end=dt.date(2025, 12, 31),
+        status="in_progress",
+        review_state="draft",
+    )
+    login(client, world.drenas.users["coordinator"])
+    url = reverse("plans:settings", kwargs={"code": "drenas"})
+    data = {
+        "title": plan.title,
+        "status": "adopted",
+        "adoption_decision": "",
+        "adoption_date": "",
+        "reporting_period_months": "12",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and response.context["form"].errors
+    plan.refresh_from_db()
+    assert plan.reporting_period_months == 6
+    response = client.post(url, {**data, "reporting_period_months": "3"})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.reporting_period_months == 3
+
+
+def test_manual_institution_survives_reimport(drenas_directory, seed_bytes):
+    from mkk.plans.importing import plan_import
+    from mkk.plans.services import action_save
+    from tests.factories import UserFactory
+
+    mechanism = drenas_directory["municipalities"]["drenas"].mechanism
+    plan_import(actor=None, mechanism=mechanism, name="p.txt", data=seed_bytes, dry_run=False)
+    coordinator = UserFactory(role="coordinator", municipality=mechanism.municipality)
+    action = Action.objects.get(code="I.1.3")
+    police = drenas_directory["drenas"]["police"]
+    values = {
+        k: getattr(action, k)
+        for k in (
+            "specific_objective",
+            "code",
+            "description",
+            "start_year",
+            "end_year",
+            "recurrence",
+            "outputs",
+            "notes",
+        )
+    }
+    action_save(
+        actor=coordinator,
+        plan=action.plan,
+        action=action,
+        values=values,
+        lead=[],
+        supporting=[police],
+    )
+    assert action.institution_links.filter(institution=police, match_method="manual").exists()
+    result = plan_import(
+        actor=None, mechanism=mechanism, name="p.txt", data=seed_bytes, dry_run=False
+    )
+    assert action.institution_links.filter(institution=police, match_method="manual").exists()
+    assert result.changes["institutions"]["deleted"] == 0

@@ -485,8 +485,15 @@ def _import_action(action, pa, code, occurrence, sp, order, matcher, tally, unli
                 unlinked.append({"code": code, "row": pa.source_row, "text": text, "role": role})
             else:
                 summary["linked"] += 1
+    # Links the coordinator added by hand for names the document does not write survive.
+    written = {(link["text_as_written"], link["role"]) for link in links}
+    manual_extra = [
+        link.pk
+        for link in action.institution_links.filter(match_method=MatchMethod.MANUAL)
+        if (link.text_as_written, link.role) not in written
+    ]
     _sync_children(
-        action.institution_links.all(),
+        action.institution_links.exclude(pk__in=manual_extra),
         ActionInstitution,
         "action",
         action,

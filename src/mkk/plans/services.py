@@ -349,6 +349,23 @@ def _require_manager(actor, plan: ActionPlan) -> None:
 def plan_update(*, actor, plan: ActionPlan, **fields) -> ActionPlan:
     _require_manager(actor, plan)
     allowed = {"title", "status", "adoption_decision", "adoption_date", "reporting_period_months"}
+    months = fields.get("reporting_period_months")
+    saved = (
+        ActionPlan.objects.filter(pk=plan.pk)
+        .values_list("reporting_period_months", flat=True)
+        .first()
+    )
+    if months and months != saved:
+        starts = ProgressUpdate.objects.filter(action__plan=plan).values_list(
+            "period_start", flat=True
+        )
+        if any(period_starting(months, start) is None for start in starts):
+            raise ValidationError(
+                _(
+                    "The reporting period cannot be changed: progress has already been reported "
+                    "for periods that would no longer exist."
+                )
+            )
     with transaction.atomic():
         for k, v in fields.items():
             if k in allowed:

@@ -210,9 +210,13 @@ def plan_settings(request, code: str):
     scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
     form = PlanSettingsForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
-        services.plan_update(actor=request.user, plan=plan, **form.cleaned_data)
-        messages.success(request, _("The plan was saved."))
-        return redirect("plans:index", code=code)
+        try:
+            services.plan_update(actor=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("reporting_period_months", _messages_of(exc))
+        else:
+            messages.success(request, _("The plan was saved."))
+            return redirect("plans:index", code=code)
     return render(
         request,
         "plans/plan_settings.html",
