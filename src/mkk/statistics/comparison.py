@@ -388,7 +388,7 @@ def compare_range(
             municipality=municipality, is_active=True, kind__in=list(by_kind)
         )
     insts = sorted(
-        (i for i in institutions if i.kind in by_kind),
+        (i for i in institutions if i.kind in by_kind and i.municipality_id == municipality.pk),
         key=lambda i: (_kind_rank(i.kind), i.name_sq),
     )
     all_sets = [ds for sets in by_kind.values() for ds in sets]
