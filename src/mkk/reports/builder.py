@@ -292,6 +292,8 @@ def _cases(municipality, start, end, public: bool) -> dict | None:
     from django.utils.translation import gettext as _
 
     f = case_figures(municipality=municipality, start=start, end=end)
+    if not f.cases:
+        return {"rows": [], "empty": True}  # the register was not in use: say so, not "0"
     rows = [
         {"key": "cases", "label": _("Cases opened"), "value": f.cases, "count": True},
         {

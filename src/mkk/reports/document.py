@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from mkk.web import charts
 
+from . import charts as report_charts
 from . import prose, suppression
 
 CONFIDENTIAL = "KONFIDENCIAL / Confidential / Poverljivo"
@@ -394,6 +395,11 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
     bd = _breakdown_chart(stats, suffix, data)
     if bd:
         blocks.append(bd)
+    if data.get("cases") and not data["cases"]["rows"]:
+        blocks.append(Heading(_("Case management"), 2))
+        blocks.append(
+            Paragraph(_("No cases are recorded in the case register for this period."), "note")
+        )
     if data.get("cases") and data["cases"]["rows"]:
         blocks.append(Heading(_("Case management"), 2))
         blocks.append(
@@ -679,13 +685,10 @@ def _statistics_chart(stats: dict, suffix: str, data: dict) -> Chart | None:
     cur = [_chart_value(f, "", "current") for f in figs]
     prev = [_chart_value(f, "", "previous") for f in figs]
     png = _cached_png(
-        charts.grouped_bars,
+        report_charts.comparison_bars,
         cats,
         {data["period"]["label"]: cur, data["period"]["previous_label"]: prev},
         title=_("Figures per institution"),
-        horizontal=True,
-        width_in=7.0,
-        height_in=max(2.4, 0.42 * len(cats) + 1.0),
     )
     alt = _("Bar chart: figures per institution, %(period)s against %(previous)s") % {
         "period": data["period"]["label"],
@@ -713,13 +716,11 @@ def _breakdown_chart(stats: dict, suffix: str, data: dict) -> Chart | None:
         return None
     series = {k: v for k, v in parts.items() if any(x is not None for x in v)}
     png = _cached_png(
-        charts.grouped_bars,
+        report_charts.comparison_bars,
         cats,
         series,
         title=_("Breakdown by sex and by adults/children, %(period)s")
         % {"period": data["period"]["label"]},
-        width_in=7.0,
-        height_in=3.4,
     )
     return Chart(png, _("Bar chart: breakdown of the figures by sex and by adults and children"))
 

@@ -264,6 +264,31 @@ def _docx_shade(cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shd)
 
 
+def _docx_widths(table, block: Table, usable_cm: float = 17.0) -> None:
+    """Numbers get narrow columns; text columns share the rest by their average length."""
+    from docx.shared import Cm
+
+    n = len(block.header)
+    numeric = [i for i in range(n) if i in block.numeric]
+    text = [i for i in range(n) if i not in block.numeric]
+    num_w = min(2.3 if n > 4 else 3.0, usable_cm * 0.55 / max(len(numeric), 1))
+    rest = usable_cm - num_w * len(numeric)
+    weights = {}
+    for i in text:
+        lengths = [len(str(row[i])) for row in block.rows if i < len(row)] + [
+            len(str(block.header[i]))
+        ]
+        weights[i] = min(max(sum(lengths) / len(lengths), 4), 60)
+    total = sum(weights.values()) or 1
+    widths = [num_w if i in numeric else rest * weights[i] / total for i in range(n)]
+    table.autofit = False
+    for i, column in enumerate(table.columns):
+        column.width = Cm(widths[i])
+    for row in table.rows:
+        for i, cell in enumerate(row.cells):
+            cell.width = Cm(widths[i])
+
+
 def render_docx(data: dict, narrative: dict | None = None, title: str = "") -> bytes:
     from docx import Document as Docx
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -350,6 +375,7 @@ def render_docx(data: dict, narrative: dict | None = None, title: str = "") -> b
                     run.font.size = Pt(9)
                     if i in block.numeric:
                         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _docx_widths(table, block)
             d.add_paragraph()
         elif isinstance(block, Chart):
             d.add_picture(io.BytesIO(block.png), width=Inches(min(block.width_in, 6.5)))

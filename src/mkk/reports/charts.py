@@ -1,0 +1,42 @@
+"""Report charts that need a layout the shared helpers do not offer.
+
+Built on ``mkk.web.charts`` (same Agg backend, fonts, palette and PNG output); the legend is
+placed under the plot so that it never covers a bar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mkk.web.charts import PALETTE, _finish, plt
+
+
+def comparison_bars(
+    categories: Sequence[str],
+    series: dict[str, Sequence[float | None]],
+    *,
+    title: str = "",
+    width_in: float = 7.0,
+) -> bytes:
+    """Horizontal bars, one group per category; missing values draw no bar and read "–"."""
+    height = max(2.2, 0.38 * len(categories) * max(len(series), 1) / 2 + 1.3)
+    fig, ax = plt.subplots(figsize=(width_in, height))
+    n = max(len(series), 1)
+    width = 0.8 / n
+    positions = range(len(categories))
+    for i, (label, values) in enumerate(series.items()):
+        offs = [p - 0.4 + width * (i + 0.5) for p in positions]
+        bars = ax.barh(
+            offs, [v or 0 for v in values], width, label=label, color=PALETTE[i % len(PALETTE)]
+        )
+        ax.bar_label(
+            bars, labels=["–" if v is None else f"{v:g}" for v in values], padding=2, fontsize=8
+        )
+    ax.set_yticks(list(positions), categories)
+    ax.invert_yaxis()
+    ax.margins(x=0.08)
+    if title:
+        ax.set_title(title)
+    if len(series) > 1:
+        ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=len(series))
+    return _finish(fig, "png")
