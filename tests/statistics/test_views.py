@@ -302,3 +302,30 @@ def test_entry_page(client, login_as, world):
     html = _page(client, reverse("statistics:entry", kwargs={"code": "drenas"}))
     assert world.drenas.inst(K.SHELTER).name_sq in html
     assert world.drenas.inst(K.POLICE).name_sq not in html
+
+
+def test_data_set_settings(client, login_as, world):
+    login_as(world.drenas.users["coordinator"])
+    url = reverse("statistics:data_sets")
+    html = _page(client, url)
+    assert "POLICE" in html
+    sets = list(DataSet.objects.order_by("institution_kind", "code"))
+    data = {"form-TOTAL_FORMS": len(sets), "form-INITIAL_FORMS": len(sets)}
+    for i, ds in enumerate(sets):
+        data.update(
+            {
+                f"form-{i}-id": ds.pk,
+                f"form-{i}-period_type": ds.period_type,
+                f"form-{i}-deadline_days": 15 if ds.code == "POLICE" else ds.deadline_days,
+                f"form-{i}-warning_factor": "3.00" if ds.code == "POLICE" else ds.warning_factor,
+                f"form-{i}-is_active": "on",
+            }
+        )
+    assert client.post(url, data).status_code == 302
+    police = DataSet.objects.get(code="POLICE")
+    assert police.deadline_days == 15 and str(police.warning_factor) == "3.00"
+    assert AuditEntry.objects.filter(
+        object_type="statistics.dataset", object_id=str(police.pk)
+    ).exists()
+    login_as(world.drenas.users[f"focal_{K.POLICE}"])
+    assert client.get(url).status_code == 403

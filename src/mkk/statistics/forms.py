@@ -179,3 +179,14 @@ def parse_day(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+class DataSetSettingsForm(forms.ModelForm):
+    class Meta:
+        model = DataSet
+        fields = ["period_type", "deadline_days", "warning_factor", "is_active"]
+
+
+DataSetSettingsFormSet = forms.modelformset_factory(
+    DataSet, form=DataSetSettingsForm, extra=0, can_delete=False
+)

@@ -403,6 +403,14 @@ def disaggregation_create(
     return d
 
 
+@transaction.atomic
+def data_sets_update(*, actor, formset) -> None:
+    """Save the settings of data sets (a validated model formset); each change is audited."""
+    _check_catalogue_manager(actor)
+    with _actor_ctx(actor):
+        formset.save()
+
+
 # --- Reminders ----------------------------------------------------------------------------
 
 

@@ -43,6 +43,7 @@ urlpatterns = [
         "statistics/submissions/<int:pk>/delete/", views.submission_delete, name="submission_delete"
     ),
     path("statistics/catalogue/", views.catalogue, name="catalogue"),
+    path("statistics/catalogue/data-sets/", views.data_sets, name="data_sets"),
     path("statistics/catalogue/elements/new/", views.element_new, name="element_new"),
     path(
         "statistics/catalogue/disaggregations/new/",

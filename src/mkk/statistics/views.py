@@ -548,3 +548,16 @@ def disaggregation_new(request):
     return render(
         request, "statistics/catalogue_form.html", {"form": form, "title": _("New disaggregation")}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def data_sets(request):
+    """Usual period, deadline and warning factor of every data set (coordinators)."""
+    scoping.require(_can_manage_catalogue(request.user))
+    formset = forms.DataSetSettingsFormSet(request.POST or None, queryset=DataSet.objects.all())
+    if request.method == "POST" and formset.is_valid():
+        services.data_sets_update(actor=request.user, formset=formset)
+        messages.success(request, _("Data set settings saved."))
+        return redirect("statistics:catalogue")
+    return render(request, "statistics/data_sets.html", {"formset": formset})
