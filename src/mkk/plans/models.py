@@ -217,6 +217,11 @@ class Action(models.Model):
         return f"{self.code} {self.description}"[:250]
 
     @property
+    def lead_links(self) -> list[ActionInstitution]:
+        """Lead institution links (uses the prefetched links when there are)."""
+        return [link for link in self.institution_links.all() if link.role == InstitutionRole.LEAD]
+
+    @property
     def timeframe_display(self) -> str:
         if self.start_year and self.end_year and self.start_year != self.end_year:
             return f"{self.start_year}–{self.end_year}"

@@ -99,6 +99,7 @@ def actions(request, code: str):
             "items": items,
             "show_retired": show_retired,
             "can_manage": scoping.can_manage_mechanism(request.user, municipality.pk),
+            "can_read_records": scoping.can_read_records(request.user),
         },
     )
 
