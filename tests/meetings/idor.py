@@ -64,5 +64,7 @@ CASES = {
     "meetings:case_remove": lambda world: {"pk": case(world).pk},
     "meetings:follow_up_create": lambda world: {"pk": decision(world).pk},
     "meetings:follow_up_status": lambda world: {"pk": follow_up(world).pk},
+    "meetings:follow_up_edit": lambda world: {"pk": follow_up(world).pk},
+    "meetings:decision_edit": lambda world: {"pk": decision(world).pk},
     "meetings:activity_edit": lambda world: {"pk": activity(world).pk},
 }

@@ -412,3 +412,31 @@ def test_activity_edit_by_coordinator_only(client, world):
     assert client.post(url, data).status_code == 302
     activity.refresh_from_db()
     assert activity.title == "Fushata 16 ditë"
+
+
+def test_coordinator_edits_decision_and_follow_up(client, world):
+    g = world.gjilan
+    meeting = _meeting(g)
+    decision = Decision.objects.create(meeting=meeting, number=1, text="V")
+    task = FollowUp.objects.create(
+        decision=decision, owner=g.inst(K.POLICE), description="D", due_date=dt.date(2019, 3, 1)
+    )
+    login(client, g.users["focal_police"])
+    assert (
+        client.get(reverse("meetings:decision_edit", kwargs={"pk": decision.pk})).status_code == 403
+    )
+    assert client.get(reverse("meetings:follow_up_edit", kwargs={"pk": task.pk})).status_code == 403
+    login(client, g.users["coordinator"])
+    url = reverse("meetings:decision_edit", kwargs={"pk": decision.pk})
+    assert client.post(url, {"text": "Vendimi i ri"}).status_code == 302
+    url = reverse("meetings:follow_up_edit", kwargs={"pk": task.pk})
+    data = {"owner": g.inst(K.SOCIAL_WORK).pk, "description": "Detyra", "due_date": "2019-04-01"}
+    assert client.post(url, data).status_code == 302
+    # An institution of another municipality is not a choice.
+    data["owner"] = world.drenas.inst(K.POLICE).pk
+    response = client.post(url, data)
+    assert response.status_code == 200 and "owner" in response.context["form"].errors
+    decision.refresh_from_db()
+    task.refresh_from_db()
+    assert decision.text == "Vendimi i ri"
+    assert (task.owner, task.due_date) == (g.inst(K.SOCIAL_WORK), dt.date(2019, 4, 1))

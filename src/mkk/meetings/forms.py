@@ -176,6 +176,10 @@ class FollowUpForm(FollowUpFields):
     pass
 
 
+class DecisionTextForm(forms.Form):
+    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
 class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity

@@ -199,6 +199,8 @@ def decision_create(
     if follow_up:
         fields["description"] = (_("Task"), follow_up.get("description"))
     check_personal_data(meeting.mechanism.municipality, fields)
+    # Lock the meeting so that two decisions saved at once do not get the same number.
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     decision = Decision(
         meeting=meeting, number=_next_decision_number(meeting), text=(text or "").strip()
     )
@@ -222,6 +224,31 @@ def follow_up_create(
     task.full_clean()
     task.save()
     return task
+
+
+@transaction.atomic
+def decision_update(*, actor, decision: Decision, text: str) -> Decision:
+    check_personal_data(decision.meeting.mechanism.municipality, {"text": (_("Decision"), text)})
+    decision.text = (text or "").strip()
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def follow_up_update(
+    *, actor, follow_up: FollowUp, owner: Institution, description: str, due_date: dt.date
+) -> FollowUp:
+    """Change a task's owner, text or due date (its status moves with ``follow_up_set_status``)."""
+    check_personal_data(
+        follow_up.decision.meeting.mechanism.municipality, {"description": (_("Task"), description)}
+    )
+    follow_up.owner = owner
+    follow_up.description = (description or "").strip()
+    follow_up.due_date = due_date
+    follow_up.full_clean()
+    follow_up.save()
+    return follow_up
 
 
 @transaction.atomic

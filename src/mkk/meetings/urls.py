@@ -17,11 +17,13 @@ urlpatterns = [
     path("meetings/<int:pk>/invitations/", views.invitations, name="invitations"),
     path("meetings/<int:pk>/meeting.ics", views.meeting_ics, name="ics"),
     path("meetings/cases/<int:pk>/remove/", views.case_remove, name="case_remove"),
+    path("meetings/decisions/<int:pk>/edit/", views.decision_edit, name="decision_edit"),
     path(
         "meetings/decisions/<int:pk>/follow-ups/new/",
         views.follow_up_create,
         name="follow_up_create",
     ),
+    path("meetings/follow-ups/<int:pk>/edit/", views.follow_up_edit, name="follow_up_edit"),
     path("meetings/follow-ups/<int:pk>/status/", views.follow_up_status, name="follow_up_status"),
     path("meetings/activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
 ]

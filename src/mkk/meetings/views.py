@@ -22,6 +22,7 @@ from .forms import (
     AttendanceForm,
     CaseDiscussedForm,
     DecisionForm,
+    DecisionTextForm,
     FollowUpForm,
     MeetingForm,
     PeriodForm,
@@ -247,6 +248,64 @@ def follow_up_create(request, pk: int):
             messages.success(request, _("The follow-up task was saved."))
             return redirect(reverse("meetings:detail", kwargs={"pk": meeting.pk}) + "#decisions")
     context = {"form": form, "decision": decision, "meeting": meeting, "municipality": municipality}
+    return render(request, "meetings/follow_up_form.html", context)
+
+
+@login_required
+@GET_POST
+def decision_edit(request, pk: int):
+    decision = selectors.decision_for(request.user, pk)
+    meeting = _meeting(request, decision.meeting_id, manage=True)
+    form = DecisionTextForm(request.POST or None, initial={"text": decision.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_update(
+                actor=request.user, decision=decision, text=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The decision was saved."))
+            return redirect(
+                reverse("meetings:detail", kwargs={"pk": meeting.pk}) + f"#decision-{decision.pk}"
+            )
+    context = {
+        "form": form,
+        "decision": decision,
+        "meeting": meeting,
+        "municipality": meeting.mechanism.municipality,
+    }
+    return render(request, "meetings/decision_form.html", context)
+
+
+@login_required
+@GET_POST
+def follow_up_edit(request, pk: int):
+    task = selectors.follow_up_for(request.user, pk)
+    meeting = _meeting(request, task.decision.meeting_id, manage=True)
+    municipality = meeting.mechanism.municipality
+    initial = {"owner": task.owner_id, "description": task.description, "due_date": task.due_date}
+    form = FollowUpForm(
+        request.POST or None, initial=initial, institutions=_institutions(municipality)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_update(actor=request.user, follow_up=task, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The follow-up task was saved."))
+            return redirect(
+                reverse("meetings:detail", kwargs={"pk": meeting.pk})
+                + f"#decision-{task.decision_id}"
+            )
+    context = {
+        "form": form,
+        "decision": task.decision,
+        "task": task,
+        "meeting": meeting,
+        "municipality": municipality,
+    }
     return render(request, "meetings/follow_up_form.html", context)
 
 
