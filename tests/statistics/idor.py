@@ -43,6 +43,7 @@ CASES = {
     "statistics:export_csv": lambda world: CODE,
     "statistics:export_dhis2": lambda world: CODE,
     "statistics:entry_form": _entry,
+    "statistics:entry_check": _entry,
     "statistics:submission": lambda world: {"pk": _submission(world).pk},
     "statistics:submission_submit": lambda world: {"pk": _submission(world).pk},
     "statistics:submission_approve": lambda world: {"pk": _submission(world).pk},

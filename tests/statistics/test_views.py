@@ -329,3 +329,29 @@ def test_data_set_settings(client, login_as, world):
     ).exists()
     login_as(world.drenas.users[f"focal_{K.POLICE}"])
     assert client.get(url).status_code == 403
+
+
+def test_live_check_partial(client, login_as, world):
+    d = world.drenas
+    login_as(d.users[f"focal_{K.SOCIAL_WORK}"])
+    url = reverse(
+        "statistics:entry_check",
+        kwargs={
+            "institution": d.inst(K.SOCIAL_WORK).pk,
+            "data_set": DataSet.objects.get(code="SOCIAL_WORK").pk,
+        },
+    )
+    data = {
+        "start": "2025-01-01",
+        "end": "2025-01-31",
+        "v__QPS_VICTIMS__total": "76",
+        "v__QPS_VICTIMS__sex-female": "60",
+        "v__QPS_VICTIMS__sex-male": "20",
+    }
+    html = client.post(url, data, HTTP_HX_REQUEST="true").content.decode()
+    assert "60 Femra + 20 Meshkuj = 80" in html and "<html" not in html
+    data["v__QPS_VICTIMS__sex-female"] = "56"
+    assert "message-success" in client.post(url, data).content.decode()
+    assert not Submission.objects.exists()
+    login_as(d.users[f"focal_{K.POLICE}"])
+    assert client.post(url, data).status_code == 404

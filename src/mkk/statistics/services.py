@@ -119,6 +119,14 @@ def warnings_for(submission: Submission, values: Values | None = None) -> list[s
     )
 
 
+def preview_warnings(institution, data_set, period_start, period_end, values: Values) -> list[str]:
+    """The warnings figures would get, without saving them."""
+    probe = Submission(
+        institution=institution, data_set=data_set, period_start=period_start, period_end=period_end
+    )
+    return warnings_for(probe, values)
+
+
 def _validate(data_set: DataSet, values: dict) -> None:
     errors = check_values(specs_of(data_set), values)
     if errors:

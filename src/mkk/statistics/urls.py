@@ -22,6 +22,11 @@ urlpatterns = [
         views.entry_form,
         name="entry_form",
     ),
+    path(
+        "statistics/institutions/<int:institution>/data-sets/<int:data_set>/check/",
+        views.entry_check,
+        name="entry_check",
+    ),
     path("statistics/submissions/<int:pk>/", views.submission, name="submission"),
     path(
         "statistics/submissions/<int:pk>/submit/", views.submission_submit, name="submission_submit"

@@ -561,3 +561,34 @@ def data_sets(request):
         messages.success(request, _("Data set settings saved."))
         return redirect("statistics:catalogue")
     return render(request, "statistics/data_sets.html", {"formset": formset})
+
+
+@login_required
+@require_POST
+def entry_check(request, institution: int, data_set: int):
+    """htmx partial: the errors and warnings of the entry form as it stands, while typing."""
+    inst = scoping.get_for_user(
+        request.user,
+        Institution.objects.select_related("municipality"),
+        own_institution=True,
+        pk=institution,
+    )
+    scoping.require(scoping.can_submit_for_institution(request.user, inst.pk))
+    ds = selectors.data_set_for(inst, data_set)
+    start, end = (
+        forms.parse_day(request.POST.get("start")),
+        forms.parse_day(request.POST.get("end")),
+    )
+    form = forms.ValuesForm(request.POST, data_set=ds)
+    errors, warnings = [], []
+    if not form.is_valid():
+        errors = [str(e) for e in form.non_field_errors()]
+        errors += [
+            f"{form.fields[name].label}: {e}"
+            for name, errs in form.errors.items()
+            if name != "__all__"
+            for e in errs
+        ]
+    elif start and end and end >= start:
+        warnings = services.preview_warnings(inst, ds, start, end, form.values())
+    return render(request, "statistics/_check.html", {"errors": errors, "warnings": warnings})
