@@ -355,3 +355,20 @@ def test_live_check_partial(client, login_as, world):
     assert not Submission.objects.exists()
     login_as(d.users[f"focal_{K.POLICE}"])
     assert client.post(url, data).status_code == 404
+
+
+def test_subnav_by_role(client, login_as, world):
+    url = reverse("statistics:index", kwargs={"code": "drenas"})
+    entry = reverse("statistics:entry", kwargs={"code": "drenas"})
+    login_as(world.drenas.users[f"case_{K.POLICE}"])
+    assert entry not in _page(client, url)
+    assert client.get(entry).status_code == 403
+    login_as(world.national)
+    html = _page(client, url)
+    assert (
+        entry not in html
+        and reverse("statistics:submissions", kwargs={"code": "drenas"}) not in html
+    )
+    assert (
+        client.get(reverse("statistics:submissions", kwargs={"code": "drenas"})).status_code == 403
+    )
