@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import email
 import re
 
 import pytest
@@ -287,8 +288,12 @@ def test_invitations_email_with_ics_and_audit(client, world):
     assert all(len(m.to) == 1 for m in mail.outbox)
     message = mail.outbox[0]
     assert "Rastet e tremujorit" in message.body
-    name, content, mimetype = message.attachments[0]
-    assert name.endswith(".ics") and mimetype.startswith("text/calendar")
+    # Parse the message as a mail client would.
+    parsed = email.message_from_bytes(message.message().as_bytes())
+    (part,) = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_filename() == f"meeting-{meeting.pk}.ics"
+    assert part.get_param("method") == "PUBLISH" and part.get_content_charset() == "utf-8"
+    content = part.get_payload(decode=True).decode("utf-8")
     lines = _unfold(content)
     assert all(len(raw.encode()) <= 75 for raw in content.split("\r\n"))
     props = dict(line.split(":", 1) for line in lines if line)
@@ -440,3 +445,13 @@ def test_coordinator_edits_decision_and_follow_up(client, world):
     task.refresh_from_db()
     assert decision.text == "Vendimi i ri"
     assert (task.owner, task.due_date) == (g.inst(K.SOCIAL_WORK), dt.date(2019, 4, 1))
+
+
+def test_every_error_shows_at_once(client, world):
+    login(client, world.gjilan.users["coordinator"])
+    response = _post_meeting(
+        client, "gjilan", start_time="12:00", end_time="10:00", challenges="Tel 044 123 456"
+    )
+    errors = response.context["form"].errors
+    assert {"end_time", "challenges"} <= set(errors)
+    assert not Meeting.objects.exists()

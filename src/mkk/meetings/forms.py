@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,18 @@ class MeetingForm(forms.ModelForm):
             "minutes",
         ]
         self.order_fields(field_order)
+
+    def clean(self):
+        """Look for personal data here too, so that every error shows at once."""
+        data = super().clean()
+        from .services import check_meeting_text
+
+        try:
+            check_meeting_text(self.instance, data.get("agenda", ""), data)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        return data
 
 
 class AttendanceForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,17 +31,6 @@ from .models import (
 )
 from .validators import raise_for_personal_data
 
-MEETING_FIELDS = (
-    "date",
-    "start_time",
-    "end_time",
-    "place",
-    "kind",
-    "status",
-    "minutes",
-    "challenges",
-)
-
 
 def allowed_numbers(municipality) -> list[str]:
     """Public service numbers of the municipality (its emergency contacts) may be written."""
@@ -56,34 +46,32 @@ def check_personal_data(municipality, fields: dict[str, tuple[str, str | None]])
 
 
 def _agenda_lines(agenda: list[str] | str | None) -> list[str]:
+    """Agenda items from text, one per line; list bullets and blank lines dropped."""
     if isinstance(agenda, str):
         agenda = agenda.splitlines()
-    return [
-        line.strip().lstrip("-•*").strip()
-        for line in agenda or []
-        if line.strip().lstrip("-•*").strip()
-    ]
+    lines = (line.strip().lstrip("-•*").strip() for line in agenda or [])
+    return [line for line in lines if line]
 
 
-def _check_meeting_text(meeting: Meeting, agenda: list[str]) -> None:
-    from .models import Meeting as M
+def _label(field: str) -> str:
+    return str(Meeting._meta.get_field(field).verbose_name).capitalize()
 
+
+def check_meeting_text(
+    meeting: Meeting, agenda: list[str] | str | None, values: dict | None = None
+) -> None:
+    """Personal data in the agenda, minutes or challenges (``values`` overrides the meeting's)."""
+    values = values or {}
+    lines = _agenda_lines(agenda)
     check_personal_data(
         meeting.mechanism.municipality,
         {
-            "agenda": (_("Agenda"), "\n".join(agenda)),
-            "minutes": (
-                str(M._meta.get_field("minutes").verbose_name).capitalize(),
-                meeting.minutes,
-            ),
-            "challenges": (
-                str(M._meta.get_field("challenges").verbose_name).capitalize(),
-                meeting.challenges,
-            ),
+            "agenda": (_("Agenda"), "\n".join(lines)),
+            "minutes": (_label("minutes"), values.get("minutes", meeting.minutes)),
+            "challenges": (_label("challenges"), values.get("challenges", meeting.challenges)),
         },
     )
-    too_long = [line for line in agenda if len(line) > 300]
-    if too_long:
+    if any(len(line) > 300 for line in lines):
         raise ValidationError({"agenda": _("Each agenda item can be at most 300 characters long.")})
 
 
@@ -93,17 +81,24 @@ def meeting_save(*, actor, meeting: Meeting, agenda: list[str] | str | None = No
 
     ``agenda`` is one item per line; ``None`` keeps the agenda as it is.
     """
-    lines = (
-        _agenda_lines(agenda)
-        if agenda is not None
-        else [a.title for a in meeting.agenda_items.all()]
-        if meeting.pk
-        else []
-    )
-    _check_meeting_text(meeting, lines)
+    if agenda is not None:
+        lines = _agenda_lines(agenda)
+    elif meeting.pk:
+        lines = [a.title for a in meeting.agenda_items.all()]
+    else:
+        lines = []
     if meeting.pk is None:
         meeting.created_by = actor
-    meeting.full_clean()
+    # Report every problem at once: personal data and the meeting's own rules.
+    errors: dict[str, list[str]] = {}
+    for check in (lambda: check_meeting_text(meeting, lines), meeting.full_clean):
+        try:
+            check()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
     meeting.save()
     if agenda is not None:
         existing = list(meeting.agenda_items.all())
@@ -324,6 +319,14 @@ def invitation_body(meeting: Meeting) -> str:
     return "\n".join(lines)
 
 
+def _ics_part(calendar: str, filename: str) -> MIMEText:
+    """text/calendar; method=PUBLISH, base64-encoded so that its CRLF line ends arrive intact."""
+    part = MIMEText(calendar, "calendar", "utf-8")
+    part.set_param("method", "PUBLISH")
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
+
+
 @transaction.atomic
 def invitations_send(*, actor, meeting: Meeting, domain: str = "mkk.local") -> InvitationResult:
     """E-mail the agenda with an .ics file to each current member's focal person.
@@ -360,9 +363,7 @@ def invitations_send(*, actor, meeting: Meeting, domain: str = "mkk.local") -> I
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[membership.focal_person_email],
         )
-        message.attach(
-            f"meeting-{meeting.pk}.ics", calendar, "text/calendar; method=PUBLISH; charset=utf-8"
-        )
+        message.attach(_ics_part(calendar, f"meeting-{meeting.pk}.ics"))
         messages.append(message)
     get_connection().send_messages(messages)
     record(
