@@ -48,6 +48,7 @@ CASES = {
     "cases:create": lambda world: {"code": world.gjilan.municipality.code},
     "cases:import": lambda world: {"code": world.gjilan.municipality.code},
     "cases:deadlines": lambda world: {"code": world.gjilan.municipality.code},
+    "cases:statistics": lambda world: {"code": world.gjilan.municipality.code},
     "cases:detail": _pk("case"),
     "cases:reveal": _pk("case"),
     "cases:consent": _pk("case"),

@@ -231,3 +231,45 @@ def test_gbvims_type_suggested_from_forms(world):
     )
     assert inc.gbvims_type == "denial"
     assert world.drenas.inst(K.POLICE)
+
+
+def test_statistics_from_cases_page(client, world):
+    from mkk.statistics.catalogue import ensure_default_catalogue
+    from mkk.statistics.models import Submission
+
+    ensure_default_catalogue()
+    police = world.drenas.users["case_police"]
+    open_case(police, opened_on=dt.date(2026, 4, 10))
+    focal = world.drenas.users["focal_police"]
+    login(client, focal)
+    assert "cases/statistics" in client.get(reverse("web:dashboard")).content.decode()
+    url = reverse("cases:statistics", kwargs={"code": "drenas"})
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "institution": police.institution_id,
+            "period_start": "2026-04-01",
+            "period_end": "2026-04-30",
+        },
+    )
+    sub = Submission.objects.get(institution=police.institution)
+    assert response.status_code == 302 and response["Location"].endswith(f"/{sub.pk}/")
+    assert sub.source == "cases" and sub.status == "draft"
+    # the focal point of another institution cannot write the police's figures
+    client.logout()
+    login(client, world.drenas.users["focal_social_work"])
+    response = client.post(
+        url,
+        {
+            "institution": police.institution_id,
+            "period_start": "2026-04-01",
+            "period_end": "2026-04-30",
+        },
+    )
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    # case workers and viewers: no
+    for who in ["case_police", "viewer"]:
+        client.logout()
+        login(client, world.drenas.users[who])
+        assert client.get(url).status_code == 403

@@ -45,4 +45,11 @@ def panel(request) -> dict | None:
             "links": False,
             "code": user.municipality.code,
         }
+    is_focal = user.is_authenticated and user.role == "focal_point" and user.municipality_id
+    if is_focal and selectors.statistics_institutions(user, user.municipality):
+        return {
+            "title": _("Statistics from case records"),
+            "template": "cases/_panel_focal.html",
+            "code": user.municipality.code,
+        }
     return None

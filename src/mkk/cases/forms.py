@@ -275,3 +275,22 @@ class DeadlineForm(forms.ModelForm):
     class Meta:
         model = ReferralDeadline
         fields = ["from_kind", "to_kind", "urgency", "hours"]
+
+
+class StatisticsForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.none()
+    )
+    period_start = forms.DateField(label=_("First day of the period"), widget=DateInput())
+    period_end = forms.DateField(label=_("Last day of the period"), widget=DateInput())
+
+    def __init__(self, *args, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return data

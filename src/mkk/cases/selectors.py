@@ -255,3 +255,17 @@ def deadline_rows(municipality) -> list:
         if (r.from_kind, r.to_kind, r.urgency) not in keys
     ]
     return sorted(own + national, key=lambda r: (r.to_kind, r.from_kind, r.urgency))
+
+
+#: Institution types whose statistics the case records give (see services.statistics_values).
+STATISTICS_KINDS = ["police", "social_work", "victim_advocate", "shelter", "legal_aid"]
+
+
+def statistics_institutions(user, municipality):
+    """Institutions of ``municipality`` the user may write statistics for, from case records."""
+    from mkk.directory.models import Institution
+
+    qs = scoping.scope(
+        user, Institution.objects.filter(municipality=municipality, kind__in=STATISTICS_KINDS)
+    )
+    return [i for i in qs if scoping.can_submit_for_institution(user, i.pk)]

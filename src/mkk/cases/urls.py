@@ -8,6 +8,7 @@ urlpatterns = [
     path("m/<slug:code>/cases/new/", views.case_create, name="create"),
     path("m/<slug:code>/cases/import/", views.import_view, name="import"),
     path("m/<slug:code>/cases/deadlines/", views.deadlines, name="deadlines"),
+    path("m/<slug:code>/cases/statistics/", views.statistics_view, name="statistics"),
     path("cases/<int:pk>/", views.case_detail, name="detail"),
     path("cases/<int:pk>/identity/", views.case_reveal, name="reveal"),
     path("cases/<int:pk>/identity/edit/", views.identity_edit, name="identity_edit"),

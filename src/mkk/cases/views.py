@@ -489,3 +489,53 @@ def identity_edit(request, pk: int):
         "cases/form.html",
         {"form": form, "case": case, "title": _("Correct the identity"), "intro": intro},
     )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def statistics_view(request, code: str):
+    """Write an institution's statistics for a period from its case records (saved as a draft
+    submission of the statistics app, which the focal point then checks and submits)."""
+    municipality = directory_selectors.municipality_for(request.user, code)
+    allowed = selectors.statistics_institutions(request.user, municipality)
+    scoping.require(bool(allowed))
+    from mkk.directory.models import Institution
+
+    today = timezone.localdate()
+    last_month_end = today.replace(day=1) - dt.timedelta(days=1)
+    form = forms.StatisticsForm(
+        request.POST or None,
+        institutions=Institution.objects.filter(pk__in=[i.pk for i in allowed]),
+        initial={"period_start": last_month_end.replace(day=1), "period_end": last_month_end},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            submission = services.statistics_from_cases(
+                actor=request.user,
+                institution=d["institution"],
+                period_start=d["period_start"],
+                period_end=d["period_end"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Figures written from the case records; check them and submit.")
+            )
+            return redirect("statistics:submission", pk=submission.pk)
+    intro = _(
+        "Counts the institution's case records for the period with the statistics' own "
+        "definitions and saves them as a draft, so the totals need not be typed."
+    )
+    return render(
+        request,
+        "cases/form.html",
+        {
+            "form": form,
+            "municipality": municipality,
+            "title": _("Statistics from case records"),
+            "intro": intro,
+        },
+    )
