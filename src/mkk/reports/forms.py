@@ -47,6 +47,7 @@ class NarrativeForm(forms.ModelForm):
         model = MonitoringReport
         fields = ["title", "summary_remarks", "challenges", "recommendations"]
         widgets = {
+            "title": forms.TextInput(attrs={"size": 70}),
             "summary_remarks": forms.Textarea(attrs={"rows": 4}),
             "challenges": forms.Textarea(attrs={"rows": 5}),
             "recommendations": forms.Textarea(attrs={"rows": 5}),
