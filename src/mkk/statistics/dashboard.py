@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from mkk.accounts import scoping
 from mkk.accounts.models import Role
 
-from . import periods, selectors
+from . import selectors
 
 
 def panel(request) -> dict | None:
@@ -20,19 +20,13 @@ def panel(request) -> dict | None:
     if user.role == Role.COORDINATOR and user.municipality_id:
         municipality = user.municipality
         waiting = list(selectors.awaiting_approval(user, municipality)[:10])
-        last = periods.last_complete("month", today)
-        late = [
-            r
-            for r in selectors.completeness(municipality, last.start, last.end, today=today)
-            if r.needs_reminder and r.overdue
-        ]
+        late = selectors.late_rows(municipality, today=today)
         return {
             "title": _("Statistics"),
             "template": "statistics/_panel.html",
             "municipality": municipality,
             "waiting": waiting,
             "late": late,
-            "period": periods.period_label(last.start, last.end),
             "role": "coordinator",
         }
     if (

@@ -170,3 +170,19 @@ def due_for_focal_point(user, *, today: dt.date | None = None) -> list[Completen
         if row.needs_reminder:
             out.append(row)
     return out
+
+
+def late_rows(municipality: Municipality, *, today: dt.date | None = None) -> list[CompletenessRow]:
+    """Each data set of each institution, for the last ended period of the data set's own
+    period type, that is overdue and not (fully) submitted."""
+    today = today or timezone.localdate()
+    by_kind = data_sets_by_kind()
+    out = []
+    for inst in reporting_institutions(municipality):
+        for ds in by_kind.get(inst.kind, []):
+            ptype = ds.period_type if ds.period_type != "range" else "month"
+            p = periods.last_complete(ptype, today)
+            row = completeness_row(inst, ds, p.start, p.end, today=today)
+            if row.needs_reminder and row.overdue:
+                out.append(row)
+    return out
