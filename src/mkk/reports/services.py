@@ -166,7 +166,9 @@ def _store(report: MonitoringReport, fmt: str, public: bool, content: bytes) -> 
     tmp.write_bytes(content)
     os.chmod(tmp, 0o600)
     tmp.replace(folder / name)
-    ReportFile.objects.filter(report=report, format=fmt, public=public).delete()
+    for old in ReportFile.objects.filter(report=report, format=fmt, public=public):
+        old.full_path.unlink(missing_ok=True)
+        old.delete()
     return ReportFile.objects.create(
         report=report,
         format=fmt,
