@@ -322,3 +322,20 @@ def test_referral_rules(world):
             actor=police, case=Case.objects.get(), to_institution=qps.institution, reason="r"
         )
     assert world.drenas.inst(K.SHELTER)
+
+
+def test_import_twice_does_not_double_cases(world):
+    police = world.drenas.users["case_police"]
+    data = "external_reference;personal_number;sex;age_group;opened_on;incident_date;forms;relation;perpetrator_sex\n"
+    data += "PK-1;1111111111;female;adult;2026-01-05;2026-01-04;physical;spouse;male\n"
+    assert importer.import_cases(
+        actor=police, institution=police.institution, data=data.encode()
+    ).ok
+    again = importer.import_cases(actor=police, institution=police.institution, data=data.encode())
+    assert not again.ok and "external_reference" in again.errors[0]
+    twice = data + "PK-2;2222222222;female;adult;2026-01-05;2026-01-04;physical;spouse;male\n" * 2
+    result = importer.import_cases(
+        actor=police, institution=police.institution, data=twice.encode()
+    )
+    assert not result.ok and "4" in result.errors[-1] and len(result.errors) == 1
+    assert Case.objects.count() == 1

@@ -36,7 +36,17 @@ from mkk.directory.models import Municipality
 
 from . import services
 from .crypto import normalize_personal_number
-from .models import AgeBand, AgeGroup, Consent, LegalGround, Relation, RiskLevel, Sex, ViolenceForm
+from .models import (
+    AgeBand,
+    AgeGroup,
+    Case,
+    Consent,
+    LegalGround,
+    Relation,
+    RiskLevel,
+    Sex,
+    ViolenceForm,
+)
 
 COLUMNS = [
     "personal_number",
@@ -255,6 +265,13 @@ def import_cases(*, actor, institution, data: bytes) -> ImportResult:
     reader.fieldnames = header
     municipalities = {m.code: m for m in Municipality.objects.all()}
     parsed = []
+    # Importing the same file twice must not double the cases: the institution's own
+    # reference of a case may appear once.
+    seen_refs = set(
+        Case.objects.filter(institution=institution)
+        .exclude(external_reference="")
+        .values_list("external_reference", flat=True)
+    )
     try:
         for number, row in enumerate(reader, start=2):
             if number - 1 > MAX_ROWS:
@@ -266,7 +283,15 @@ def import_cases(*, actor, institution, data: bytes) -> ImportResult:
                 result.errors.append(_("Row %(row)d: more cells than columns") % {"row": number})
                 continue
             try:
-                parsed.append((number, _parse_row(row, municipalities)))
+                item = _parse_row(row, municipalities)
+                ref = item["case"]["external_reference"]
+                if ref and ref in seen_refs:
+                    raise RowError(
+                        _("external_reference: this case is already in the system or in the file")
+                    )
+                if ref:
+                    seen_refs.add(ref)
+                parsed.append((number, item))
             except RowError as exc:
                 result.errors.append(_("Row %(row)d: %(reason)s") % {"row": number, "reason": exc})
     except csv.Error:
