@@ -20,8 +20,9 @@ from decimal import Decimal
 
 from django.utils import timezone, translation
 
+from mkk.directory import selectors as directory_selectors
 from mkk.directory.i18n import localized
-from mkk.directory.models import Mechanism, Membership, Municipality
+from mkk.directory.models import Municipality
 from mkk.statistics.periods import period_label
 
 from . import prose, suppression
@@ -391,10 +392,10 @@ def build_report_data(
         raise ValueError("end before start")
     lang = prose.django_language(language)
     with translation.override(lang):
-        mechanism = Mechanism.objects.filter(municipality=municipality).first()
+        mechanism = directory_selectors.mechanism_of(municipality)
         members = []
         if mechanism is not None:
-            for m in Membership.objects.filter(mechanism=mechanism).select_related("institution"):
+            for m in directory_selectors.memberships(mechanism, current_only=False):
                 if (m.since and m.since > end) or (m.until and m.until < start):
                     continue
                 members.append(
