@@ -369,6 +369,19 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
             prose.figure_sentence(f, start=start, end=end, language=language) for f in figs
         ]
         blocks.append(Paragraph(" ".join(sentences)))
+        partial = [
+            f for f in figs if "partial" in (f["coverage"]["current"], f["coverage"]["previous"])
+        ]
+        if partial:
+            blocks.append(
+                Paragraph(
+                    _(
+                        "The figures of this institution cover only part of the period (some "
+                        "months were not reported); see Annex 1."
+                    ),
+                    "note",
+                )
+            )
         rows = []
         for f in figs:
             rows.extend(_figure_table_rows(f, language, suffix))
