@@ -63,3 +63,14 @@ def make_submission(inst, ds_code, start, end, values, status=Status.APPROVED):
             submission=sub, element=DataElement.objects.get(code=code), key=key, value=v
         )
     return sub
+
+
+@pytest.fixture(autouse=True)
+def _catalogue(request):
+    """The default catalogue comes from a data migration; a transactional test elsewhere may
+    have flushed it, so make sure it is there (idempotent)."""
+    if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
+        from mkk.statistics.catalogue import ensure_default_catalogue
+
+        request.getfixturevalue("db")
+        ensure_default_catalogue()
