@@ -275,10 +275,10 @@ def _docx_widths(table, block: Table, usable_cm: float = 17.0) -> None:
     rest = usable_cm - num_w * len(numeric)
     weights = {}
     for i in text:
-        lengths = [len(str(row[i])) for row in block.rows if i < len(row)] + [
-            len(str(block.header[i]))
-        ]
-        weights[i] = min(max(sum(lengths) / len(lengths), 4), 60)
+        values = [str(row[i]) for row in block.rows if i < len(row)] + [str(block.header[i])]
+        average = sum(len(v) for v in values) / len(values)
+        longest_word = max((len(w) for v in values for w in v.split()), default=4)
+        weights[i] = min(max(average, longest_word * 1.15, 6), 60)
     total = sum(weights.values()) or 1
     widths = [num_w if i in numeric else rest * weights[i] / total for i in range(n)]
     table.autofit = False
