@@ -186,6 +186,27 @@ def load(directory: dict, out=None) -> None:
                         consent_recorded=consent == Consent.YES,
                         at=min(sent + dt.timedelta(hours=hours), now),
                     )
+                    qps_day = min((sent + dt.timedelta(hours=hours)).date(), today)
+                    if rng.random() < 0.3:
+                        # the centre for social work also opens its own file for the same person
+                        services.case_create(
+                            actor=qps,
+                            institution=qps.institution,
+                            identity=services.Identity(
+                                personal_number=ident.personal_number,
+                                full_name=ident.full_name,
+                                date_of_birth=born,
+                                address=ident.address,
+                            ),
+                            sex=sex,
+                            age_group=case.age_group,
+                            residence_municipality=drenas,
+                            consent_to_share=consent,
+                            consent_date=qps_day if consent == Consent.YES else None,
+                            opened_on=qps_day,
+                            external_reference=f"DEMO-Q{serial:04d}",
+                        )
+                        made += 1
                     if rng.random() < 0.2:
                         # the social worker places her in the shelter, which opens its own case
                         stay_day = (sent + dt.timedelta(hours=hours + 3)).date()
