@@ -267,3 +267,30 @@ def test_create_form_errors_in_the_users_language(client, gjilan_coordinator):
     )
     assert response.status_code == 302
     assert MonitoringReport.objects.get().language == "en"
+
+
+@pytest.mark.django_db
+def test_too_long_text_comes_back_with_the_reason(client, draft, gjilan_coordinator):
+    login(client, gjilan_coordinator)
+    long_text = "Sfidë " + "x" * 20001
+    response = client.post(
+        reverse("reports:edit", kwargs={"pk": draft.pk}),
+        {
+            "title": "Raporti 2019",
+            "summary_remarks": "",
+            "challenges": long_text,
+            "recommendations": "Rekomandim i ri",
+            "remarks_statistics": "",
+            "remarks_mechanism": "",
+            "remarks_meetings": "",
+            "remarks_plan": "",
+            "remarks_followups": "",
+        },
+        HTTP_ACCEPT_LANGUAGE="sq",
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Një tekst mund të ketë më së shumti 20000 shenja." in body
+    assert long_text in body and "Rekomandim i ri" in body
+    draft.refresh_from_db()
+    assert draft.challenges == "Sfida e parë."

@@ -82,17 +82,16 @@ def _preview(report, *, public: bool) -> str:
     return mark_safe(body_html(doc, heading_offset=1))  # noqa: S308
 
 
-@login_required
-@require_GET
-def detail(request, pk: int):
-    report = selectors.report_for(request.user, pk)
+def _detail_context(request, report, form=None) -> dict:
     can_manage = selectors.can_see_drafts(request.user, report.mechanism.municipality_id)
     public = request.GET.get("version") == "public"
-    context = {
+    if form is None and can_manage and report.is_editable:
+        form = NarrativeForm(instance=report)
+    return {
         "report": report,
         "municipality": report.mechanism.municipality,
         "can_manage": can_manage,
-        "form": NarrativeForm(instance=report) if can_manage and report.is_editable else None,
+        "form": form,
         "preview": _preview(report, public=public),
         "public_preview": public,
         "formats": ReportFormat.choices,
@@ -101,7 +100,13 @@ def detail(request, pk: int):
         "status": ReportStatus,
         "section_labels": SECTION_LABELS,
     }
-    return render(request, "reports/detail.html", context)
+
+
+@login_required
+@require_GET
+def detail(request, pk: int):
+    report = selectors.report_for(request.user, pk)
+    return render(request, "reports/detail.html", _detail_context(request, report))
 
 
 @login_required
@@ -122,16 +127,13 @@ def edit(request, pk: int):
                 section_remarks=form.section_remarks(),
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            form.add_error(None, exc)
         else:
             messages.success(request, _("The texts were saved."))
-    else:
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(
-                    request, f"{form.fields[field].label if field in form.fields else ''}: {error}"
-                )
-    return redirect("reports:detail", pk=report.pk)
+            return redirect("reports:detail", pk=report.pk)
+    # Nothing typed is lost: the page comes back with the texts and the reasons.
+    context = _detail_context(request, report, form=form)
+    return render(request, "reports/detail.html", context, status=400)
 
 
 @login_required
