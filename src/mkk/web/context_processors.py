@@ -53,6 +53,15 @@ def navigation(request) -> dict:
             url = reverse(name, kwargs={"code": code} if takes_code else None)
         except NoReverseMatch:
             continue  # that part of the system is not installed
-        active = request.path == url or (url != "/" and request.path.startswith(url))
-        items.append({"label": label, "url": url, "active": active})
+        items.append({"label": label, "url": url, "active": False, "app": name.split(":")[0]})
+    # The current section: the app of the page, else the longest link the path starts with.
+    match = getattr(request, "resolver_match", None)
+    app = match.app_name if match else ""
+    current = [i for i in items if i["app"] == app and app not in {"web", "directory"}]
+    if not current:
+        prefixes = [i for i in items if i["url"] != "/" and request.path.startswith(i["url"])]
+        prefixes += [i for i in items if i["url"] == request.path]
+        current = sorted(prefixes, key=lambda i: len(i["url"]))[-1:]
+    for item in current[:1]:
+        item["active"] = True
     return {"nav_items": items, "nav_code": code}
