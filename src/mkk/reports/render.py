@@ -85,8 +85,12 @@ def display(value, column: int, t: Table, language: str) -> str:
     return text
 
 
-def _html_table(t: Table, language: str) -> str:
-    out = ['<table class="report-table">', f"<caption>{_text(t.title)}</caption>", "<thead><tr>"]
+def _html_table(t: Table, language: str, *, fixed: bool = False) -> str:
+    out = ['<table class="report-table">', f"<caption>{_text(t.title)}</caption>"]
+    if fixed:  # print only: a fixed layout is much faster to typeset (no style attributes on pages)
+        cols = "".join(f'<col style="width: {w:.1f}%">' for w in column_widths(t, 100.0))
+        out.append(f"<colgroup>{cols}</colgroup>")
+    out.append("<thead><tr>")
     for i, h in enumerate(t.header):
         cls = ' class="num"' if i in t.numeric else ""
         out.append(f'<th scope="col"{cls}>{_text(h)}</th>')
@@ -109,7 +113,7 @@ def _html_table(t: Table, language: str) -> str:
     return "".join(out)
 
 
-def body_html(doc: Document, *, heading_offset: int = 0) -> str:
+def body_html(doc: Document, *, heading_offset: int = 0, for_print: bool = False) -> str:
     """The report's content as HTML (escaped); used in the page preview, the HTML file and
     the PDF. ``heading_offset`` shifts heading levels (the preview page has its own h1)."""
     out = []
@@ -131,7 +135,7 @@ def body_html(doc: Document, *, heading_offset: int = 0) -> str:
             cls = f' class="{block.style}"' if block.style else ""
             out.append(f"<p{cls}>{_text(block.text)}</p>")
         elif isinstance(block, Table):
-            out.append(_html_table(block, doc.language))
+            out.append(_html_table(block, doc.language, fixed=for_print))
         elif isinstance(block, Chart):
             src = charts.data_uri(block.png)
             out.append(f'<figure class="chart"><img src="{src}" alt="{_text(block.alt)}"></figure>')
@@ -155,7 +159,7 @@ def _html_document(doc: Document, *, for_pdf: bool) -> str:
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f"<title>{_text(doc.title)}</title><style>{css}</style></head><body>"
-        f"{body_html(doc)}</body></html>"
+        f"{body_html(doc, for_print=for_pdf)}</body></html>"
     )
 
 
@@ -264,23 +268,49 @@ def _docx_shade(cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shd)
 
 
-def _docx_widths(table, block: Table, usable_cm: float = 17.0) -> None:
-    """Numbers get narrow columns; text columns share the rest by their average length."""
-    from docx.shared import Cm
-
+def column_widths(block: Table, total: float) -> list[float]:
+    """Widths that add up to ``total``: every column at least as wide as its longest word
+    (about 100 characters fit across the page), numbers narrow, and the text columns share
+    what is left by their average length."""
     n = len(block.header)
+
+    def words(i):
+        values = [str(row[i]) for row in block.rows if i < len(row)] + [str(block.header[i])]
+        return values, max((len(w) for v in values for w in v.split()), default=4)
+
+    per_char = total / 100.0
     numeric = [i for i in range(n) if i in block.numeric]
     text = [i for i in range(n) if i not in block.numeric]
-    num_w = min(2.3 if n > 4 else 3.0, usable_cm * 0.55 / max(len(numeric), 1))
-    rest = usable_cm - num_w * len(numeric)
-    weights = {}
+    widths = [0.0] * n
+    base_num = min(total * (2.3 if n > 4 else 3.0) / 17.0, total * 0.55 / max(len(numeric), 1))
+    for i in numeric:
+        widths[i] = max(base_num, (words(i)[1] + 2) * per_char)
+    if not text:
+        scale = total / (sum(widths) or 1)
+        return [w * scale for w in widths]
+    rest = max(total - sum(widths), total * 0.3)
+    minimum, weights = {}, {}
     for i in text:
-        values = [str(row[i]) for row in block.rows if i < len(row)] + [str(block.header[i])]
-        average = sum(len(v) for v in values) / len(values)
-        longest_word = max((len(w) for v in values for w in v.split()), default=4)
-        weights[i] = min(max(average, longest_word * 1.15, 6), 60)
-    total = sum(weights.values()) or 1
-    widths = [num_w if i in numeric else rest * weights[i] / total for i in range(n)]
+        values, longest = words(i)
+        minimum[i] = (min(longest, 30) + 2) * per_char
+        weights[i] = min(max(sum(len(v) for v in values) / len(values), 4), 60)
+    floor = sum(minimum.values())
+    if floor > rest:
+        for i in text:
+            widths[i] = rest * minimum[i] / floor
+    else:
+        spare = rest - floor
+        weight_sum = sum(weights.values())
+        for i in text:
+            widths[i] = minimum[i] + spare * weights[i] / weight_sum
+    scale = total / sum(widths)
+    return [w * scale for w in widths]
+
+
+def _docx_widths(table, block: Table, usable_cm: float = 17.0) -> None:
+    from docx.shared import Cm
+
+    widths = column_widths(block, usable_cm)
     table.autofit = False
     for i, column in enumerate(table.columns):
         column.width = Cm(widths[i])
