@@ -374,6 +374,7 @@ def render_docx(data: dict, narrative: dict | None = None, title: str = "") -> b
                     r.italic = True
                     r.font.size = Pt(9.5)
             elif block.style == "lead":
+                p.paragraph_format.keep_with_next = True
                 for r in p.runs:
                     r.bold = True
         elif isinstance(block, Table):
