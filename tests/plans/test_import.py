@@ -221,3 +221,41 @@ def test_command_prints_counts(drenas_directory, capsys):
     call_command("import_plan", str(SEED), municipality="drenas", dry_run=True, skip_checks=True)
     assert "DRY RUN" in capsys.readouterr().out
     assert ActionPlan.objects.count() == 1
+
+
+def _db_text(plan, target: str) -> str:
+    """The text stored in the database for a cell-map target of the parser."""
+    import re
+
+    if target == "header":
+        return "\n".join(plan.header_cells)
+    if target == "plan.notes":
+        return plan.notes
+    m = re.match(r"^(\w+)\[([^\]]*)\]\.(\w+)(?:\[(\d+)\])?$", target)
+    kind, code, field, year = m.groups()
+    if kind == "action":
+        base = re.sub(r"-(\d+)$", "", code)
+        occurrence = int(code.rsplit("-", 1)[1]) - 1 if base != code else 0
+        action = plan.actions.get(code=base, occurrence=occurrence)
+        if field == "budget":
+            return "\n".join(
+                action.budget_lines.filter(year=int(year)).values_list("cell_raw", flat=True)
+            )
+        return getattr(action, field)
+    if kind == "specific_objective":
+        return getattr(
+            SpecificObjective.objects.get(strategic_objective__plan=plan, code=code), field
+        )
+    return getattr(plan.strategic_objectives.get(code=code), field)
+
+
+def test_every_source_cell_is_stored_in_the_database(drenas_directory, seed_bytes):
+    _import(drenas_directory, seed_bytes)
+    plan = ActionPlan.objects.get()
+    run = ImportRun.objects.get()
+    assert len(run.report) == run.counts["cells_nonempty"] > 300
+    for placement in run.report:
+        stored = " ".join(_db_text(plan, placement["target"]).split())
+        assert " ".join(placement["text"].split()) in stored, placement
+    assert plan.glossary[0] == ["MD", "Ministria e Drejtsisë"]
+    assert "Falenderim" in plan.preamble and "Plani i monitorimit" in plan.postamble

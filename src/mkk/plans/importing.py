@@ -268,6 +268,9 @@ def _import(actor, mechanism, name, sha, parsed, years, dry_run) -> ImportResult
                     "postamble": parsed.postamble or "",
                     "glossary": [list(pair) for pair in parsed.glossary],
                     "contacts": list(parsed.contacts),
+                    "goals": list(parsed.goals),
+                    "notes": parsed.notes or "",
+                    "header_cells": list(parsed.header_cells),
                 },
                 tally,
                 "plan",
@@ -299,7 +302,13 @@ def _import(actor, mechanism, name, sha, parsed, years, dry_run) -> ImportResult
                 so = so_existing.get((pso.code, 0)) or StrategicObjective(plan=plan)
                 _apply(
                     so,
-                    {"code": pso.code[:20], "title": pso.title or pso.code, "order": so_order},
+                    {
+                        "code": pso.code[:20],
+                        "code_raw": (pso.code_raw or "")[:40],
+                        "title": pso.title or pso.code,
+                        "title_raw": pso.title_raw or "",
+                        "order": so_order,
+                    },
                     tally,
                     "strategic_objectives",
                 )
@@ -315,6 +324,7 @@ def _import(actor, mechanism, name, sha, parsed, years, dry_run) -> ImportResult
                             "code": psp.code[:20],
                             "code_raw": (psp.code_raw or "")[:40],
                             "title": psp.title or psp.code,
+                            "title_raw": psp.title_raw or "",
                             "order": sp_order,
                         },
                         tally,

@@ -98,6 +98,11 @@ class ActionPlan(models.Model):
     #: What the document lists besides the table (abbreviations, contact lines), as parsed.
     glossary = models.JSONField(_("abbreviations in the document"), default=list, blank=True)
     contacts = models.JSONField(_("contacts in the document"), default=list, blank=True)
+    goals = models.JSONField(_("goals in the document"), default=list, blank=True)
+    #: Table text that belongs to no action (e.g. between two parts of the table).
+    notes = models.TextField(_("notes from the table"), blank=True)
+    #: Column titles and label cells of the table, as written.
+    header_cells = models.JSONField(_("table headings"), default=list, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     scope_municipality = "mechanism__municipality"
@@ -126,7 +131,9 @@ class StrategicObjective(models.Model):
         ActionPlan, on_delete=models.CASCADE, related_name="strategic_objectives"
     )
     code = models.CharField(_("code"), max_length=20)
+    code_raw = models.CharField(_("code as written"), max_length=40, blank=True)
     title = models.TextField(_("title"))
+    title_raw = models.TextField(_("title as written"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     scope_municipality = "plan__mechanism__municipality"
@@ -147,6 +154,7 @@ class SpecificObjective(models.Model):
     code = models.CharField(_("code"), max_length=20)
     code_raw = models.CharField(_("code as written"), max_length=40, blank=True)
     title = models.TextField(_("title"))
+    title_raw = models.TextField(_("title as written"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     scope_municipality = "strategic_objective__plan__mechanism__municipality"
