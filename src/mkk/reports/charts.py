@@ -56,3 +56,31 @@ def comparison_bars(
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     plt.close(fig)
     return buf.getvalue()
+
+
+def stacked_status_bars(
+    categories: Sequence[str], parts: dict[str, Sequence[float]], *, title: str = ""
+) -> bytes:
+    """One bar per category split into parts (actions by status), legend under the plot."""
+    width_in, height = 6.5, 3.2
+    fig, ax = plt.subplots(figsize=(width_in, height))
+    bottoms = [0.0] * len(categories)
+    for i, (label, values) in enumerate(parts.items()):
+        ax.bar(
+            list(range(len(categories))),
+            values,
+            0.6,
+            bottom=bottoms,
+            label=label,
+            color=PALETTE[i % len(PALETTE)],
+        )
+        bottoms = [b + (v or 0) for b, v in zip(bottoms, values, strict=True)]
+    ax.set_xticks(list(range(len(categories))), categories)
+    if title:
+        ax.set_title(title)
+    fig.legend(frameon=False, loc="lower center", ncols=min(len(parts), 5))
+    fig.subplots_adjust(left=0.08, right=0.97, top=1 - 0.45 / height, bottom=0.85 / height)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-
-from mkk.web import charts
 
 from . import charts as report_charts
 from . import prose, suppression
@@ -52,9 +52,15 @@ class Table:
 
 @dataclass
 class Chart:
-    png: bytes
+    """A chart drawn when a renderer first needs it (the XLSX has no charts)."""
+
+    draw: Callable[[], bytes]
     alt: str
     width_in: float = 6.3
+
+    @property
+    def png(self) -> bytes:
+        return self.draw()
 
 
 @dataclass
@@ -697,7 +703,8 @@ def _statistics_chart(stats: dict, suffix: str, data: dict) -> Chart | None:
         cats.append(f"{inst}: {_name(f['element']['name'], suffix)[:38]}")
     cur = [_chart_value(f, "", "current") for f in figs]
     prev = [_chart_value(f, "", "previous") for f in figs]
-    png = _cached_png(
+    png = partial(
+        _cached_png,
         report_charts.comparison_bars,
         cats,
         {data["period"]["label"]: cur, data["period"]["previous_label"]: prev},
@@ -728,7 +735,8 @@ def _breakdown_chart(stats: dict, suffix: str, data: dict) -> Chart | None:
     if not cats:
         return None
     series = {k: v for k, v in parts.items() if any(x is not None for x in v)}
-    png = _cached_png(
+    png = partial(
+        _cached_png,
         report_charts.comparison_bars,
         cats,
         series,
@@ -746,8 +754,9 @@ def _plan_chart(plan: dict) -> Chart | None:
     parts = {k: v for k, v in parts.items() if any(v)}
     if not parts:
         return None
-    png = _cached_png(
-        charts.stacked_bars,
+    png = partial(
+        _cached_png,
+        report_charts.stacked_status_bars,
         [o["code"] or o["title"][:20] for o in objs],
         parts,
         title=_("Actions by status per objective"),
