@@ -44,7 +44,10 @@ class PlanSettingsForm(forms.ModelForm):
             "adoption_date",
             "reporting_period_months",
         ]
-        widgets = {"adoption_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "title": forms.TextInput(attrs={"size": 80}),
+            "adoption_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
 
 class ActionForm(forms.ModelForm):
