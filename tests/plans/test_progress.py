@@ -410,3 +410,40 @@ def test_manual_institution_survives_reimport(drenas_directory, seed_bytes):
     )
     assert action.institution_links.filter(institution=police, match_method="manual").exists()
     assert result.changes["institutions"]["deleted"] == 0
+
+
+def test_evidence_removed_only_while_editable(
+    client, world, plan, django_capture_on_commit_callbacks
+):
+    action = plan.actions.get(code="I.1.1")
+    login(client, world.drenas.users["focal_social_work"])
+    _report(client, action, submit=False, file=SimpleUploadedFile("a.pdf", PDF))
+    _report(client, action, submit=False, file=SimpleUploadedFile("b.pdf", PDF))
+    first, second = Evidence.objects.order_by("pk")
+    path = Path(settings.PRIVATE_MEDIA_ROOT) / first.stored_name
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("plans:evidence_delete", kwargs={"pk": first.pk}))
+    assert response.status_code == 302 and not path.exists()
+    assert list(Evidence.objects.all()) == [second]
+    login(client, world.drenas.users["focal_police"])
+    assert (
+        client.post(reverse("plans:evidence_delete", kwargs={"pk": second.pk})).status_code == 404
+    )
+    login(client, world.drenas.users["focal_social_work"])
+    _report(client, action)  # submitted: locked
+    client.post(reverse("plans:evidence_delete", kwargs={"pk": second.pk}))
+    assert Evidence.objects.filter(pk=second.pk).exists()
+
+
+def test_future_period_and_retired_action_refused(client, world, plan):
+    action = plan.actions.get(code="I.1.1")
+    login(client, world.drenas.users["focal_social_work"])
+    response = _report(
+        client, action, period="2028-07-01"
+    )  # not offered: falls back to the latest period
+    assert response.status_code == 302
+    assert ProgressUpdate.objects.get().period_start <= dt.date.today()
+    Action.objects.filter(pk=action.pk).update(is_retired=True)
+    response = _report(client, action, period=H1)
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert ProgressUpdate.objects.count() == 1
