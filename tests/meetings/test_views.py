@@ -455,3 +455,22 @@ def test_every_error_shows_at_once(client, world):
     errors = response.context["form"].errors
     assert {"end_time", "challenges"} <= set(errors)
     assert not Meeting.objects.exists()
+
+
+def test_only_the_coordinator_cancels_a_task(client, world):
+    g = world.gjilan
+    meeting = _meeting(g)
+    decision = Decision.objects.create(meeting=meeting, number=1, text="V")
+    task = FollowUp.objects.create(
+        decision=decision, owner=g.inst(K.POLICE), description="D", due_date=dt.date(2019, 3, 1)
+    )
+    url = reverse("meetings:follow_up_status", kwargs={"pk": task.pk})
+    login(client, g.users["focal_police"])
+    assert client.post(url, {"status": "cancelled"}).status_code == 403
+    login(client, g.users["coordinator"])
+    response = client.post(url, {"status": "cancelled"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and 'value="open"' in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == FollowUpStatus.CANCELLED
+    login(client, g.users["focal_police"])
+    assert client.post(url, {"status": "open"}).status_code == 403

@@ -62,10 +62,13 @@ def _institutions(municipality):
     return Institution.objects.filter(municipality=municipality, is_active=True)
 
 
-def _mark_actions(user, tasks):
-    """Set ``can_act`` on each task: whether this user may move it on (owner or coordinator)."""
+def _mark_actions(user, tasks, municipality_id: int):
+    """Set on each task whether this user may move it on (the owner's focal point or the
+    coordinator: ``can_act``) and cancel or reopen a cancelled one (coordinator: ``can_cancel``)."""
+    manages = scoping.can_manage_mechanism(user, municipality_id)
     for task in tasks:
         task.can_act = scoping.can_submit_for_institution(user, task.owner_id)
+        task.can_cancel = manages
     return tasks
 
 
@@ -141,7 +144,7 @@ def meeting_detail(request, pk: int):
     meeting = _meeting(request, pk)
     municipality = meeting.mechanism.municipality
     for decision in meeting.decisions.all():
-        _mark_actions(request.user, decision.follow_ups.all())
+        _mark_actions(request.user, decision.follow_ups.all(), municipality.pk)
     context = {
         "meeting": meeting,
         "municipality": municipality,
@@ -317,16 +320,20 @@ def follow_up_status(request, pk: int):
     scoping.require(scoping.can_read_records(request.user))
     scoping.require(scoping.can_submit_for_institution(request.user, task.owner_id))
     status = request.POST.get("status", FollowUpStatus.DONE)
+    municipality_id = task.decision.meeting.mechanism.municipality_id
+    if FollowUpStatus.CANCELLED in {status, task.status}:
+        # Only the coordinator cancels a task, or brings a cancelled one back.
+        scoping.require(scoping.can_manage_mechanism(request.user, municipality_id))
     error = ""
     try:
         services.follow_up_set_status(actor=request.user, follow_up=task, status=status)
     except ValidationError as exc:
         error = " ".join(exc.messages)
     if request.htmx:
+        _mark_actions(request.user, [task], municipality_id)
         context = {
             "task": task,
             "error": error,
-            "can_act": True,
             "next_url": request.POST.get("next", ""),
         }
         return render(request, "meetings/_follow_up_status.html", context)
@@ -356,7 +363,7 @@ def follow_ups(request, code: str):
         tasks = tasks.filter(status__in=selectors.OPEN_STATUSES)
     context = {
         "municipality": municipality,
-        "tasks": _mark_actions(request.user, list(tasks)),
+        "tasks": _mark_actions(request.user, list(tasks), municipality.pk),
         "mine": mine,
         "show": show,
         "today": timezone.localdate(),
