@@ -34,6 +34,11 @@ def page():
         )
         yield browser.new_page(viewport={"width": 1280, "height": 900})
         browser.close()
+        # The ORM used inside Playwright's event loop has its own connection: close it, so
+        # that PostgreSQL can drop the test database afterwards.
+        from django.db import connections
+
+        connections.close_all()
 
 
 def _axe(page, name: str) -> None:
