@@ -26,3 +26,15 @@ def test_language_switch(client, world, lang, html_lang, word):
     body = client.get(url).content.decode()
     assert f'<html lang="{html_lang}">' in body
     assert word in body
+
+
+@pytest.mark.django_db
+def test_browser_language_does_not_override_albanian(client):
+    body = client.get("/public/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="sq">' in body
+
+
+@pytest.mark.django_db
+def test_unknown_language_cookie_falls_back_to_albanian(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
+    assert '<html lang="sq">' in client.get("/public/").content.decode()
