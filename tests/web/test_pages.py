@@ -78,6 +78,55 @@ def demo(db, settings):
     call_command("load_demo", allow_production=True, quiet_logins=True, verbosity=0)
 
 
+def axe_violations(pages: dict[str, str]) -> list[str]:
+    """Run axe-core (WCAG 2.1 A and AA) in chromium over each page as served, CSS included."""
+    import mimetypes
+    import os
+    import shutil
+
+    from axe_playwright_python.sync_playwright import Axe
+    from django.contrib.staticfiles import finders
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    base = "http://mkk.test"
+
+    def serve(route):
+        path = urlsplit(route.request.url).path
+        if path.startswith("/static/"):
+            found = finders.find(path.removeprefix("/static/"))
+            if found:
+                body = Path(found).read_bytes()
+                ctype = mimetypes.guess_type(found)[0] or "application/octet-stream"
+                return route.fulfill(status=200, body=body, content_type=ctype)
+            return route.fulfill(status=404, body="")
+        url = route.request.url.removeprefix(base)
+        if url in pages:
+            return route.fulfill(
+                status=200, body=pages[url], content_type="text/html; charset=utf-8"
+            )
+        return route.fulfill(status=404, body="")
+
+    found_violations = []
+    axe = Axe()
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page()
+        page.route("**/*", serve)
+        for url in sorted(pages):
+            page.goto(base + url)
+            for v in axe.run(page, options=options).response["violations"]:
+                targets = [n["target"] for n in v["nodes"]][:3]
+                found_violations.append(f"{url}: {v['id']} {targets}")
+        browser.close()
+    return found_violations
+
+
 @pytest.mark.django_db
 def test_every_reachable_page_works_and_is_valid(client, demo, tmp_path):
     pages: dict[str, str] = {}
@@ -98,6 +147,9 @@ def test_every_reachable_page_works_and_is_valid(client, demo, tmp_path):
                     problems.append(f"{username} {url} links to {other}")
     assert not problems, problems
     assert len(pages) >= 5
+    chromium = Path("/usr/bin/chromium")
+    violations = axe_violations(pages) if chromium.exists() else []
+    assert not violations, "\n".join(violations[:40])
     if not VNU.exists():
         pytest.skip("Nu Html Checker not installed (make vnu)")
     files = []

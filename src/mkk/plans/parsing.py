@@ -1739,6 +1739,9 @@ class _TableParser:
             and (not title or _normalize_ws(title) == _normalize_ws(current.title))
         ):
             spec = current
+            if title_raw and _normalize_ws(title_raw) not in _normalize_ws(spec.title_raw):
+                spec.title_raw = f"{spec.title_raw}\n{title_raw}" if spec.title_raw else title_raw
+                spec.title = spec.title or title
             self.warn(
                 "objective_repeated",
                 _("Table row {row}: the heading of objective {code} is repeated."),
