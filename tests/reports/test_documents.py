@@ -190,3 +190,30 @@ def test_other_languages(gjilan, language):
             in text
         )
         assert "Rezime" in text
+
+
+@pytest.mark.django_db
+def test_drenas_2025_shows_the_plan_and_its_9000_eur_budget(demo):
+    import datetime as dt
+
+    from django.utils import translation
+
+    from mkk.plans import demo as plans_demo
+
+    with translation.override("sq"):
+        plans_demo.load(demo)
+    drenas = demo["municipalities"]["drenas"]
+    data = build_report_data(
+        municipality=drenas,
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 12, 31),
+        language="sq",
+        public=False,
+    )
+    assert data["plan"]["planned_total"] == 9000
+    text = _flat(_docx_text(render.render_docx(data)))
+    assert "Buxheti i planifikuar për periudhën është 9.000 EUR" in text
+    assert "5. Zbatimi i planit të veprimit" in text
+    assert "Veprimet sipas statusit për secilin objektiv" in text
+    pdf = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(render.render_pdf(data))).pages)
+    assert "9.000 EUR" in _flat(pdf)
