@@ -182,6 +182,9 @@ def test_pages_workflow_download_and_public(client, draft, gjilan_coordinator, d
         ).status_code
         == 403
     )
+    services.report_new_version(actor=gjilan_coordinator, report=draft)
+    page = client.get(reverse("reports:detail", kwargs={"pk": draft.pk})).content.decode()
+    assert "Version 2" not in page and "Versioni 2" not in page  # a draft stays hidden
     client.logout()
     login(client, User.objects.get(username="drenas.viewer"))
     assert client.get(reverse("reports:detail", kwargs={"pk": draft.pk})).status_code == 404

@@ -96,7 +96,9 @@ def _detail_context(request, report, form=None) -> dict:
         "public_preview": public,
         "formats": ReportFormat.choices,
         "files": list(report.files.all()),
-        "versions": selectors.versions_of(report),
+        "versions": [
+            v for v in selectors.versions_of(report) if can_manage or v.status in selectors.FROZEN
+        ],
         "status": ReportStatus,
         "section_labels": SECTION_LABELS,
     }
