@@ -48,7 +48,7 @@ def test_albanian_example_of_the_issue():
 
 def test_english_and_serbian_increase():
     assert say(fig(), "en") == (
-        "In January – September 2019, 83 cases were reported at the institution “Kosovo Police”, "
+        "In January – September 2019, 83 cases were reported at Kosovo Police, "
         "5 more than in the same period of 2018 (78 cases)."
     )
     assert say(fig(), "sr") == (

@@ -93,6 +93,8 @@ def at_institution(institution: Mapping, language: str) -> str:
     with translation.override(django_language(language)):
         if lang == "sq" and institution.get("locative_sq"):
             return f"në {institution['locative_sq']}"
+        if lang == "en":
+            return _("at %(name)s") % {"name": name}
         return _("at the institution “%(name)s”") % {"name": name}
 
 
