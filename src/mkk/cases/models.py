@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mkk.directory.models import InstitutionKind
 
@@ -470,7 +471,7 @@ class Referral(models.Model):
         "directory.Institution",
         on_delete=models.PROTECT,
         related_name="referrals_received",
-        verbose_name=_("to"),
+        verbose_name=pgettext_lazy("referral recipient", "to"),
     )
     kind = models.CharField(_("referral type"), max_length=20, choices=ReferralKind.choices)
     reason = models.TextField(
