@@ -202,6 +202,10 @@ STATIC_ROOT = VAR_DIR / "static"
 # through views that check access.
 PRIVATE_MEDIA_ROOT = Path(env_str("MKK_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 MKK_MAX_UPLOAD_BYTES = env_int("MKK_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Closed cases lose their identity data this many days after closing (`anonymize_cases`).
+MKK_CASE_RETENTION_DAYS = env_int("MKK_CASE_RETENTION_DAYS", 5 * 365)
+# Public reports show counts from 1 to this minus one as "<5" (small-number suppression).
+MKK_SUPPRESSION_THRESHOLD = env_int("MKK_SUPPRESSION_THRESHOLD", 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
