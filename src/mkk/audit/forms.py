@@ -10,11 +10,15 @@ class AuditFilterForm(forms.Form):
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     action = forms.ChoiceField(
-        label=pgettext_lazy("audit log", "Action"), required=False, choices=[("", _("All"))] + list(AuditAction.choices)
+        label=pgettext_lazy("audit log", "Action"),
+        required=False,
+        choices=[("", _("All"))] + list(AuditAction.choices),
     )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label=pgettext_lazy("date range end", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range end", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
