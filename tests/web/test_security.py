@@ -84,3 +84,14 @@ def test_no_view_uses_objects_get_on_scoped_models():
     allowed = {"src/mkk/directory/views.py"}  # public pages go through public selectors
     offenders = [o for o in offenders if o.split(":")[0] not in allowed]
     assert not offenders, offenders
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_not_cached(client, world):
+    from tests.conftest import login
+
+    login(client, world.drenas.users["coordinator"])
+    response = client.get("/m/drenas/")
+    assert "no-store" in response.headers["Cache-Control"]
+    client.logout()
+    assert "no-store" not in client.get("/public/drenas/").headers.get("Cache-Control", "")

@@ -26,3 +26,21 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         translation.deactivate()
         return response
+
+
+class PrivatePagesMiddleware:
+    """Pages seen by a signed-in user are never stored by the browser or a proxy.
+
+    Municipal offices share computers: the back button or a cache must not show a victim's
+    case, a meeting's minutes or a report draft to the next person at the desk.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-store, max-age=0"
+        return response
