@@ -70,12 +70,15 @@ def public_index(request):
 @require_GET
 def public_contacts(request, code: str):
     """Emergency contacts of a municipality: public, no login."""
+    from mkk.reports.selectors import published_reports
+
     municipality = selectors.public_municipality(code)
-    return render(
-        request,
-        "directory/public_contacts.html",
-        {"municipality": municipality, "contacts": selectors.public_contacts(municipality)},
-    )
+    context = {
+        "municipality": municipality,
+        "contacts": selectors.public_contacts(municipality),
+        "reports": published_reports(municipality).order_by("-period_end"),
+    }
+    return render(request, "directory/public_contacts.html", context)
 
 
 # --- Editing the registry (the municipal coordinator) ------------------------------------
