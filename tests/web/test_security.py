@@ -52,7 +52,7 @@ def test_production_refuses_to_start_without_keys(tmp_path):
         }
     )
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", "check", "--deploy"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -61,6 +61,26 @@ def test_production_refuses_to_start_without_keys(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+    assert "mkk.E001" in result.stderr
+    # Serving refuses too, while a command that needs no secret still works.
+    wsgi = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.path.insert(0, 'src'); import mkk.config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert wsgi.returncode != 0 and "must be set in the environment" in wsgi.stderr
+    migrations = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert migrations.returncode == 0, migrations.stdout + migrations.stderr
 
 
 @pytest.mark.django_db

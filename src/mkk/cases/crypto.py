@@ -137,4 +137,6 @@ def victim_key(
             return ""
         material = f"nd:{plain_name}|{date_of_birth.isoformat()}"
     secret = settings.MKK_PSEUDONYM_KEY.encode("utf-8")
+    if not secret:
+        raise RuntimeError("MKK_PSEUDONYM_KEY is empty: victim keys cannot be computed.")
     return hmac.new(secret, material.encode("utf-8"), hashlib.sha256).hexdigest()
