@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mkk.accounts import scoping
@@ -121,82 +122,86 @@ def mechanism_edit(request, code: str):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def institution_edit(request, pk: int | None = None, code: str | None = None):
+# kind: (load one by pk through scoping, its municipality, a new one, form, titles, form
+# needs the municipality)
+_REGISTRY = {
+    "institution": (
+        selectors.institution_for,
+        lambda o: o.municipality,
+        lambda m: Institution(municipality=m),
+        InstitutionForm,
+        (gettext_lazy("Edit institution"), gettext_lazy("New institution")),
+        False,
+    ),
+    "membership": (
+        selectors.membership_for,
+        lambda o: o.mechanism.municipality,
+        lambda m: Membership(),
+        MembershipForm,
+        (gettext_lazy("Edit membership"), gettext_lazy("New member")),
+        True,
+    ),
+    "contact": (
+        selectors.contact_for,
+        lambda o: o.municipality,
+        lambda m: EmergencyContact(municipality=m),
+        EmergencyContactForm,
+        (gettext_lazy("Edit emergency contact"), gettext_lazy("New emergency contact")),
+        True,
+    ),
+    "glossary": (
+        selectors.glossary_term_for,
+        lambda o: o.municipality,
+        lambda m: GlossaryTerm(municipality=m),
+        GlossaryTermForm,
+        (gettext_lazy("Edit abbreviation"), gettext_lazy("New abbreviation")),
+        False,
+    ),
+}
+
+
+def _registry_edit(request, kind: str, pk: int | None, code: str | None):
+    """Edit (pk) or create (code) a registry object; the coordinator of its municipality only."""
+    load, municipality_of, new, form_class, titles, needs_municipality = _REGISTRY[kind]
     if pk is not None:
-        institution = selectors.institution_for(request.user, pk)
-        municipality = institution.municipality
+        instance = load(request.user, pk)
+        municipality = municipality_of(instance)
     else:
         municipality = selectors.municipality_for(request.user, code)
-        institution = Institution(municipality=municipality)
+        instance = new(municipality)
     _managed(request, municipality)
-    title = _("Edit institution") if pk else _("New institution")
     return _edit(
         request,
         municipality=municipality,
-        form_class=InstitutionForm,
-        instance=institution,
-        title=title,
+        form_class=form_class,
+        instance=instance,
+        title=titles[0] if pk is not None else titles[1],
+        form_kwargs={"municipality": municipality} if needs_municipality else None,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def institution_edit(request, pk: int | None = None, code: str | None = None):
+    return _registry_edit(request, "institution", pk, code)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def membership_edit(request, pk: int | None = None, code: str | None = None):
-    if pk is not None:
-        membership = selectors.membership_for(request.user, pk)
-        municipality = membership.mechanism.municipality
-    else:
-        municipality = selectors.municipality_for(request.user, code)
-        membership = Membership()
-    _managed(request, municipality)
-    title = _("Edit membership") if pk else _("New member")
-    return _edit(
-        request,
-        municipality=municipality,
-        form_class=MembershipForm,
-        instance=membership,
-        title=title,
-        form_kwargs={"municipality": municipality},
-    )
+    return _registry_edit(request, "membership", pk, code)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_edit(request, pk: int | None = None, code: str | None = None):
-    if pk is not None:
-        contact = selectors.contact_for(request.user, pk)
-        municipality = contact.municipality
-    else:
-        municipality = selectors.municipality_for(request.user, code)
-        contact = EmergencyContact(municipality=municipality)
-    _managed(request, municipality)
-    title = _("Edit emergency contact") if pk else _("New emergency contact")
-    return _edit(
-        request,
-        municipality=municipality,
-        form_class=EmergencyContactForm,
-        instance=contact,
-        title=title,
-        form_kwargs={"municipality": municipality},
-    )
+    return _registry_edit(request, "contact", pk, code)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def glossary_edit(request, pk: int | None = None, code: str | None = None):
-    if pk is not None:
-        term = selectors.glossary_term_for(request.user, pk)
-        municipality = term.municipality
-    else:
-        municipality = selectors.municipality_for(request.user, code)
-        term = GlossaryTerm(municipality=municipality)
-    _managed(request, municipality)
-    title = _("Edit abbreviation") if pk else _("New abbreviation")
-    return _edit(
-        request, municipality=municipality, form_class=GlossaryTermForm, instance=term, title=title
-    )
+    return _registry_edit(request, "glossary", pk, code)
 
 
 @login_required
