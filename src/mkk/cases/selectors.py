@@ -20,7 +20,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from mkk.accounts import scoping
-from mkk.directory.models import InstitutionKind
+from mkk.directory.models import SERVICE_KINDS, Institution, InstitutionKind
 
 from .models import Case, Referral, ReferralStatus
 
@@ -168,7 +168,6 @@ def case_figures(*, municipality, start: dt.date, end: dt.date, now=None) -> Cas
         else:
             anonymous += 1
     by_inst = Counter(inst for _, inst in rows)
-    from mkk.directory.models import Institution
 
     names = {i.pk: i for i in Institution.objects.filter(pk__in=by_inst)}
     cases_by_institution = sorted(
@@ -263,9 +262,21 @@ STATISTICS_KINDS = ["police", "social_work", "victim_advocate", "shelter", "lega
 
 def statistics_institutions(user, municipality):
     """Institutions of ``municipality`` the user may write statistics for, from case records."""
-    from mkk.directory.models import Institution
 
     qs = scoping.scope(
         user, Institution.objects.filter(municipality=municipality, kind__in=STATISTICS_KINDS)
     )
     return [i for i in qs if scoping.can_submit_for_institution(user, i.pk)]
+
+
+def referral_targets(case: Case, own_institution_id: int):
+    """Service providers of the case's municipality, plus shelters and legal aid anywhere."""
+    return (
+        Institution.objects.filter(is_active=True, kind__in=SERVICE_KINDS)
+        .filter(
+            Q(municipality_id=case.institution.municipality_id)
+            | Q(kind__in=[InstitutionKind.SHELTER, InstitutionKind.LEGAL_AID])
+        )
+        .exclude(pk__in=[own_institution_id, case.institution_id])
+        .select_related("municipality")
+    )
