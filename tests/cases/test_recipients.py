@@ -66,3 +66,37 @@ def test_service_refuses_a_body_that_gives_no_service(world):
     assert office.kind not in SERVICE_KINDS
     with pytest.raises(ValidationError):
         services.referral_send(actor=user, case=case, to_institution=office, reason="r")
+
+
+def test_case_worker_searches_by_reference_and_filters(client, world):
+    user = world.drenas.users["case_police"]
+    first = open_case(user, external_reference="PK-2026-001")
+    second = open_case(user, ident=None)
+    services.case_close(actor=user, case=second)
+    login(client, user)
+    url = reverse("cases:index", kwargs={"code": "drenas"})
+
+    def refs(**params):
+        html = client.get(url, params).content.decode()
+        return {
+            c.reference
+            for c in (first, second)
+            if reverse("cases:detail", kwargs={"pk": c.pk}) + '"' in html
+        }
+
+    assert refs() == {first.reference, second.reference}
+    assert refs(q=first.reference) == {first.reference}
+    assert refs(q="pk-2026") == {first.reference}
+    assert refs(risk="high") == {first.reference, second.reference}
+    assert refs(risk="low") == set()
+    assert refs(year=first.opened_on.year) == {first.reference, second.reference}
+    assert refs(year=first.opened_on.year - 1) == set()
+    assert refs(institution=user.institution_id) == {first.reference, second.reference}
+    assert refs(status="closed") == {second.reference}
+    assert refs(status="open") == {first.reference}
+    # A bad filter value is ignored, never an error page.
+    assert client.get(url, {"year": "x", "risk": "<b>"}).status_code == 200
+    # Searching never reaches another institution's cases.
+    other = open_case(world.drenas.users["case_social_work"])
+    html = client.get(url, {"q": other.reference}).content.decode()
+    assert reverse("cases:detail", kwargs={"pk": other.pk}) + '"' not in html

@@ -13,12 +13,14 @@ from .models import (
     AgeBand,
     AgeGroup,
     Case,
+    CaseStatus,
     Consent,
     CourtOutcome,
     Incident,
     LegalGround,
     ProtectionOrder,
     ReferralDeadline,
+    RiskLevel,
     ServiceGiven,
     Sex,
     ShelterStay,
@@ -47,6 +49,32 @@ NO_AUTOFILL = {"autocomplete": "off"}
 
 def _blank(choices):
     return [("", "—"), *choices]
+
+
+class CaseSearchForm(forms.Form):
+    """Filters of a case worker's list; every field optional, bad values simply ignored."""
+
+    q = forms.CharField(label=_("Reference"), required=False, max_length=40)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=_blank(CaseStatus.choices), required=False
+    )
+    risk = forms.ChoiceField(
+        label=_("Risk level"), choices=_blank(RiskLevel.choices), required=False
+    )
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.none(), required=False
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, institutions, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        self.fields["year"].choices = [("", "---------")] + [(y, str(y)) for y in years]
+
+    def filters(self) -> dict:
+        """The valid filters only: an invalid one is dropped, never an error page."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
 class CaseForm(forms.Form):

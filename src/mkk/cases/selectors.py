@@ -22,7 +22,7 @@ from django.utils import timezone
 from mkk.accounts import scoping
 from mkk.directory.models import SERVICE_KINDS, Institution, InstitutionKind
 
-from .models import Case, Referral, ReferralStatus
+from .models import Case, Incident, Referral, ReferralStatus
 
 ACCEPTED = [ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED]
 
@@ -40,6 +40,31 @@ def cases_for_worker(user) -> QuerySet[Case]:
         "institution", "institution__municipality", "residence_municipality"
     )
     return scoping.scope_case_records(user, qs, shared=_accepted_by)
+
+
+def search_cases(user, *, q="", status="", risk="", institution=None, year=None):
+    """A case worker's cases filtered by reference (own or external), status, a recorded risk
+    level, owning institution and the year opened. Never searches identity."""
+    qs = cases_for_worker(user)
+    if q:
+        qs = qs.filter(
+            Q(reference__icontains=q.strip()) | Q(external_reference__icontains=q.strip())
+        )
+    if status:
+        qs = qs.filter(status=status)
+    if risk:
+        qs = qs.filter(pk__in=Incident.objects.filter(risk_level=risk).values("case_id"))
+    if institution is not None:
+        qs = qs.filter(institution=institution)
+    if year:
+        qs = qs.filter(opened_on__year=year)
+    return qs.order_by("-opened_on", "-pk")
+
+
+def worker_case_institutions(user):
+    """Institutions owning a case the worker sees: the choices of the list's filter."""
+    owners = cases_for_worker(user).values("institution_id")
+    return Institution.objects.filter(pk__in=owners).order_by("name_sq")
 
 
 def case_for_worker(user, pk: int) -> Case:
