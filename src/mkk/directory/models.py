@@ -63,6 +63,23 @@ class InstitutionKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+#: Institutions that give victims a service and so may receive a referral. The municipality,
+#: ministries, the human-rights unit (which runs the mechanism) and "other" bodies do not.
+SERVICE_KINDS = (
+    InstitutionKind.POLICE,
+    InstitutionKind.SOCIAL_WORK,
+    InstitutionKind.VICTIM_ADVOCATE,
+    InstitutionKind.PROSECUTION,
+    InstitutionKind.BASIC_COURT,
+    InstitutionKind.SHELTER,
+    InstitutionKind.LEGAL_AID,
+    InstitutionKind.HEALTH,
+    InstitutionKind.EDUCATION,
+    InstitutionKind.EMPLOYMENT,
+    InstitutionKind.NGO,
+)
+
+
 class Institution(LocalizedNameMixin, models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="institutions"
