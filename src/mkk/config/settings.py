@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "mkk.web",
+    "mkk.core",
     "mkk.accounts",
     "mkk.audit",
     "mkk.directory",
