@@ -552,5 +552,10 @@ def statistics_view(request, code: str):
             "municipality": municipality,
             "title": _("Statistics from case records"),
             "intro": intro,
+            # A focal point may write figures from case records but not open the case list.
+            "hide_cases_link": not (
+                scoping.can_work_cases(request.user)
+                or scoping.can_read_case_references(request.user)
+            ),
         },
     )
