@@ -24,6 +24,7 @@ APPS = [
     "meetings",
     "cases",
     "reports",
+    "ops",
 ]
 LOCALES = ["sq", "en", "sr_Latn"]
 
