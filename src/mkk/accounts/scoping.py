@@ -143,6 +143,43 @@ def can_submit_for_institution(user, institution_id: int | None) -> bool:
     return user.role in {Role.COORDINATOR, Role.ADMIN}
 
 
+def can_invite_users(user) -> bool:
+    """Administrators; coordinators for their own municipality's institutions."""
+    return _is_authenticated(user) and (
+        user.role == Role.ADMIN or (user.role == Role.COORDINATOR and bool(user.municipality_id))
+    )
+
+
+#: Roles a municipal coordinator manages (invites, deactivates, issues enrolment links to).
+COORDINATOR_MANAGED_ROLES = {Role.FOCAL_POINT, Role.CASE_WORKER, Role.VIEWER}
+
+
+def can_manage_user(user, target) -> bool:
+    """Administrators: everyone; a coordinator: focal points, case workers and viewers of
+    their municipality."""
+    if not _is_authenticated(user) or target is None:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return (
+        user.role == Role.COORDINATOR
+        and bool(user.municipality_id)
+        and target.municipality_id == user.municipality_id
+        and target.role in COORDINATOR_MANAGED_ROLES
+    )
+
+
+def users_in_scope(user, queryset):
+    """Accounts a user may list: all (administrator), their municipality's (coordinator)."""
+    if not _is_authenticated(user):
+        return queryset.none()
+    if user.role == Role.ADMIN:
+        return queryset
+    if user.role == Role.COORDINATOR and user.municipality_id:
+        return queryset.filter(municipality_id=user.municipality_id)
+    return queryset.none()
+
+
 def can_read_audit(user) -> bool:
     return _is_authenticated(user) and user.role in {Role.ADMIN, Role.COORDINATOR}
 

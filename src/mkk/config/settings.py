@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "mkk.web",
+    "mkk.core",
     "mkk.accounts",
     "mkk.audit",
     "mkk.directory",
@@ -112,6 +113,7 @@ MIDDLEWARE = [
     "mkk.audit.middleware.AuditContextMiddleware",
     "mkk.web.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mkk.accounts.middleware.AbsoluteSessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -183,6 +185,16 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Absolute session lifetime (ASVS 3.3.2): a session ends this many seconds after login,
+# however active it is (on top of the idle expiry above).
+MKK_SESSION_MAX_AGE = env_int("MKK_SESSION_MAX_AGE", 12 * 60 * 60)
+# One-time links (invitation, second-factor enrolment) expire after this many hours.
+MKK_ENROLMENT_LINK_HOURS = env_int("MKK_ENROLMENT_LINK_HOURS", 72)
+# Password reset requests per client address and per e-mail address (django-ratelimit).
+MKK_RESET_RATE = env_str("MKK_RESET_RATE", "5/h")
+# The address people use to reach MKK (links in e-mails).
+MKK_SITE_URL = env_str("MKK_SITE_URL", "http://127.0.0.1:8000")
 
 # Roles that must pass a TOTP second factor before they reach anything else.
 MKK_OTP_REQUIRED_ROLES = env_list(

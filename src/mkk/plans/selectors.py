@@ -168,6 +168,14 @@ def updates_waiting(user, plan: ActionPlan) -> QuerySet[ProgressUpdate]:
     )
 
 
+def updates_of_plan(user, plan: ActionPlan) -> QuerySet[ProgressUpdate]:
+    """Every update of the plan the user may see, whatever its state (for bulk decisions,
+    where an update reviewed meanwhile by someone else must be named, not ignored)."""
+    return scoping.scope(
+        user, ProgressUpdate.objects.filter(action__plan=plan).select_related("action")
+    )
+
+
 def updates_of(action: Action) -> QuerySet[ProgressUpdate]:
     return action.updates.select_related("submitted_by", "reviewed_by").prefetch_related(
         "spending", "evidence"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core import bulk
 
 from . import charts, exports, selectors, services, uploads
 from .forms import (
@@ -28,7 +30,7 @@ from .forms import (
     ReviewForm,
 )
 from .importing import PlanImportError, plan_import
-from .models import ActionStatus, ImportRun, ReviewState
+from .models import ActionStatus, ImportRun, ProgressUpdate, ReviewState
 from .periods import periods_between
 
 KIND_LABELS = {
@@ -244,16 +246,45 @@ def export(request, code: str):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def reviews(request, code: str):
+    """Updates waiting for review, decided one by one or several at once (one confirmation)."""
     municipality, plan = _plan_or_404(request, code)
     scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
-    waiting = list(selectors.updates_waiting(request.user, plan)) if plan else []
-    return render(
-        request,
-        "plans/reviews.html",
-        {"municipality": municipality, "plan": plan, "waiting": waiting},
+    waiting = (
+        selectors.updates_waiting(request.user, plan) if plan else ProgressUpdate.objects.none()
     )
+    page = Paginator(waiting, 100).get_page(request.GET.get("page"))
+    reviewable = selectors.updates_of_plan(request.user, plan) if plan else waiting
+    form = bulk.BulkReviewForm(
+        request.POST or None, choices=reviewable.values_list("pk", flat=True)
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = list(reviewable.filter(pk__in=form.cleaned_data["ids"]).order_by("action__order"))
+        if not form.cleaned_data["confirm"]:
+            items = [_update_label(u) for u in chosen]
+            back = request.path
+            return render(
+                request, "web/bulk_confirm.html", {"form": form, "items": items, "back": back}
+            )
+        result = bulk.apply_each(
+            chosen,
+            lambda u: services.progress_review(
+                actor=request.user,
+                update=u,
+                approve=form.approve,
+                comment=form.cleaned_data["comment"],
+            ),
+            _update_label,
+        )
+        bulk.report(request, result, approve=form.approve)
+        return redirect("plans:reviews", code=code)
+    context = {"municipality": municipality, "plan": plan, "page": page, "form": form}
+    return render(request, "plans/reviews.html", context)
+
+
+def _update_label(update) -> str:
+    return f"{update.action.code} · {update.period_start:%m.%Y}–{update.period_end:%m.%Y}"
 
 
 # --- actions ----------------------------------------------------------------------------------

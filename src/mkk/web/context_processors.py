@@ -20,6 +20,7 @@ NAV = [
     (_("Meetings"), "meetings:index", RECORDS, True),
     (_("Cases"), "cases:index", {Role.CASE_WORKER, Role.COORDINATOR, Role.NATIONAL}, True),
     (_("Reports"), "reports:index", ALL, True),
+    (_("Users"), "accounts:users", {Role.COORDINATOR}, True),
     (_("Audit log"), "audit:index", {Role.ADMIN, Role.COORDINATOR}, False),
 ]
 
