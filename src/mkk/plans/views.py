@@ -525,11 +525,12 @@ def update_detail(request, pk: int):
 @require_GET
 def evidence_download(request, pk: int):
     evidence = selectors.evidence_for(request.user, pk)
-    path = services.evidence_path(evidence)
-    if not path.is_file():
-        raise Http404
+    try:
+        fh = services.evidence_open(evidence)
+    except FileNotFoundError:
+        raise Http404 from None
     response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        fh,
         as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type,

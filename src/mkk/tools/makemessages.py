@@ -25,6 +25,7 @@ APPS = [
     "meetings",
     "cases",
     "reports",
+    "ops",
 ]
 LOCALES = ["sq", "en", "sr_Latn"]
 
