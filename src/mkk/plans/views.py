@@ -22,6 +22,7 @@ from mkk.core import bulk
 
 from . import charts, exports, selectors, services, uploads
 from .forms import (
+    ActionFilterForm,
     ActionForm,
     PlanSettingsForm,
     PlanUploadForm,
@@ -87,23 +88,32 @@ def actions(request, code: str):
     municipality, plan = _plan_or_404(request, code)
     if plan is None:
         raise Http404
-    show_retired = request.GET.get("retired") == "1"
+    institutions = selectors.plan_institutions(plan)
+    search = ActionFilterForm(request.GET, plan=plan, institutions=institutions)
+    search.is_valid()
+    show_retired = bool(search.cleaned_data.get("retired"))
     items = list(selectors.actions_of(plan, include_retired=show_retired))
     impl = selectors.implementation_of(plan, dt.date(plan.start_year, 1, 1), timezone.localdate())
-    for a in items:
+    items = selectors.filter_actions(items, impl.status_of, **search.filters())
+    page = Paginator(items, 100).get_page(request.GET.get("page"))
+    for a in page:
         a.current_status = ActionStatus(impl.status_of.get(a.pk, ActionStatus.NOT_STARTED))
-    return render(
-        request,
-        "plans/actions.html",
-        {
-            "municipality": municipality,
-            "plan": plan,
-            "items": items,
-            "show_retired": show_retired,
-            "can_manage": scoping.can_manage_mechanism(request.user, municipality.pk),
-            "can_read_records": scoping.can_read_records(request.user),
-        },
-    )
+    context = {
+        "municipality": municipality,
+        "plan": plan,
+        "page": page,
+        "search": search,
+        "query": _query_without_page(request),
+        "can_manage": scoping.can_manage_mechanism(request.user, municipality.pk),
+        "can_read_records": scoping.can_read_records(request.user),
+    }
+    return render(request, "plans/actions.html", context)
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @login_required
