@@ -29,7 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
-from .models import Role
+from .models import INSTITUTION_ROLES, Role
 
 M = TypeVar("M", bound=models.Model)
 
@@ -222,4 +222,15 @@ def can_read_identity(user, *, owner_institution_id: int | None, shared_institut
         return False
     return user.institution_id == owner_institution_id or user.institution_id in set(
         shared_institution_ids
+    )
+
+
+def works_for_institution(user) -> bool:
+    """A focal point or case worker bound to an institution of a municipality: the people whose
+    day is the institution's own work (the "My work" page)."""
+    return (
+        _is_authenticated(user)
+        and user.role in INSTITUTION_ROLES
+        and bool(user.institution_id)
+        and bool(user.municipality_id)
     )

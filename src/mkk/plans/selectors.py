@@ -183,6 +183,21 @@ def updates_of_plan(user, plan: ActionPlan) -> QuerySet[ProgressUpdate]:
     )
 
 
+def returned_updates(user) -> QuerySet[ProgressUpdate]:
+    """Updates of the user's institution returned for correction, with the reviewer's comment."""
+    if user.institution_id is None:
+        return ProgressUpdate.objects.none()
+    lead = ActionInstitution.objects.filter(
+        institution_id=user.institution_id, role=InstitutionRole.LEAD
+    ).values("action_id")
+    return scoping.scope(
+        user,
+        ProgressUpdate.objects.filter(review_state=ReviewState.RETURNED, action_id__in=lead)
+        .select_related("action", "reviewed_by")
+        .order_by("-reviewed_at"),
+    )
+
+
 def updates_of(action: Action) -> QuerySet[ProgressUpdate]:
     return action.updates.select_related("submitted_by", "reviewed_by").prefetch_related(
         "spending", "evidence"

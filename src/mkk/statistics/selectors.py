@@ -47,6 +47,11 @@ def submissions_filtered(
     return qs.order_by("-period_start", "institution__name_sq", "pk")
 
 
+def returned_submissions(user) -> QuerySet[Submission]:
+    """Submissions of the user's institution returned for correction, with the comment."""
+    return submissions_for(user).filter(status=Status.RETURNED).order_by("-updated_at")
+
+
 def submission_for(user, pk: int) -> Submission:
     """One submission in scope (404 otherwise); 403 for a role that may not read records."""
     submission = scoping.get_for_user(
