@@ -24,3 +24,15 @@ urlpatterns = [
     path("test-errors/500", _broken),
     *urlpatterns,
 ]
+
+
+def _logs(request):
+    import logging
+
+    from django.http import HttpResponse
+
+    logging.getLogger("mkk.test").warning("inside the view")
+    return HttpResponse("ok")
+
+
+urlpatterns.insert(0, path("test-errors/logs", _logs))
