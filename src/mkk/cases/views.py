@@ -88,6 +88,7 @@ def index(request, code: str):
         ),
         "figures": selectors.case_figures(municipality=municipality, start=start, end=end),
         "year": year,
+        "query": _query_without_page(request),
         "years": range(today.year, today.year - 5, -1),
         "can_manage": scoping.can_manage_mechanism(user, municipality.pk),
     }

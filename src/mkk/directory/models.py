@@ -210,6 +210,15 @@ class Membership(models.Model):
     focal_person_title = models.CharField(_("position"), max_length=150, blank=True)
     focal_person_email = models.EmailField(_("focal person's e-mail"), blank=True)
     focal_person_phone = models.CharField(_("focal person's work phone"), max_length=60, blank=True)
+    #: The focal person's account, when linked by the coordinator (name and e-mail follow it).
+    focal_user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="focal_memberships",
+        verbose_name=_("focal person's account"),
+    )
     since = models.DateField(_("member since"), null=True, blank=True)
     until = models.DateField(_("member until"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
