@@ -437,12 +437,16 @@ def progress(request, pk: int):
     form = ProgressForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            upload = form.cleaned_data.get("evidence")
-            if upload and upload.size > settings.MKK_MAX_UPLOAD_BYTES:
-                raise ValidationError(
-                    _("The file is too large: at most %(mb)s MB.")
-                    % {"mb": settings.MKK_MAX_UPLOAD_BYTES // (1024 * 1024)}
-                )
+            uploads = form.cleaned_data.get("evidence") or []
+            for upload in uploads:
+                if upload.size > settings.MKK_MAX_UPLOAD_BYTES:
+                    raise ValidationError(
+                        _("The file %(name)s is too large: at most %(mb)s MB.")
+                        % {
+                            "name": upload.name,
+                            "mb": settings.MKK_MAX_UPLOAD_BYTES // (1024 * 1024),
+                        }
+                    )
             update = services.progress_save(
                 actor=request.user,
                 action=action,
@@ -451,7 +455,7 @@ def progress(request, pk: int):
                 narrative=form.cleaned_data["narrative"],
                 spending=form.spending(),
                 submit=bool(request.POST.get("submit")),
-                files=[(upload.name, upload.read())] if upload else [],
+                files=[(upload.name, upload.read()) for upload in uploads],
             )
         except ValidationError as exc:
             form.add_error(None, _messages_of(exc))
