@@ -18,7 +18,10 @@ LANGUAGE_COOKIE_SECURE = False
 # Argon2 is the production hasher (a test checks settings.py); tests hash faster.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MKK_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Reports render their files in the request in tests; tests/notifications covers the job.
+MKK_REPORT_BACKGROUND_DAYS = 100_000

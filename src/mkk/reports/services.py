@@ -23,6 +23,8 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.directory.models import Mechanism, Municipality
+from mkk.notifications import hooks as notification_hooks
+from mkk.notifications.reportjobs import render_files_later
 
 from .builder import build_report_data
 from .models import MonitoringReport, ReportFile, ReportFormat, ReportStatus
@@ -206,8 +208,9 @@ def report_submit(*, actor, report: MonitoringReport) -> MonitoringReport:
     report.submitted_at = timezone.now()
     report.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
     report.save()
-    render_files(report, public=False)
+    render_files_later(report, public=False)
     record(AuditAction.SUBMIT, report, actor=actor)
+    notification_hooks.report_submitted(report)
     return report
 
 
@@ -216,7 +219,7 @@ def report_publish(*, actor, report: MonitoringReport) -> MonitoringReport:
     report = _transition(actor, report, {ReportStatus.SUBMITTED}, ReportStatus.PUBLISHED, None)
     report.published_at = timezone.now()
     report.save()
-    render_files(report, public=True)
+    render_files_later(report, public=True)
     record(AuditAction.APPROVE, report, actor=actor, reason="published")
     return report
 

@@ -24,6 +24,7 @@ APPS = [
     "meetings",
     "cases",
     "reports",
+    "notifications",
 ]
 LOCALES = ["sq", "en", "sr_Latn"]
 
