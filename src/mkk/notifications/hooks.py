@@ -105,21 +105,3 @@ def statistics_returned(submission) -> None:
             "period": _period(submission.period_start, submission.period_end),
         },
     )
-
-
-def report_submitted(report) -> None:
-    """The Mayor's office: the municipality's viewers."""
-    municipality = report.mechanism.municipality
-    notify(
-        recipients=_users(role=Role.VIEWER, municipality=municipality),
-        event="report_submitted",
-        url=reverse("reports:detail", args=[report.pk]),
-        context={
-            # A callable is rendered inside the recipient's language.
-            "report": lambda lang: (
-                f"{report.display_title} "
-                f"({report.period_start:%d.%m.%Y}–{report.period_end:%d.%m.%Y})"
-            ),
-            "municipality": municipality,
-        },
-    )

@@ -260,7 +260,10 @@ def export(request, code: str):
 def reviews(request, code: str):
     """Updates waiting for review, decided one by one or several at once (one confirmation)."""
     municipality, plan = _plan_or_404(request, code)
-    scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
+    scoping.require(
+        scoping.can_manage_mechanism(request.user, municipality.pk)
+        or scoping.is_deputy_approver(request.user, municipality.pk)
+    )
     waiting = (
         selectors.updates_waiting(request.user, plan) if plan else ProgressUpdate.objects.none()
     )
@@ -518,7 +521,9 @@ def update_detail(request, pk: int):
             "plan": action.plan,
             "municipality": action.plan.mechanism.municipality,
             "form": form,
-            "can_review": can_review and update.review_state == ReviewState.SUBMITTED,
+            "can_review": services.can_review_update(request.user, update)
+            and update.review_state == ReviewState.SUBMITTED,
+            "own_update": bool(can_review and update.submitted_by_id == request.user.pk),
             "can_files": services.can_see_progress_files(request.user, action),
             "can_report": services.can_report_on(request.user, action),
         },
