@@ -127,7 +127,7 @@ def test_inactive_and_duplicate_recipients(world):
         context={"report": "R", "municipality": world.drenas.municipality},
     )
     assert [n.recipient for n in created] == [a]
-    assert created[0].title == "Raporti i monitorimit u dorëzua: R"
+    assert created[0].title == "U dorëzua raporti i monitorimit: R"
     assert "komunës Drenas" in created[0].body
 
 

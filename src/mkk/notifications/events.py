@@ -122,22 +122,4 @@ register(
     subject=_("Monitoring report submitted: %(report)s"),
     body=_("The coordinator submitted the monitoring report %(report)s of %(municipality)s."),
 )
-# Sent by mkk.reports.services (the Mayor's decision); context: report, municipality, actor,
-# comment.
-register(
-    "report_approved",
-    subject=_("Monitoring report approved: %(report)s"),
-    body=_("%(actor)s approved the monitoring report %(report)s. %(comment)s"),
-)
-register(
-    "report_returned",
-    subject=_("Monitoring report returned: %(report)s"),
-    body=_("%(actor)s returned the monitoring report %(report)s with comments: %(comment)s"),
-)
-register(
-    "report_published",
-    subject=_("Monitoring report published: %(report)s"),
-    body=_(
-        "The public version of the monitoring report %(report)s of %(municipality)s was published."
-    ),
-)
+# The Mayor's decision and publication: registered in mkk/reports/notifications.py.
