@@ -47,7 +47,7 @@ trap cleanup EXIT INT TERM
 if $BIN/python -c "import mkk.config.celery" 2>/dev/null; then
   $BIN/celery -A mkk.config.celery worker -l INFO &
   PIDS="$PIDS $!"
-  $BIN/celery -A mkk.config.celery beat -l INFO -s var/celerybeat-schedule &
+  $BIN/celery -A mkk.config.celery beat -l INFO &
   PIDS="$PIDS $!"
 else
   echo "NOTE: mkk.config.celery is not there yet: serving without worker and scheduler."
