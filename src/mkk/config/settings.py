@@ -265,3 +265,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# `make bench` only: routes the bare authenticated view its load run compares pages with.
+MKK_BENCH_VIEWS = env_bool("MKK_BENCH_VIEWS", False)

@@ -26,7 +26,7 @@ from mkk.directory.models import Mechanism, Municipality
 
 from .builder import build_report_data
 from .models import MonitoringReport, ReportFile, ReportFormat, ReportStatus
-from .render import render
+from .render import render_all
 
 NARRATIVE_SECTIONS = ("mechanism", "meetings", "statistics", "plan", "followups")
 MAX_NARRATIVE = 20000
@@ -182,11 +182,8 @@ def _store(report: MonitoringReport, fmt: str, public: bool, content: bytes) -> 
 
 def render_files(report: MonitoringReport, *, public: bool) -> list[ReportFile]:
     data = report.public_snapshot if public else report.snapshot
-    files = []
-    for fmt in ReportFormat.values:
-        content = render(fmt, data, report.narrative(), report.title)
-        files.append(_store(report, fmt, public, content))
-    return files
+    rendered = render_all(data, report.narrative(), report.title, formats=ReportFormat.values)
+    return [_store(report, fmt, public, content) for fmt, content in rendered.items()]
 
 
 @transaction.atomic

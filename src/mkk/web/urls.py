@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path
 
 from . import views
@@ -7,3 +8,6 @@ urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("health", views.health, name="health"),
 ]
+
+if settings.MKK_BENCH_VIEWS:  # `make bench` only: the floor of the load run
+    urlpatterns.append(path("bench/bare/", views.bench_bare, name="bench_bare"))
