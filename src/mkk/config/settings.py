@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "csp",
+    "ninja",  # django-ninja's bundled Swagger UI files (the API docs, no CDN)
     "mkk.web",
     "mkk.accounts",
     "mkk.audit",
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "mkk.meetings",
     "mkk.cases",
     "mkk.reports",
+    "mkk.api",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +259,19 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     }
+}
+
+# The REST API (mkk.api): requests per personal access token (django-ninja rate syntax), counted
+# in Django's cache. Set MKK_CACHE_URL (redis://host:6379/1) in production so that every worker
+# process shares the counts; without it each process counts on its own (local memory).
+MKK_API_RATE = env_str("MKK_API_RATE", "120/min")
+MKK_CACHE_URL = env_str("MKK_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": MKK_CACHE_URL}
+        if MKK_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 
 LOGGING = {

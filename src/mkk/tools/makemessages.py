@@ -24,6 +24,7 @@ APPS = [
     "meetings",
     "cases",
     "reports",
+    "api",
 ]
 LOCALES = ["sq", "en", "sr_Latn"]
 
