@@ -16,11 +16,22 @@ from __future__ import annotations
 YEAR = {"start": "2024-01-01", "end": "2024-06-30"}
 
 
+def _token_of_gjilan(world):
+    from mkk.api.services import token_create
+
+    token, _raw = token_create(actor=world.gjilan.users["coordinator"], name="idor", days=30)
+    return {"pk": token.pk}
+
+
+#: Id-taking pages of the app (tests/test_idor.py): another user's token answers 404.
+CASES = {"api:token_revoke": _token_of_gjilan}
+
+
 def _g(o):
     return {"municipality": "gjilan"}
 
 
-CASES = {
+API_CASES = {
     ("GET", "/api/municipalities"): {
         "other_municipality": "no_gjilan",
         "other_institution": "allowed",

@@ -12,7 +12,7 @@ from mkk.plans.models import ProgressUpdate
 from mkk.statistics.models import DataValue, Submission
 
 from .conftest import auth, token
-from .idor import CASES
+from .idor import API_CASES as CASES
 
 
 def _operations() -> set[tuple[str, str]]:

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Path, Query, Router
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import Swagger
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.schema import Schema
@@ -87,12 +88,18 @@ class TokenAuth(HttpBearer):
 
 class TokenRateThrottle(SimpleRateThrottle):
     """``MKK_API_RATE`` requests per token (e.g. "120/min") in Django's cache (Redis in
-    production, so that every worker process shares the count)."""
+    production, so that every worker process shares the count). Over the limit: 429 with
+    Retry-After (seconds)."""
 
     scope = "api-token"
 
     def __init__(self):
-        super().__init__(getattr(settings, "MKK_API_RATE", "120/min"))
+        super().__init__(settings.MKK_API_RATE)
+
+    def allow_request(self, request):
+        self.rate = settings.MKK_API_RATE  # read on each request (settings can change in tests)
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
 
     def get_cache_key(self, request):
         token = getattr(request, "auth", None)
@@ -158,6 +165,28 @@ def _invalid(request, exc):
         {"detail": _("The request was refused; nothing was saved."), "errors": exc.messages},
         status=422,
     )
+
+
+@api.exception_handler(NinjaValidationError)
+def _schema_invalid(request, exc):
+    """Input that does not fit the schema: the same shape as every other refusal."""
+    errors = []
+    for e in exc.errors:
+        where = ".".join(str(part) for part in e.get("loc", ()) if part not in ("payload",))
+        errors.append(f"{where}: {e.get('msg', '')}" if where else str(e.get("msg", "")))
+    return api.create_response(
+        request,
+        {
+            "detail": _("The request does not fit the API's schema; nothing was saved."),
+            "errors": errors,
+        },
+        status=422,
+    )
+
+
+def answers(ok) -> dict:
+    """Every status an operation can answer, each with its body schema."""
+    return {200: ok, 401: s.Error, 403: s.Error, 404: s.Error, 422: s.Errors, 429: s.Error}
 
 
 def _refuse(*messages: str):
@@ -228,7 +257,9 @@ def _institution_out(i: Institution) -> dict:
     }
 
 
-@directory.get("/municipalities", response=list[s.MunicipalityOut], operation_id="municipalities")
+@directory.get(
+    "/municipalities", response=answers(list[s.MunicipalityOut]), operation_id="municipalities"
+)
 @paginate(Pages)
 def municipalities(request):
     """The municipalities the token's user may read (all of them for national roles)."""
@@ -237,7 +268,7 @@ def municipalities(request):
 
 @directory.get(
     "/municipalities/{code}",
-    response={200: s.MunicipalityDetailOut, 403: s.Error, 404: s.Error},
+    response=answers(s.MunicipalityDetailOut),
     operation_id="municipality",
 )
 def municipality(request, code: str = Path(..., pattern=s.MUNICIPALITY_CODE)):
@@ -269,7 +300,7 @@ def municipality(request, code: str = Path(..., pattern=s.MUNICIPALITY_CODE)):
 
 @directory.get(
     "/institutions",
-    response={200: list[s.InstitutionOut], 403: s.Error, 404: s.Error},
+    response=answers(list[s.InstitutionOut]),
     operation_id="institutions",
 )
 @paginate(Pages)
@@ -282,7 +313,7 @@ def institutions(request, municipality: str | None = _code()):
 
 @directory.get(
     "/institutions/{institution_id}",
-    response={200: s.InstitutionOut, 403: s.Error, 404: s.Error},
+    response=answers(s.InstitutionOut),
     operation_id="institution",
 )
 def institution(request, institution_id: int = _pid()):
@@ -291,9 +322,7 @@ def institution(request, institution_id: int = _pid()):
     return _institution_out(inst)
 
 
-@directory.get(
-    "/contacts", response={200: list[s.ContactOut], 404: s.Error}, operation_id="contacts"
-)
+@directory.get("/contacts", response=answers(list[s.ContactOut]), operation_id="contacts")
 @paginate(Pages)
 def contacts(request, municipality: str | None = _code()):
     """Public emergency contacts (the numbers a municipality publishes)."""
@@ -382,9 +411,7 @@ def _update_out(u) -> dict:
     }
 
 
-@plans.get(
-    "/plans", response={200: list[s.PlanOut], 403: s.Error, 404: s.Error}, operation_id="plans"
-)
+@plans.get("/plans", response=answers(list[s.PlanOut]), operation_id="plans")
 @paginate(Pages)
 def plan_list(request, municipality: str | None = _code()):
     m = _municipality(request, municipality)
@@ -397,7 +424,7 @@ def plan_list(request, municipality: str | None = _code()):
 
 @plans.get(
     "/plans/{plan_id}",
-    response={200: s.PlanDetailOut, 403: s.Error, 404: s.Error},
+    response=answers(s.PlanDetailOut),
     operation_id="plan",
 )
 def plan_detail(request, plan_id: int = _pid()):
@@ -421,7 +448,7 @@ def plan_detail(request, plan_id: int = _pid()):
 
 @plans.get(
     "/plans/{plan_id}/actions",
-    response={200: list[s.ActionOut], 403: s.Error, 404: s.Error},
+    response=answers(list[s.ActionOut]),
     operation_id="plan_actions",
 )
 @paginate(Pages)
@@ -445,7 +472,7 @@ def _status_of(action) -> str:
 
 @plans.get(
     "/actions/{action_id}",
-    response={200: s.ActionDetailOut, 403: s.Error, 404: s.Error},
+    response=answers(s.ActionDetailOut),
     operation_id="action",
 )
 def action_detail(request, action_id: int = _pid()):
@@ -458,7 +485,7 @@ def action_detail(request, action_id: int = _pid()):
 
 @plans.get(
     "/actions/{action_id}/progress",
-    response={200: list[s.ProgressOut], 403: s.Error, 404: s.Error, 422: s.Errors},
+    response=answers(list[s.ProgressOut]),
     operation_id="action_progress",
 )
 @paginate(Pages)
@@ -480,7 +507,7 @@ def progress_list(
 
 @plans.put(
     "/actions/{action_id}/progress",
-    response={200: s.ProgressOut, 403: s.Error, 404: s.Error, 422: s.Errors},
+    response=answers(s.ProgressOut),
     operation_id="action_progress_save",
 )
 def progress_save(request, payload: s.ProgressIn, action_id: int = _pid()):
@@ -540,7 +567,9 @@ def _may_enter_figures(user) -> bool:
     return user.role in {Role.COORDINATOR, Role.ADMIN}
 
 
-@statistics.get("/statistics/data-sets", response=list[s.DataSetOut], operation_id="data_sets")
+@statistics.get(
+    "/statistics/data-sets", response=answers(list[s.DataSetOut]), operation_id="data_sets"
+)
 def data_sets(request):
     """The national catalogue: data sets, their elements and disaggregation keys."""
     out = []
@@ -565,7 +594,7 @@ def data_sets(request):
 
 @statistics.get(
     "/statistics/submissions",
-    response={200: list[s.SubmissionOut], 403: s.Error, 404: s.Error, 422: s.Errors},
+    response=answers(list[s.SubmissionOut]),
     operation_id="submissions",
 )
 @paginate(Pages)
@@ -598,7 +627,7 @@ def submission_list(
 
 @statistics.get(
     "/statistics/submissions/{submission_id}",
-    response={200: s.SubmissionOut, 403: s.Error, 404: s.Error},
+    response=answers(s.SubmissionOut),
     operation_id="submission",
 )
 def submission_detail(request, submission_id: int = _pid()):
@@ -607,7 +636,7 @@ def submission_detail(request, submission_id: int = _pid()):
 
 @statistics.get(
     "/statistics/values",
-    response={200: list[s.DataValueOut], 403: s.Error, 404: s.Error, 422: s.Errors},
+    response=answers(list[s.DataValueOut]),
     operation_id="values",
 )
 @paginate(Pages)
@@ -659,7 +688,7 @@ def values(
 
 @statistics.post(
     "/statistics/submissions",
-    response={200: s.SavedListOut, 403: s.Error, 404: s.Error, 422: s.Errors},
+    response=answers(s.SavedListOut),
     operation_id="submissions_save",
 )
 def submissions_save(request, payload: s.SubmissionsIn):
@@ -727,7 +756,7 @@ def submissions_save(request, payload: s.SubmissionsIn):
 
 @statistics.post(
     "/statistics/dataValueSets",
-    response={200: s.ImportOut, 403: s.Error, 422: s.Errors},
+    response=answers(s.ImportOut),
     operation_id="data_value_sets",
 )
 def data_value_sets(request, payload: s.Dhis2ValueSet):
@@ -783,7 +812,7 @@ def _figure_out(row) -> dict:
 
 @statistics.get(
     "/statistics/comparison",
-    response={200: s.ComparisonOut, 403: s.Error, 404: s.Error, 422: s.Errors},
+    response=answers(s.ComparisonOut),
     operation_id="comparison",
 )
 def comparison(
@@ -864,7 +893,7 @@ def _published_for(request, report_id: int) -> MonitoringReport:
 
 @reports.get(
     "/reports",
-    response={200: list[s.ReportOut], 404: s.Error, 422: s.Errors},
+    response=answers(list[s.ReportOut]),
     operation_id="reports",
 )
 @paginate(Pages)
@@ -894,7 +923,7 @@ def report_list(
 
 @reports.get(
     "/reports/{report_id}",
-    response={200: s.ReportDetailOut, 404: s.Error},
+    response=answers(s.ReportDetailOut),
     operation_id="report",
 )
 def report_detail(request, report_id: int = _pid()):
@@ -917,7 +946,7 @@ def report_detail(request, report_id: int = _pid()):
 
 @reports.get(
     "/reports/{report_id}/files/{file_id}",
-    response={200: bytes, 404: s.Error},
+    response=answers(bytes),
     operation_id="report_file",
     url_name="report_file",
 )
