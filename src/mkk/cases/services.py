@@ -20,7 +20,7 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 
-from . import crypto
+from . import crypto, selectors
 from .models import (
     Case,
     CaseSequence,
@@ -357,6 +357,10 @@ def referral_send(
         )
     if to_institution.pk == case.institution_id:
         raise ValidationError({"to_institution": _("This institution owns the case already.")})
+    if not selectors.referral_targets(case, actor.institution_id).filter(pk=to_institution.pk):
+        raise ValidationError(
+            {"to_institution": _("This institution does not receive referrals of this case.")}
+        )
     sent_at = sent_at or timezone.now()
     kind = referral_kind_for(to_institution.kind)
     hours = deadline_hours(

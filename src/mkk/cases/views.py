@@ -59,9 +59,16 @@ def index(request, code: str):
     user = request.user
     if scoping.can_work_cases(user):
         incoming = selectors.incoming_referrals(user)
+        search = forms.CaseSearchForm(
+            request.GET,
+            institutions=selectors.worker_case_institutions(user),
+            years=range(timezone.localdate().year, 1999, -1),
+        )
         context = {
             "municipality": municipality,
-            "page": _page(request, selectors.cases_for_worker(user)),
+            "search": search,
+            "query": _query_without_page(request),
+            "page": _page(request, selectors.search_cases(user, **search.filters())),
             "incoming": incoming.filter(status=ReferralStatus.SENT),
             "outgoing": selectors.outgoing_referrals(user).filter(status=ReferralStatus.SENT),
             "now": timezone.now(),
@@ -81,6 +88,7 @@ def index(request, code: str):
         ),
         "figures": selectors.case_figures(municipality=municipality, start=start, end=end),
         "year": year,
+        "query": _query_without_page(request),
         "years": range(today.year, today.year - 5, -1),
         "can_manage": scoping.can_manage_mechanism(user, municipality.pk),
     }
@@ -89,6 +97,13 @@ def index(request, code: str):
 
 def _page(request, queryset, per_page: int = 50):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    """The list's filters as a query string, for the pager's links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def _year(request, today) -> int:
@@ -537,5 +552,10 @@ def statistics_view(request, code: str):
             "municipality": municipality,
             "title": _("Statistics from case records"),
             "intro": intro,
+            # A focal point may write figures from case records but not open the case list.
+            "hide_cases_link": not (
+                scoping.can_work_cases(request.user)
+                or scoping.can_read_case_references(request.user)
+            ),
         },
     )

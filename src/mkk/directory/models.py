@@ -63,6 +63,23 @@ class InstitutionKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+#: Institutions that give victims a service and so may receive a referral. The municipality,
+#: ministries, the human-rights unit (which runs the mechanism) and "other" bodies do not.
+SERVICE_KINDS = (
+    InstitutionKind.POLICE,
+    InstitutionKind.SOCIAL_WORK,
+    InstitutionKind.VICTIM_ADVOCATE,
+    InstitutionKind.PROSECUTION,
+    InstitutionKind.BASIC_COURT,
+    InstitutionKind.SHELTER,
+    InstitutionKind.LEGAL_AID,
+    InstitutionKind.HEALTH,
+    InstitutionKind.EDUCATION,
+    InstitutionKind.EMPLOYMENT,
+    InstitutionKind.NGO,
+)
+
+
 class Institution(LocalizedNameMixin, models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="institutions"
@@ -168,6 +185,15 @@ class Membership(models.Model):
     focal_person_title = models.CharField(_("position"), max_length=150, blank=True)
     focal_person_email = models.EmailField(_("focal person's e-mail"), blank=True)
     focal_person_phone = models.CharField(_("focal person's work phone"), max_length=60, blank=True)
+    #: The focal person's account, when linked by the coordinator (name and e-mail follow it).
+    focal_user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="focal_memberships",
+        verbose_name=_("focal person's account"),
+    )
     since = models.DateField(_("member since"), null=True, blank=True)
     until = models.DateField(_("member until"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)

@@ -156,6 +156,31 @@ class ProgressForm(forms.Form):
         return {v: self.cleaned_data.get(f"spent_{v}") for v in Funder.values}
 
 
+class ActionFilterForm(forms.Form):
+    """Filters of the plan's action list; an invalid value is dropped, never an error page."""
+
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.none(), required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    retired = forms.BooleanField(label=_("Retired actions too"), required=False)
+
+    def __init__(self, *args, plan, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        self.fields["status"].choices = [("", _("All"))] + list(ActionStatus.choices)
+        years = range(plan.start_year, plan.end_year + 1)
+        self.fields["year"].choices = [("", "---------")] + [(y, str(y)) for y in years]
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+        data.pop("retired", None)
+        return data
+
+
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),

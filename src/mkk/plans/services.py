@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.directory.models import Institution
+from mkk.ops.storage import private_storage
 
 from .importing import ImportResult, PlanImportError, plan_import  # noqa: F401 - public API
 from .models import (
@@ -256,11 +258,19 @@ def evidence_root() -> Path:
 
 
 def evidence_path(evidence: Evidence) -> Path:
+    """Where a local private storage keeps the file (tests; not defined for object stores)."""
     root = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
     path = (root / evidence.stored_name).resolve()
     if root not in path.parents:
         raise PermissionDenied
     return path
+
+
+def evidence_open(evidence: Evidence):
+    """The stored file, opened for reading (FileNotFoundError when it is gone)."""
+    if not evidence.stored_name.startswith("evidence/") or ".." in evidence.stored_name:
+        raise PermissionDenied
+    return private_storage().open(evidence.stored_name, "rb")
 
 
 def _clean_name(name: str) -> str:
@@ -286,13 +296,10 @@ def _check_evidence(data: bytes) -> str:
     return kind
 
 
-def _store_evidence(actor, update, name, data, kind, written: list[Path]) -> Evidence:
-    evidence_root().mkdir(parents=True, exist_ok=True, mode=0o700)
-    stored = f"evidence/{secrets.token_hex(16)}"
-    path = Path(settings.PRIVATE_MEDIA_ROOT) / stored
+def _store_evidence(actor, update, name, data, kind, written: list[str]) -> Evidence:
     evidence = Evidence(
         update=update,
-        stored_name=stored,
+        stored_name=f"evidence/{secrets.token_hex(16)}",
         original_name=_clean_name(name),
         content_type=EVIDENCE_TYPES[kind],
         size=len(data),
@@ -300,10 +307,10 @@ def _store_evidence(actor, update, name, data, kind, written: list[Path]) -> Evi
         uploaded_by=actor,
     )
     evidence.full_clean()
-    with open(path, "xb") as fh:
-        fh.write(data)
-    written.append(path)
-    path.chmod(0o600)
+    # Through the "private" storage (local folder, files 0600, or an object store); a write
+    # that fails half way leaves nothing (mkk/ops/storage.py).
+    evidence.stored_name = private_storage().save(evidence.stored_name, ContentFile(data))
+    written.append(evidence.stored_name)
     evidence.save()
     return evidence
 
@@ -315,13 +322,13 @@ def evidence_add(*, actor, update: ProgressUpdate, name: str, data: bytes) -> Ev
     if not update.is_editable:
         raise ValidationError(_("Files can be added only while the update is a draft or returned."))
     kind = _check_evidence(data)
-    written: list[Path] = []
+    written: list[str] = []
     try:
         with transaction.atomic():
             return _store_evidence(actor, update, name, data, kind, written)
     except Exception:
-        for path in written:
-            path.unlink(missing_ok=True)
+        for stored in written:
+            private_storage().delete(stored)
         raise
 
 
@@ -332,10 +339,10 @@ def evidence_delete(*, actor, evidence: Evidence) -> None:
         raise ValidationError(
             _("Files can be removed only while the update is a draft or returned.")
         )
-    path = evidence_path(evidence)
+    stored = evidence.stored_name
     with transaction.atomic():
         evidence.delete()
-        transaction.on_commit(lambda: path.unlink(missing_ok=True))
+        transaction.on_commit(lambda: private_storage().delete(stored))
 
 
 # --- editing the plan -------------------------------------------------------------------------

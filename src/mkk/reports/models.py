@@ -163,8 +163,17 @@ class ReportFile(models.Model):
         return f"{self.report} – {self.format}{' (public)' if self.public else ''}"
 
     @property
+    def storage_name(self) -> str:
+        """Name in the "private" storage (local folder or object store)."""
+        return f"reports/{self.path}"
+
+    @property
     def full_path(self):
+        """Local path when the private storage is the local folder."""
         return settings.PRIVATE_MEDIA_ROOT / "reports" / self.path
 
     def read(self) -> bytes:
-        return self.full_path.read_bytes()
+        from mkk.ops.storage import private_storage
+
+        with private_storage().open(self.storage_name, "rb") as fh:
+            return fh.read()

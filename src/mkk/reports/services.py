@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.directory.models import Mechanism, Municipality
+from mkk.ops.storage import private_storage
 
 from .builder import build_report_data
 from .models import MonitoringReport, ReportFile, ReportFormat, ReportStatus
@@ -159,33 +159,42 @@ def data_for(report: MonitoringReport, *, public: bool) -> dict:
 
 
 def _store(report: MonitoringReport, fmt: str, public: bool, content: bytes) -> ReportFile:
-    folder = settings.PRIVATE_MEDIA_ROOT / "reports"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.{fmt}"
-    tmp = folder / (name + ".tmp")
-    tmp.write_bytes(content)
-    os.chmod(tmp, 0o600)
-    tmp.replace(folder / name)
-    for old in ReportFile.objects.filter(report=report, format=fmt, public=public):
-        old.full_path.unlink(missing_ok=True)
-        old.delete()
-    return ReportFile.objects.create(
-        report=report,
-        format=fmt,
-        language=report.language,
-        public=public,
-        path=name,
-        sha256=hashlib.sha256(content).hexdigest(),
-        size=len(content),
-    )
+    """Keep one rendered file through the "private" storage; the file it replaces is removed
+    only once the transaction commits, so a failure keeps the old one."""
+    storage = private_storage()
+    name = storage.save(f"reports/{secrets.token_hex(16)}.{fmt}", ContentFile(content))
+    try:
+        for old in ReportFile.objects.filter(report=report, format=fmt, public=public):
+            old_name = old.storage_name
+            old.delete()
+            transaction.on_commit(lambda n=old_name: storage.delete(n))
+        return ReportFile.objects.create(
+            report=report,
+            format=fmt,
+            language=report.language,
+            public=public,
+            path=name.removeprefix("reports/"),
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+        )
+    except Exception:
+        storage.delete(name)
+        raise
 
 
 def render_files(report: MonitoringReport, *, public: bool) -> list[ReportFile]:
     data = report.public_snapshot if public else report.snapshot
-    files = []
-    for fmt in ReportFormat.values:
-        content = render(fmt, data, report.narrative(), report.title)
-        files.append(_store(report, fmt, public, content))
+    files: list[ReportFile] = []
+    try:
+        for fmt in ReportFormat.values:
+            content = render(fmt, data, report.narrative(), report.title)
+            files.append(_store(report, fmt, public, content))
+    except Exception:
+        # A format that fails half way: the files already written for the others go too
+        # (their rows roll back with the caller's transaction), so nothing is orphaned.
+        for kept in files:
+            private_storage().delete(kept.storage_name)
+        raise
     return files
 
 

@@ -7,11 +7,36 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mkk.directory.i18n import localized
+from mkk.directory.models import Institution
 
-from .models import DataElement, DataSet, Disaggregation
+from .models import DataElement, DataSet, Disaggregation, Status
 from .validation import check_values, spec_of
 
 MAX_FIGURE = 10_000_000
+
+
+class SubmissionFilterForm(forms.Form):
+    """Filters of the submissions list; an invalid value is dropped, never an error page."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.none(), required=False
+    )
+    data_set = forms.ModelChoiceField(
+        label=_("Data set"), queryset=DataSet.objects.none(), required=False
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, institutions, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All"))] + list(Status.choices)
+        self.fields["institution"].queryset = institutions
+        self.fields["data_set"].queryset = DataSet.objects.all()
+        self.fields["year"].choices = [("", "---------")] + [(y, str(y)) for y in years]
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
 class RangeForm(forms.Form):
