@@ -137,3 +137,19 @@ def test_rate_limit_per_token(client, world, location):
         # The limit is per token: another token of the same user still works.
         assert client.get("/api/municipalities", **auth(other)).status_code == 200
         cache.clear()
+
+
+def test_schema_and_docs_are_public_and_the_docs_page_keeps_the_strict_csp(client):
+    schema = client.get("/api/openapi.json")
+    assert schema.status_code == 200
+    body = schema.json()
+    assert body["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
+    assert "/api/statistics/dataValueSets" in body["paths"]
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200
+    policy = docs["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+    html = docs.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
+    assert "<script>" not in html  # no inline script: only src= and a JSON data block
