@@ -184,6 +184,11 @@ def can_read_audit(user) -> bool:
     return _is_authenticated(user) and user.role in {Role.ADMIN, Role.COORDINATOR}
 
 
+def can_read_outbox(user) -> bool:
+    """The e-mail outbox (mkk.notifications): coordinators their municipality's, admins all."""
+    return _is_authenticated(user) and user.role in {Role.ADMIN, Role.COORDINATOR}
+
+
 # --- Case records (mkk.cases): who sees what ----------------------------------------------
 
 
@@ -234,3 +239,52 @@ def works_for_institution(user) -> bool:
         and bool(user.institution_id)
         and bool(user.municipality_id)
     )
+
+
+# --- Approvals: four eyes and the Mayor's approval ----------------------------------------
+
+
+def _mechanism_of(municipality_id):
+    from mkk.directory.models import Mechanism
+
+    return Mechanism.objects.filter(municipality_id=municipality_id).first()
+
+
+def can_approve(user, municipality_id: int | None, *, author_id: int | None) -> bool:
+    """Four eyes: approve (or return) a submission, a progress update or a report of that
+    municipality. Nobody approves what they submitted themselves. The coordinator (and an
+    administrator) approves the work of others; the municipality's named deputy approver
+    approves too, so that a municipality with a single coordinator can approve what the
+    coordinator entered herself."""
+    if not _is_authenticated(user):
+        return False
+    if author_id is not None and user.pk == author_id:
+        return False
+    if can_manage_mechanism(user, municipality_id):
+        return True
+    return is_deputy_approver(user, municipality_id)
+
+
+def is_deputy_approver(user, municipality_id: int | None) -> bool:
+    if not _is_authenticated(user) or municipality_id is None:
+        return False
+    if user.municipality_id != municipality_id:
+        return False
+    mechanism = _mechanism_of(municipality_id)
+    return bool(mechanism and mechanism.deputy_approver_id == user.pk)
+
+
+def can_approve_report(user, municipality_id: int | None, *, author_id: int | None) -> bool:
+    """The Mayor's approval of a monitoring report: a viewer account of that municipality
+    (the Mayor's office) or the person the mechanism names as the report's approver; never
+    the person who submitted the report (four eyes)."""
+    if not _is_authenticated(user) or municipality_id is None:
+        return False
+    if author_id is not None and user.pk == author_id:
+        return False
+    if user.municipality_id != municipality_id and user.role != Role.ADMIN:
+        return False
+    if user.role == Role.VIEWER:
+        return True
+    mechanism = _mechanism_of(municipality_id)
+    return bool(mechanism and mechanism.report_approver_id == user.pk)

@@ -128,9 +128,17 @@ class CaseForm(forms.Form):
         choices=_blank(LegalGround.choices),
         required=False,
     )
+    sharing_reason = forms.CharField(
+        label=_("Reason for sharing without consent"),
+        widget=forms.Textarea({"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("Required with a legal ground. No names or addresses."),
+    )
 
     def clean(self):
         data = super().clean()
+        _check_ground_reason(self, data)
         if not data.get("personal_number") and not (
             data.get("full_name") and data.get("date_of_birth")
         ):
@@ -152,11 +160,29 @@ class IdentityForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the correction"), max_length=500)
 
 
+def _check_ground_reason(form, data) -> None:
+    if (
+        data.get("sharing_legal_ground")
+        and data.get("consent_to_share") != Consent.YES
+        and not (data.get("sharing_reason") or "").strip()
+    ):
+        form.add_error(
+            "sharing_reason", _("Say why the identity is shared without the victim's consent.")
+        )
+
+
 class ConsentForm(forms.ModelForm):
+    """The owner's record of consent, or of a legal ground (with its reason)."""
+
     class Meta:
         model = Case
-        fields = ["consent_to_share", "consent_date", "sharing_legal_ground"]
-        widgets = {"consent_date": DateInput()}
+        fields = ["consent_to_share", "consent_date", "sharing_legal_ground", "sharing_reason"]
+        widgets = {"consent_date": DateInput(), "sharing_reason": forms.Textarea({"rows": 2})}
+
+    def clean(self):
+        data = super().clean()
+        _check_ground_reason(self, data)
+        return data
 
 
 class RevealForm(forms.Form):
@@ -245,6 +271,10 @@ class ReferralForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
+    """The receiver's answer. Consent is the owner's: where the owner recorded a "No", the
+    receiver cannot record consent; a legal ground the receiver records needs a reason and
+    shares the identity only after the owning institution confirms it."""
+
     consent_recorded = forms.BooleanField(
         label=_("The victim has agreed that we receive the identity (consent recorded)"),
         required=False,
@@ -254,6 +284,36 @@ class AcceptForm(forms.Form):
         choices=_blank(LegalGround.choices),
         required=False,
     )
+    ground_reason = forms.CharField(
+        label=_("Reason for the legal ground"),
+        widget=forms.Textarea({"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_(
+            "Required with a legal ground; the owning institution decides whether to share."
+        ),
+    )
+
+    def __init__(self, *args, case: Case | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        if case is not None and case.consent_refused:
+            del self.fields["consent_recorded"]
+
+    def clean(self):
+        data = super().clean()
+        if self.case is not None and self.case.consent_refused and "consent_recorded" in self.data:
+            raise forms.ValidationError(
+                _(
+                    "The owning institution recorded that the victim does not agree to share. "
+                    "Only the owning institution can change that."
+                )
+            )
+        if data.get("legal_ground") and not (data.get("ground_reason") or "").strip():
+            self.add_error(
+                "ground_reason", _("Say why the identity is needed without the victim's consent.")
+            )
+        return data
 
 
 class DeclineForm(forms.Form):

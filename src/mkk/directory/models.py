@@ -153,6 +153,31 @@ class Mechanism(models.Model):
     )
     coordinator_name = models.CharField(_("coordinator"), max_length=150, blank=True)
     coordinator_title = models.CharField(_("coordinator's position"), max_length=200, blank=True)
+    # Who approves the monitoring report: every viewer (the Mayor's office) of the
+    # municipality, and this named person if set (see accounts.scoping.can_approve_report).
+    report_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("named approver of the report"),
+        help_text=_("Besides the Mayor's office (viewer accounts), this person may approve."),
+    )
+    # Four eyes with a single coordinator: this person approves what the coordinator
+    # submitted herself (see accounts.scoping.can_approve).
+    deputy_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deputy approver"),
+        help_text=_(
+            "Approves the submissions and progress updates that the coordinator entered: "
+            "nobody approves their own work."
+        ),
+    )
 
     scope_municipality = "municipality"
 
@@ -240,6 +265,15 @@ class EmergencyContact(LocalizedNameMixin, models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     numbers = models.JSONField(_("numbers"), default=list)
     free_of_charge = models.BooleanField(_("free of charge"), default=False)
+    # Public institutional data only; leave empty when no public source gives it.
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the address and opening hours were published (document or page)."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     scope_municipality = "municipality"

@@ -119,6 +119,31 @@ class ActionForm(forms.ModelForm):
         return data
 
 
+#: The most evidence files one save may add.
+MAX_FILES_PER_SAVE = 10
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (Django's documented pattern); cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > MAX_FILES_PER_SAVE:
+            raise forms.ValidationError(
+                _("Add at most %(n)d files at once.") % {"n": MAX_FILES_PER_SAVE}
+            )
+        return [single(f, initial) for f in files if f]
+
+
 class ProgressForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
     narrative = forms.CharField(
@@ -130,11 +155,13 @@ class ProgressForm(forms.Form):
             "What was done, with whom, and what came of it. No names or details of victims."
         ),
     )
-    evidence = forms.FileField(
-        label=_("Evidence file"),
+    evidence = MultipleFileField(
+        label=_("Evidence files"),
         required=False,
-        help_text=_("PDF, PNG, JPEG, Word (.docx) or Excel (.xlsx)."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"}),
+        help_text=_(
+            "PDF, PNG, JPEG, Word (.docx) or Excel (.xlsx); you can choose several files at once."
+        ),
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"}),
     )
 
     def __init__(self, *args, **kwargs):

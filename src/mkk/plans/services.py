@@ -26,6 +26,7 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.directory.models import Institution
+from mkk.notifications import hooks as notification_hooks
 from mkk.ops.storage import private_storage
 
 from .importing import ImportResult, PlanImportError, plan_import  # noqa: F401 - public API
@@ -67,7 +68,18 @@ def can_report_on(user, action: Action) -> bool:
 
 
 def can_review(user, plan: ActionPlan) -> bool:
-    return scoping.can_manage_mechanism(user, plan.mechanism.municipality_id)
+    """Sees the updates waiting for review: the coordinator, or the deputy approver."""
+    municipality_id = plan.mechanism.municipality_id
+    return scoping.can_manage_mechanism(user, municipality_id) or scoping.is_deputy_approver(
+        user, municipality_id
+    )
+
+
+def can_review_update(user, update: ProgressUpdate) -> bool:
+    """Four eyes: a reviewer who did not write the update (scoping.can_approve)."""
+    return scoping.can_approve(
+        user, update.action.plan.mechanism.municipality_id, author_id=update.submitted_by_id
+    )
 
 
 def can_see_progress_files(user, action: Action) -> bool:
@@ -186,8 +198,18 @@ def _progress_save(actor, action, period, status, narrative, spending, submit, c
 def progress_review(
     *, actor, update: ProgressUpdate, approve: bool, comment: str
 ) -> ProgressUpdate:
-    """Approve a submitted update, or return it with a comment (required)."""
+    """Approve a submitted update, or return it with a comment (required). Nobody reviews
+    an update they submitted themselves."""
     if not can_review(actor, update.action.plan):
+        raise PermissionDenied
+    if update.submitted_by_id and actor is not None and update.submitted_by_id == actor.pk:
+        raise ValidationError(
+            _(
+                "You submitted this update yourself: another person approves or returns it "
+                "(the coordinator, or the mechanism's deputy approver)."
+            )
+        )
+    if not can_review_update(actor, update):
         raise PermissionDenied
     if update.review_state != ReviewState.SUBMITTED:
         raise ValidationError(_("Only an update waiting for review can be approved or returned."))
@@ -207,6 +229,7 @@ def progress_review(
             actor=actor,
             reason=comment,
         )
+        notification_hooks.progress_reviewed(update, approved=approve)
     return update
 
 

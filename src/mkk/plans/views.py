@@ -260,7 +260,10 @@ def export(request, code: str):
 def reviews(request, code: str):
     """Updates waiting for review, decided one by one or several at once (one confirmation)."""
     municipality, plan = _plan_or_404(request, code)
-    scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
+    scoping.require(
+        scoping.can_manage_mechanism(request.user, municipality.pk)
+        or scoping.is_deputy_approver(request.user, municipality.pk)
+    )
     waiting = (
         selectors.updates_waiting(request.user, plan) if plan else ProgressUpdate.objects.none()
     )
@@ -434,12 +437,16 @@ def progress(request, pk: int):
     form = ProgressForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            upload = form.cleaned_data.get("evidence")
-            if upload and upload.size > settings.MKK_MAX_UPLOAD_BYTES:
-                raise ValidationError(
-                    _("The file is too large: at most %(mb)s MB.")
-                    % {"mb": settings.MKK_MAX_UPLOAD_BYTES // (1024 * 1024)}
-                )
+            uploads = form.cleaned_data.get("evidence") or []
+            for upload in uploads:
+                if upload.size > settings.MKK_MAX_UPLOAD_BYTES:
+                    raise ValidationError(
+                        _("The file %(name)s is too large: at most %(mb)s MB.")
+                        % {
+                            "name": upload.name,
+                            "mb": settings.MKK_MAX_UPLOAD_BYTES // (1024 * 1024),
+                        }
+                    )
             update = services.progress_save(
                 actor=request.user,
                 action=action,
@@ -448,7 +455,7 @@ def progress(request, pk: int):
                 narrative=form.cleaned_data["narrative"],
                 spending=form.spending(),
                 submit=bool(request.POST.get("submit")),
-                files=[(upload.name, upload.read())] if upload else [],
+                files=[(upload.name, upload.read()) for upload in uploads],
             )
         except ValidationError as exc:
             form.add_error(None, _messages_of(exc))
@@ -514,7 +521,9 @@ def update_detail(request, pk: int):
             "plan": action.plan,
             "municipality": action.plan.mechanism.municipality,
             "form": form,
-            "can_review": can_review and update.review_state == ReviewState.SUBMITTED,
+            "can_review": services.can_review_update(request.user, update)
+            and update.review_state == ReviewState.SUBMITTED,
+            "own_update": bool(can_review and update.submitted_by_id == request.user.pk),
             "can_files": services.can_see_progress_files(request.user, action),
             "can_report": services.can_report_on(request.user, action),
         },

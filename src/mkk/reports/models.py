@@ -14,6 +14,8 @@ class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_REVIEW = "in_review", _("In review")
     SUBMITTED = "submitted", _("Submitted to the Mayor")
+    RETURNED = "returned", _("Returned by the Mayor")
+    APPROVED = "approved", _("Approved by the Mayor")
     PUBLISHED = "published", _("Published")
 
 
@@ -87,6 +89,16 @@ class MonitoringReport(models.Model):
         related_name="+",
         verbose_name=_("submitted by"),
     )
+    decided_at = models.DateTimeField(_("approved or returned"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved or returned by"),
+    )
+    approval_comment = models.TextField(_("the Mayor's comments"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     scope_municipality = "mechanism__municipality"
@@ -113,11 +125,15 @@ class MonitoringReport(models.Model):
 
     @property
     def is_frozen(self) -> bool:
-        return self.status in {ReportStatus.SUBMITTED, ReportStatus.PUBLISHED}
+        return self.status in {
+            ReportStatus.SUBMITTED,
+            ReportStatus.APPROVED,
+            ReportStatus.PUBLISHED,
+        }
 
     @property
     def is_editable(self) -> bool:
-        return self.status in {ReportStatus.DRAFT, ReportStatus.IN_REVIEW}
+        return self.status in {ReportStatus.DRAFT, ReportStatus.IN_REVIEW, ReportStatus.RETURNED}
 
     def narrative(self) -> dict:
         remarks = self.section_remarks or {}

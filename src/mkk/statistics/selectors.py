@@ -57,7 +57,8 @@ def submission_for(user, pk: int) -> Submission:
     submission = scoping.get_for_user(
         user,
         Submission.objects.select_related("institution__municipality", "data_set"),
-        own_institution=True,
+        # The deputy approver reads the submissions of every institution to approve them.
+        own_institution=not scoping.is_deputy_approver(user, user.municipality_id),
         pk=pk,
     )
     scoping.require(scoping.can_read_records(user))
@@ -65,7 +66,10 @@ def submission_for(user, pk: int) -> Submission:
 
 
 def awaiting_approval(user, municipality: Municipality) -> QuerySet[Submission]:
-    if not scoping.can_manage_mechanism(user, municipality.pk):
+    if not (
+        scoping.can_manage_mechanism(user, municipality.pk)
+        or scoping.is_deputy_approver(user, municipality.pk)
+    ):
         return Submission.objects.none()
     return (
         submissions_for(user, municipality).filter(status=Status.SUBMITTED).order_by("submitted_at")

@@ -251,6 +251,9 @@ def submission(request, pk: int):
             )
     can_manage = scoping.can_manage_mechanism(request.user, sub.institution.municipality_id)
     can_submit = scoping.can_submit_for_institution(request.user, sub.institution_id)
+    can_decide = scoping.can_approve(
+        request.user, sub.institution.municipality_id, author_id=sub.submitted_by_id
+    )
     return render(
         request,
         "statistics/submission.html",
@@ -264,8 +267,18 @@ def submission(request, pk: int):
             else [],
             "can_manage": can_manage,
             "can_submit": can_submit,
+            "can_decide": can_decide,
+            "own_submission": bool(sub.submitted_by_id and sub.submitted_by_id == request.user.pk),
             "return_form": forms.ReturnForm(),
         },
+    )
+
+
+def _may_review(user, sub) -> bool:
+    """Coordinator or deputy approver (the service then refuses one's own submission)."""
+    municipality_id = sub.institution.municipality_id
+    return scoping.can_manage_mechanism(user, municipality_id) or scoping.is_deputy_approver(
+        user, municipality_id
     )
 
 
@@ -299,7 +312,7 @@ def submission_submit(request, pk: int):
 @require_POST
 def submission_approve(request, pk: int):
     sub = selectors.submission_for(request.user, pk)
-    scoping.require(scoping.can_manage_mechanism(request.user, sub.institution.municipality_id))
+    scoping.require(_may_review(request.user, sub))
     _act(
         request,
         pk,
@@ -315,7 +328,7 @@ def submission_approve(request, pk: int):
 @require_POST
 def submission_return(request, pk: int):
     sub = selectors.submission_for(request.user, pk)
-    scoping.require(scoping.can_manage_mechanism(request.user, sub.institution.municipality_id))
+    scoping.require(_may_review(request.user, sub))
     form = forms.ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say what needs correcting."))
