@@ -2130,6 +2130,10 @@ class _TableParser:
             return "action"
         if code is not None or is_nr or not first_text:
             if not content and code is None:
+                # 'Nr. | Objektivat strategjike dhe specifike ...' with its title cell empty
+                # is still the heading of the next specific objective once the table has begun.
+                if is_nr and boiler and self.current_so is not None:
+                    return "specific"
                 return "header"
             return "specific"
         return "specific" if boiler else "other"
