@@ -98,11 +98,15 @@ def test_generated_plans_read_like_the_seed(name: str, seed: ParsedPlan) -> None
     plan = parse_plan_file(f"{name}.docx", data)
     assert summary(plan) == summary(seed)
     assert objectives(plan) == objectives(seed)
-    assert plan.budget_by_year() == seed.budget_by_year() == {
-        2025: Decimal(9000),
-        2026: Decimal(9000),
-        2027: Decimal(9000),
-    }
+    assert (
+        plan.budget_by_year()
+        == seed.budget_by_year()
+        == {
+            2025: Decimal(9000),
+            2026: Decimal(9000),
+            2027: Decimal(9000),
+        }
+    )
     assert not plan.unmapped_columns
     assert not plan.blocking_warnings
     # a monitoring plan after the action table is seen as another table, never as actions

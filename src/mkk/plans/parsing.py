@@ -915,9 +915,7 @@ def header_key(text: str) -> str:
 @contextmanager
 def column_mapping(mapping: dict[str, str] | None) -> Iterator[None]:
     """Read the action table with the person's answers: ``{header_key: role}``."""
-    token = _COLUMN_MAP.set(
-        {k: v for k, v in (mapping or {}).items() if v in COLUMN_ROLES} or None
-    )
+    token = _COLUMN_MAP.set({k: v for k, v in (mapping or {}).items() if v in COLUMN_ROLES} or None)
     try:
         yield
     finally:
