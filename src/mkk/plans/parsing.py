@@ -37,6 +37,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, BinaryIO
 
 from django.utils.translation import gettext_lazy as _
@@ -424,6 +425,7 @@ def _normalize_ws(text: str) -> str:
     return _WS_RE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     """Case- and diacritic-insensitive form used for matching only (ë -> e, Ç -> c)."""
     if text.isascii():
@@ -926,13 +928,20 @@ def _label_role(text: str) -> str | None:
     """The column a header label names ('description', 'budget', ...), or ``None``."""
     if len(text) > 200:
         return None
+    mapping = _COLUMN_MAP.get()
+    if mapping:
+        folded = _normalize_ws(_fold(text))
+        if folded[:80] in mapping:
+            role = mapping[folded[:80]]
+            return "extra" if role == "notes" else role
+    return _known_label_role(text)
+
+
+@lru_cache(maxsize=65536)
+def _known_label_role(text: str) -> str | None:
     folded = _normalize_ws(_fold(text))
     if not folded or len(folded) > 60:
         return None
-    mapping = _COLUMN_MAP.get()
-    if mapping and folded[:80] in mapping:
-        role = mapping[folded[:80]]
-        return "extra" if role == "notes" else role
     if _YEAR_LABEL_RE.match(folded):
         return "budget"
     if _NR_RE.match(folded):
@@ -979,6 +988,7 @@ def _is_year_row(texts: Sequence[str]) -> bool:
     return bool(nonempty) and all(_YEAR_LABEL_RE.match(t) for t in nonempty)
 
 
+@lru_cache(maxsize=65536)
 def _is_boilerplate(text: str) -> bool:
     """'Objektivat strategjike dhe specifike, treguesit dhe veprimet' and the like."""
     if len(text) > 200:
