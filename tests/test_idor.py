@@ -24,6 +24,7 @@ APPS = [
     "meetings",
     "cases",
     "reports",
+    "notifications",
 ]
 #: URL names whose parameter is not a private object (public pages, Django's own).
 NOT_PRIVATE = {
@@ -31,6 +32,8 @@ NOT_PRIVATE = {
     "reports:public_detail",  # a published report, by design (checked in the reports tests)
     "reports:public_download",
     "set_language",
+    "accounts:enrol",  # a secret one-time token, not an id (tests/accounts/test_invite.py)
+    "accounts:password_reset_confirm",  # Django's signed reset token (test_password.py)
 }
 
 

@@ -21,8 +21,8 @@ from mkk.plans.models import (
     ActionPlan,
     BudgetLine,
     ProgressUpdate,
-    Spending,
     SpecificObjective,
+    Spending,
     StrategicObjective,
 )
 

@@ -16,6 +16,8 @@ from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from mkk.ops.logs import mkk_logging
+
 from .env import env_bool, env_int, env_list, env_str
 
 SRC_DIR = Path(__file__).resolve().parent.parent  # src/mkk
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_prometheus",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -81,6 +84,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "mkk.web",
+    "mkk.core",
     "mkk.accounts",
     "mkk.audit",
     "mkk.directory",
@@ -89,10 +93,17 @@ INSTALLED_APPS = [
     "mkk.meetings",
     "mkk.cases",
     "mkk.reports",
+    "mkk.notifications",
+    "mkk.ops",
 ]
 
 MIDDLEWARE = [
+    # ops: request id on every log line, metrics, /health before anything touches the database
+    "mkk.ops.middleware.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "mkk.ops.middleware.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mkk.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,10 +114,12 @@ MIDDLEWARE = [
     "mkk.audit.middleware.AuditContextMiddleware",
     "mkk.web.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mkk.accounts.middleware.AbsoluteSessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "mkk.config.urls"
@@ -125,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mkk.web.context_processors.navigation",
+                "mkk.notifications.context_processors.inbox",
             ],
         },
     },
@@ -133,7 +147,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'mkk.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # Persistent connections (seconds) with a liveness check before reuse; 0 closes the
+        # connection after each request (the development default).
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -170,6 +187,16 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Absolute session lifetime (ASVS 3.3.2): a session ends this many seconds after login,
+# however active it is (on top of the idle expiry above).
+MKK_SESSION_MAX_AGE = env_int("MKK_SESSION_MAX_AGE", 12 * 60 * 60)
+# One-time links (invitation, second-factor enrolment) expire after this many hours.
+MKK_ENROLMENT_LINK_HOURS = env_int("MKK_ENROLMENT_LINK_HOURS", 72)
+# Password reset requests per client address and per e-mail address (django-ratelimit).
+MKK_RESET_RATE = env_str("MKK_RESET_RATE", "5/h")
+# The address people use to reach MKK (links in e-mails).
+MKK_SITE_URL = env_str("MKK_SITE_URL", "http://127.0.0.1:8000")
 
 # Roles that must pass a TOTP second factor before they reach anything else.
 MKK_OTP_REQUIRED_ROLES = env_list(
@@ -208,6 +235,55 @@ STATIC_ROOT = VAR_DIR / "static"
 # Uploaded evidence and generated reports live outside the web root and are served only
 # through views that check access.
 PRIVATE_MEDIA_ROOT = Path(env_str("MKK_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Files go through Django's storage API. "private" (evidence, frozen reports, pending plan
+# imports) is the local private folder, files 0600, unless MKK_S3_BUCKET names an
+# S3-compatible bucket shared by several application servers (django-storages, `.[s3]` extra).
+# "staticfiles": whitenoise serves compressed, hashed files after `collectstatic`.
+MKK_S3_BUCKET = env_str("MKK_S3_BUCKET", "")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": MKK_S3_BUCKET,
+                "endpoint_url": env_str("MKK_S3_ENDPOINT_URL", "") or None,
+                "region_name": env_str("MKK_S3_REGION", "") or None,
+                "access_key": env_str("MKK_S3_ACCESS_KEY_ID", "") or None,
+                "secret_key": env_str("MKK_S3_SECRET_ACCESS_KEY", "") or None,
+                "location": env_str("MKK_S3_PREFIX", "private"),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+                "object_parameters": {"ServerSideEncryption": "AES256"},
+            },
+        }
+        if MKK_S3_BUCKET
+        else {"BACKEND": "mkk.ops.storage.PrivateFileSystemStorage"}
+    ),
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Caches and sessions shared by several application servers: MKK_CACHE_URL=redis://... puts
+# the cache in Redis and the sessions in the database with a Redis cache in front
+# (cached_db); without it, sessions live in the database and the cache in each process.
+MKK_CACHE_URL = env_str("MKK_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": MKK_CACHE_URL}
+        if MKK_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+SESSION_ENGINE = env_str(
+    "MKK_SESSION_ENGINE",
+    "django.contrib.sessions.backends.cached_db"
+    if MKK_CACHE_URL
+    else "django.contrib.sessions.backends.db",
+)
 MKK_MAX_UPLOAD_BYTES = env_int("MKK_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # Closed cases lose their identity data this many days after closing (`anonymize_cases`).
 MKK_CASE_RETENTION_DAYS = env_int("MKK_CASE_RETENTION_DAYS", 5 * 365)
@@ -216,18 +292,43 @@ MKK_SUPPRESSION_THRESHOLD = env_int("MKK_SUPPRESSION_THRESHOLD", 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
+# Every e-mail is recorded in the outbox (mkk.notifications) and sent by a background job with
+# retries; MKK_EMAIL_DELIVERY_BACKEND is what finally delivers it.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "mkk.notifications.backends.QueuedEmailBackend")
+MKK_EMAIL_DELIVERY_BACKEND = env_str(
+    "MKK_EMAIL_DELIVERY_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+MKK_EMAIL_MAX_TRIES = env_int("MKK_EMAIL_MAX_TRIES", 6)
+MKK_EMAIL_RETRY_SECONDS = env_int("MKK_EMAIL_RETRY_SECONDS", 60)  # doubles after each try
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mkk@localhost")
+# Links in e-mails start with this address (the address users open MKK at).
+MKK_SITE_URL = env_str("MKK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background jobs (Celery, mkk/config/celery.py). Without a broker, tasks run in-process.
+MKK_BROKER_URL = env_str("MKK_BROKER_URL", "")
+CELERY_BROKER_URL = MKK_BROKER_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not MKK_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "Europe/Belgrade"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Reports of periods longer than this many days are rendered by a background job.
+MKK_REPORT_BACKGROUND_DAYS = env_int("MKK_REPORT_BACKGROUND_DAYS", 190)
+# Statistics reminders go this many days before each deadline; referral warnings when this
+# share (percent) of the time to answer has passed.
+MKK_REMINDER_DAYS_BEFORE = env_int("MKK_REMINDER_DAYS_BEFORE", 3)
+MKK_REFERRAL_WARN_PERCENT = env_int("MKK_REFERRAL_WARN_PERCENT", 75)
 
 # Security headers. Cookies are HTTPS-only and HSTS is on outside development.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -259,9 +360,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-}
+# Broker of the background jobs (Celery); empty runs tasks in-process. /health checks it.
+MKK_BROKER_URL = env_str("MKK_BROKER_URL", "")
+
+# Logs: one JSON object per line on stderr (MKK_LOG_FORMAT=text for development), each line
+# of a request carrying its request id. See mkk/ops/logs.py.
+MKK_LOG_FORMAT = env_str("MKK_LOG_FORMAT", "text" if DEBUG else "json")
+LOGGING = mkk_logging(fmt=MKK_LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
+# Prometheus metrics at /metrics, answered only to these addresses/networks (else 404).
+MKK_METRICS_ALLOWED_IPS = env_list("MKK_METRICS_ALLOWED_IPS", [])
+# Errors to Sentry (or a compatible service) only when SENTRY_DSN is set; never request
+# bodies, cookies, local variables or identity fields (mkk/ops/sentry.py).
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from mkk.ops.sentry import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))
+
+# Error pages inside the site's layout (mkk/ops/templates/), CSRF failure included.
+CSRF_FAILURE_VIEW = "mkk.ops.errors.csrf_failure"

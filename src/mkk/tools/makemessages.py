@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent  # src/mkk
 MANAGE = ROOT.parent.parent / "manage.py"
 APPS = [
     "web",
+    "core",
     "accounts",
     "audit",
     "directory",
@@ -24,6 +25,8 @@ APPS = [
     "meetings",
     "cases",
     "reports",
+    "notifications",
+    "ops",
 ]
 LOCALES = ["sq", "en", "sr_Latn"]
 
