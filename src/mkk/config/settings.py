@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "mkk.meetings",
     "mkk.cases",
     "mkk.reports",
+    "mkk.national",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("mkk.meetings.urls")),
     path("", include("mkk.cases.urls")),
     path("", include("mkk.reports.urls")),
+    path("", include("mkk.national.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -620,6 +620,9 @@ def _contacts(municipality, institutions, rows) -> None:
 
 @transaction.atomic
 def load(out=None) -> dict:
+    from .kosovo import ensure_kosovo
+
+    ensure_kosovo()  # every municipality of Kosovo, as the data migration installs them
     municipalities = {}
     for code, sq, sr, en in MUNICIPALITIES:
         municipalities[code], _ = Municipality.objects.update_or_create(

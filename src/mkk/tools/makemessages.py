@@ -24,6 +24,7 @@ APPS = [
     "meetings",
     "cases",
     "reports",
+    "national",
 ]
 LOCALES = ["sq", "en", "sr_Latn"]
 
