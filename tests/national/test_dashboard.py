@@ -105,7 +105,7 @@ def test_query_count_does_not_grow_with_municipalities(client, login_as, world, 
 def test_other_roles_are_refused(client, login_as, world, role):
     login_as(world.drenas.users[role])
     assert client.get(URL).status_code == 403
-    assert client.get(reverse("national:export", kwargs={"fmt": "csv"})).status_code == 403
+    assert client.get(reverse("national:export_csv")).status_code == 403
 
 
 def test_completeness_page_answers_the_national_role(client, login_as, world, figures):
@@ -123,15 +123,14 @@ def test_completeness_page_answers_the_national_role(client, login_as, world, fi
 def test_exports(client, login_as, world, figures):
     login_as(world.national)
     q = "?period_type=quarter&day=2025-02-01"
-    csv_text = client.get(reverse("national:export", kwargs={"fmt": "csv"}) + q).content.decode()
+    csv_text = client.get(reverse("national:export_csv") + q).content.decode()
     assert "DRP Gjilan" in csv_text and ",41" in csv_text and ",12" in csv_text
-    response = client.get(reverse("national:export", kwargs={"fmt": "xlsx"}) + q)
+    response = client.get(reverse("national:export_xlsx") + q)
     wb = load_workbook(io.BytesIO(response.content))
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
     kosovo = [r for r in rows[1:] if r[2] == "POL_CASES" and not r[3]][0]
     assert (kosovo[5], kosovo[6]) == (53, 30)
     assert len(list(wb.worksheets[1].iter_rows())) == 1 + Municipality.objects.count()
     # DHIS2 without a mapping: a clear message, nothing half-written.
-    response = client.get(reverse("national:export", kwargs={"fmt": "dhis2"}) + q, follow=True)
+    response = client.get(reverse("national:export_dhis2") + q, follow=True)
     assert response.status_code == 200 and "DHIS2" in response.content.decode()
-    assert client.get(reverse("national:export", kwargs={"fmt": "pdf"}) + q).status_code == 404

@@ -124,7 +124,7 @@ def export(request, fmt: str):
             data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         name = f"{stem}.xlsx"
-    else:
+    else:  # pragma: no cover - the URLs pass one of the three
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

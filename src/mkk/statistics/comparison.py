@@ -134,7 +134,6 @@ class RangeComparison:
     end: dt.date
     previous_start: dt.date
     previous_end: dt.date
-    rows: list[FigureRow] = field(default_factory=list)
     coverage: list[CoverageRow] = field(default_factory=list)
     #: "municipality", "region" or "national", and the place compared.
     scope: str = "municipality"
@@ -146,6 +145,20 @@ class RangeComparison:
     units: dict = field(default_factory=dict)
     #: Per institution type: the municipalities no active institution reports for.
     uncovered: dict = field(default_factory=dict)
+
+    #: The rows per institution are built on first use (a national total does not need them).
+    _rows: list | None = None
+    _build_rows: object = None
+
+    @property
+    def rows(self) -> list[FigureRow]:
+        if self._rows is None:
+            self._rows = self._build_rows() if self._build_rows else []
+        return self._rows
+
+    @rows.setter
+    def rows(self, value: list[FigureRow]) -> None:
+        self._rows = value
 
     @property
     def missing(self) -> list[CoverageRow]:
@@ -406,18 +419,37 @@ class _Window:
     excluded: list[int]
 
 
-def _window(cands: list[_Sub], start: dt.date, end: dt.date) -> _Window:
-    inside = [s for s in cands if s.period_start >= start and s.period_end <= end]
-    used = choose_submissions(inside) if len(inside) > 1 else inside
+def _window(cands: list[tuple], start: dt.date, end: dt.date, total_days: int) -> _Window:
+    """Which of one pair's submissions (pk, start, end, status) count in [start, end]."""
+    inside = [c for c in cands if c[1] >= start and c[2] <= end]
+    if not inside:
+        return _Window(NONE, [(start, end)], False, [])
+    inside.sort(key=lambda c: (c[1], c[2]))
+    previous_end = None
+    overlap = False
+    covered = 0
+    unapproved = False
+    for _pk, s_start, s_end, status in inside:
+        if previous_end is not None and s_start <= previous_end:
+            overlap = True
+            break
+        previous_end = s_end
+        covered += (s_end - s_start).days + 1
+        unapproved = unapproved or status != Status.APPROVED
+    if not overlap:
+        if covered >= total_days:
+            return _Window(FULL, [], unapproved, [])
+        used = [_Sub(pk, 0, 0, a, b, st) for pk, a, b, st in inside]
+        return _Window(PARTIAL, _gaps(start, end, used), unapproved, [])
+    subs = [_Sub(pk, 0, 0, a, b, st) for pk, a, b, st in inside]
+    used = choose_submissions(subs)
     covered = sum(s.days for s in used)
-    total_days = (end - start).days + 1
-    coverage = NONE if covered == 0 else FULL if covered >= total_days else PARTIAL
     used_ids = {s.pk for s in used}
     return _Window(
-        coverage=coverage,
-        missing=_gaps(start, end, used),
+        coverage=FULL if covered >= total_days else PARTIAL,
+        missing=[] if covered >= total_days else _gaps(start, end, used),
         unapproved=any(s.status != Status.APPROVED for s in used),
-        excluded=[s.pk for s in inside if s.pk not in used_ids],
+        excluded=[s.pk for s in subs if s.pk not in used_ids],
     )
 
 
@@ -515,19 +547,29 @@ def _population_of(municipalities) -> int | None:
     return sum(pops)
 
 
-def _scope_institutions(by_kind, municipality, region, national):
-    qs = Institution.objects.filter(is_active=True, kind__in=list(by_kind)).select_related(
-        "municipality"
-    )
+def _scope_q(prefix: str, municipality, region) -> Q:
+    """The institutions of a scope (active ones), as a filter through ``prefix``."""
+    p = prefix
+
+    def q(**kw) -> Q:
+        return Q(**{p + k: v for k, v in kw.items()})
+
+    where = q(is_active=True)
     if municipality is not None:
-        return qs.filter(municipality=municipality)
+        return where & q(municipality=municipality)
     if region is not None:
-        return qs.filter(
-            Q(level=ReportingLevel.MUNICIPAL, municipality__region=region)
-            | Q(level=ReportingLevel.REGIONAL, region=region)
-            | Q(level=ReportingLevel.REGIONAL, region__isnull=True, municipality__region=region)
+        return where & (
+            q(level=ReportingLevel.MUNICIPAL, municipality__region=region)
+            | q(level=ReportingLevel.REGIONAL, region=region)
+            | q(level=ReportingLevel.REGIONAL, region__isnull=True, municipality__region=region)
         )
-    return qs
+    return where
+
+
+def _scope_institutions(by_kind, municipality, region, national):
+    return Institution.objects.filter(
+        _scope_q("", municipality, region), kind__in=list(by_kind)
+    ).select_related("municipality")
 
 
 def _unit_of(inst: Institution) -> Unit:
@@ -574,6 +616,7 @@ def compare_range(
         region = Region.objects.get(code=region)
     prev_start, prev_end = periods.previous_year(start, end)
     by_kind = data_sets_by_kind()
+    custom = institutions is not None
     if institutions is None:
         institutions = _scope_institutions(by_kind, municipality, region, national)
     insts = sorted(
@@ -588,38 +631,45 @@ def compare_range(
     ds_ids = [ds.pk for sets in by_kind.values() for ds in sets]
     in_current = Q(period_start__gte=start, period_end__lte=end)
     in_previous = Q(period_start__gte=prev_start, period_end__lte=prev_end)
+    # Through the same joins as the scope (not a long list of ids): the database plans it as
+    # it would a hand-written GROUP BY over that municipality, region or all of Kosovo.
+    if custom:
+        sub_scope, value_scope = (
+            Q(institution_id__in=inst_ids),
+            Q(submission__institution_id__in=inst_ids),
+        )
+    else:
+        sub_scope = _scope_q("institution__", municipality, region)
+        value_scope = _scope_q("submission__institution__", municipality, region)
     sub_rows = (
         Submission.objects.filter(
             in_current | in_previous,
-            institution_id__in=inst_ids,
+            sub_scope,
             data_set_id__in=ds_ids,
             status__in=_statuses(include_submitted),
         )
         .order_by()
-        .values_list("pk", "institution_id", "data_set_id", "period_start", "period_end", "status")
+        .values_list("institution_id", "data_set_id", "pk", "period_start", "period_end", "status")
     )
-    by_pair: dict[tuple[int, int], list[_Sub]] = defaultdict(list)
-    for row in sub_rows:
-        sub = _Sub(*row)
-        by_pair[(sub.institution_id, sub.data_set_id)].append(sub)
+    by_pair: dict[tuple[int, int], list[tuple]] = defaultdict(list)
+    for inst_id, ds_id, *rest in sub_rows:
+        by_pair[(inst_id, ds_id)].append(rest)
 
     windows: dict[tuple[int, int], tuple[_Window, _Window]] = {}
     excluded_cur: list[int] = []
     excluded_prev: list[int] = []
-    empty = [
+    empty = (
         _Window(NONE, [(start, end)], False, []),
         _Window(NONE, [(prev_start, prev_end)], False, []),
-    ]
-    for inst in insts:
-        for ds in by_kind[inst.kind]:
-            cands = by_pair.get((inst.pk, ds.pk))
-            if not cands:
-                windows[(inst.pk, ds.pk)] = tuple(empty)
-                continue
-            cur, prev = _window(cands, start, end), _window(cands, prev_start, prev_end)
-            excluded_cur += cur.excluded
-            excluded_prev += prev.excluded
-            windows[(inst.pk, ds.pk)] = (cur, prev)
+    )
+    cur_days = (end - start).days + 1
+    prev_days = (prev_end - prev_start).days + 1
+    for pair, cands in by_pair.items():
+        cur = _window(cands, start, end, cur_days)
+        prev = _window(cands, prev_start, prev_end, prev_days)
+        excluded_cur += cur.excluded
+        excluded_prev += prev.excluded
+        windows[pair] = (cur, prev)
 
     # One GROUP BY in the database: the sums of the current and previous range side by side.
     sub_current = Q(submission__period_start__gte=start, submission__period_end__lte=end)
@@ -636,7 +686,7 @@ def compare_range(
             DataValue.objects.filter(
                 Q(submission__period_start__gte=start, submission__period_end__lte=end)
                 | Q(submission__period_start__gte=prev_start, submission__period_end__lte=prev_end),
-                submission__institution_id__in=inst_ids,
+                value_scope,
                 submission__data_set_id__in=ds_ids,
                 submission__status__in=_statuses(include_submitted),
             )
@@ -649,6 +699,11 @@ def compare_range(
         for inst_id, ds_id, element_id, key, cur, prev in grouped:
             sums[(inst_id, ds_id)][(element_id, key)] = (cur, prev)
 
+    keys_of = {
+        ds.pk: [(element, key) for element in ds.elements.all() for key in element_keys(element)]
+        for sets in by_kind.values()
+        for ds in sets
+    }
     result = RangeComparison(start=start, end=end, previous_start=prev_start, previous_end=prev_end)
     result.scope = (
         "municipality" if municipality is not None else "region" if region else "national"
@@ -657,9 +712,7 @@ def compare_range(
     result.region = region
     for inst in insts:
         for ds in by_kind[inst.kind]:
-            cur, prev = windows[(inst.pk, ds.pk)]
-            pair_sums = sums.get((inst.pk, ds.pk), {})
-            unapproved = cur.unapproved or prev.unapproved
+            cur, prev = windows.get((inst.pk, ds.pk), empty)
             result.coverage.append(
                 CoverageRow(
                     institution=inst,
@@ -668,13 +721,20 @@ def compare_range(
                     previous=prev.coverage,
                     missing_current=cur.missing,
                     missing_previous=prev.missing,
-                    unapproved=unapproved,
+                    unapproved=cur.unapproved or prev.unapproved,
                 )
             )
-            for element in ds.elements.all():
-                for key in element_keys(element):
+
+    def build_rows() -> list[FigureRow]:
+        rows = []
+        for inst in insts:
+            for ds in by_kind[inst.kind]:
+                cur, prev = windows.get((inst.pk, ds.pk), empty)
+                pair_sums = sums.get((inst.pk, ds.pk), {})
+                unapproved = cur.unapproved or prev.unapproved
+                for element, key in keys_of[ds.pk]:
                     c, p = pair_sums.get((element.pk, key), (None, None))
-                    result.rows.append(
+                    rows.append(
                         FigureRow(
                             institution=inst,
                             element=element,
@@ -687,11 +747,19 @@ def compare_range(
                             unapproved=unapproved,
                         )
                     )
-    _sum_scope(result, insts, by_kind, municipality, region)
+        return rows
+
+    if municipality is not None:
+        result.rows = build_rows()
+    else:
+        result._build_rows = build_rows
+    _sum_scope(result, insts, by_kind, municipality, region, sums, keys_of)
     return result
 
 
-def _sum_scope(result: RangeComparison, insts, by_kind, municipality, region) -> None:
+def _sum_scope(
+    result: RangeComparison, insts, by_kind, municipality, region, sums, keys_of
+) -> None:
     """Totals of the scope, of each region and each unit; which municipalities no institution
     of a type covers."""
     if municipality is not None:
@@ -741,22 +809,43 @@ def _sum_scope(result: RangeComparison, insts, by_kind, municipality, region) ->
                 ScopeTotals(unit.name_sq, unit.name_sr, unit.name_en, unit.population),
             )
 
-    def _add(totals: ScopeTotals, r: FigureRow) -> None:
-        k = (r.element.code, r.disaggregation)
-        row = totals.rows.get(k)
-        if row is None:
-            row = totals.rows[k] = TotalRow(
-                r.element, r.disaggregation, population=totals.population
-            )
-        row.add(r.current, r.previous)
-
-    for r in result.rows:
-        unit = inst_unit[r.institution.pk]
-        _add(result.totals, r)
-        _add(result.units[unit.key][1], r)
+    elements = {e.pk: e for pairs in keys_of.values() for e, _key in pairs}
+    targets: dict[tuple[int, int], list[ScopeTotals]] = {}
+    prepared: set[tuple[int, int]] = set()
+    for inst in insts:
+        unit = inst_unit[inst.pk]
         code = region_code.get(unit.region_id)
+        these = [result.totals, result.units[unit.key][1]]
         if code is not None:
-            _add(result.regions[code], r)
+            these.append(result.regions[code])
+        for ds in by_kind[inst.kind]:
+            targets[(inst.pk, ds.pk)] = these  # every category shows, given or not (then None)
+            for t in these:
+                if (id(t), ds.pk) in prepared:
+                    continue
+                prepared.add((id(t), ds.pk))
+                for element, key in keys_of[ds.pk]:
+                    if (element.code, key) not in t.rows:
+                        t.rows[(element.code, key)] = TotalRow(
+                            element, key, population=t.population
+                        )
+    for pair, pair_sums in sums.items():
+        these = targets.get(pair)
+        if these is None:
+            continue
+        for (element_id, key), (c, p) in pair_sums.items():
+            element = elements.get(element_id)
+            if element is None:
+                continue
+            k = (element.code, key)
+            for t in these:
+                row = t.rows.get(k)
+                if row is None:
+                    row = t.rows[k] = TotalRow(element, key, population=t.population)
+                if c is not None:
+                    row.current = (row.current or 0) + c
+                if p is not None:
+                    row.previous = (row.previous or 0) + p
 
     # Municipalities no active institution of a type reports for (at any level).
     covered: dict[str, set] = defaultdict(set)  # kind -> municipality ids, region ids, "all"
