@@ -31,6 +31,8 @@ NOT_PRIVATE = {
     "reports:public_detail",  # a published report, by design (checked in the reports tests)
     "reports:public_download",
     "set_language",
+    "accounts:enrol",  # a secret one-time token, not an id (tests/accounts/test_invite.py)
+    "accounts:password_reset_confirm",  # Django's signed reset token (test_password.py)
 }
 
 

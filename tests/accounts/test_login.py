@@ -71,21 +71,16 @@ def test_wrong_codes_throttle_further_attempts(client, world):
 
 
 @pytest.mark.django_db
-def test_user_without_device_is_sent_to_enrolment(client, world):
+def test_user_without_device_cannot_enrol_with_the_password_alone(client, world):
     user = world.drenas.users["coordinator"]
     client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
     response = client.get(reverse("accounts:otp"))
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:otp_setup"))
     page = client.get(reverse("accounts:otp_setup"))
-    assert page.status_code == 200 and "data:image/svg+xml" in page.content.decode()
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
-    response = client.post(
-        reverse("accounts:otp_setup"), {"token": current_code(device), "next": "/"}
-    )
-    assert response.status_code == 302
-    device.refresh_from_db()
-    assert device.confirmed
-    assert client.get(reverse("web:dashboard")).status_code == 200
+    assert page.status_code == 200 and "data:image/svg+xml" not in page.content.decode()
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert client.post(reverse("accounts:otp_setup"), {"token": "123456"}).status_code == 405
+    assert client.get(reverse("web:dashboard")).status_code == 302
 
 
 @pytest.mark.django_db

@@ -63,4 +63,6 @@ CASES = {
     "cases:referral_decline": _pk("referral"),
     "cases:referral_withdraw": _pk("referral"),
     "cases:referral_complete": _pk("referral"),
+    "cases:referral_ground_confirm": _pk("referral"),
+    "cases:referral_ground_refuse": _pk("referral"),
 }

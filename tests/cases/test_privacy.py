@@ -151,7 +151,9 @@ def test_accepting_with_consent_recorded_by_the_receiver_opens_identity(world):
 def test_legal_ground_opens_identity_without_consent(world):
     police = world.drenas.users["case_police"]
     qps = world.drenas.users["case_social_work"]
-    case = open_case(police, sharing_legal_ground="child_at_risk")
+    case = open_case(
+        police, sharing_legal_ground="child_at_risk", sharing_reason="Fëmijë në rrezik."
+    )
     referral = services.referral_send(
         actor=police, case=case, to_institution=qps.institution, reason="r"
     )

@@ -446,3 +446,24 @@ def test_future_period_and_retired_action_refused(client, world, plan):
     response = _report(client, action, period=H1)
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert ProgressUpdate.objects.count() == 1
+
+
+def test_several_evidence_files_in_one_update(client, world, plan):
+    action = plan.actions.get(code="I.1.1")
+    login(client, world.drenas.users["focal_social_work"])
+    files = [SimpleUploadedFile(f"lista {i}.pdf", PDF) for i in (1, 2)]
+    response = _report(client, action, submit=False, file=files)
+    assert response.status_code == 302
+    assert sorted(Evidence.objects.values_list("original_name", flat=True)) == [
+        "lista 1.pdf",
+        "lista 2.pdf",
+    ]
+    # One bad file among good ones: nothing of this save is kept (all or nothing).
+    bad = [SimpleUploadedFile("ok.pdf", PDF), SimpleUploadedFile("x.pdf", b"MZ\x90 exe")]
+    response = _report(client, action, submit=False, file=bad)
+    assert response.status_code == 200 and Evidence.objects.count() == 2
+    # Too many at once is refused with a message.
+    many = [SimpleUploadedFile(f"f{i}.pdf", PDF) for i in range(11)]
+    response = _report(client, action, submit=False, file=many)
+    assert response.status_code == 200 and response.context["form"].errors["evidence"]
+    assert Evidence.objects.count() == 2

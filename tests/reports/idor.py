@@ -26,6 +26,7 @@ CASES = {
     "reports:detail": lambda world: {"pk": _report(world).pk},
     "reports:edit": lambda world: {"pk": _report(world).pk},
     "reports:transition": lambda world: {"pk": _report(world).pk},
+    "reports:decide": lambda world: {"pk": _report(world, status="submitted").pk},
     "reports:new_version": lambda world: {"pk": _report(world, status="submitted").pk},
     "reports:delete": lambda world: {"pk": _report(world).pk},
     "reports:diff": lambda world: {"pk": _versioned(world).pk},

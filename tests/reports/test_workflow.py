@@ -172,16 +172,50 @@ def test_pages_workflow_download_and_public(client, draft, gjilan_coordinator, d
     assert served.content == stored.read()
     assert served["X-Checksum-SHA256"] == stored.sha256
 
+    # Not approved yet: the coordinator cannot publish it.
+    client.post(reverse("reports:transition", kwargs={"pk": draft.pk}), {"step": "publish"})
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.SUBMITTED
+    # The coordinator does not get the Mayor's buttons.
+    page = client.get(reverse("reports:detail", kwargs={"pk": draft.pk})).content.decode()
+    assert 'name="decision"' not in page
+    assert (
+        client.post(
+            reverse("reports:decide", kwargs={"pk": draft.pk}), {"decision": "approve"}
+        ).status_code
+        == 403
+    )
+
     # The Mayor (viewer) sees the submitted report; a viewer of Drenas does not.
     client.logout()
     login(client, User.objects.get(username="gjilan.viewer"))
-    assert client.get(reverse("reports:detail", kwargs={"pk": draft.pk})).status_code == 200
+    page = client.get(reverse("reports:detail", kwargs={"pk": draft.pk}))
+    assert page.status_code == 200
+    body = page.content.decode()
+    # The one-page summary, the buttons, and the checksums folded into a details section.
+    assert 'id="summary"' in body and 'name="decision" value="approve"' in body
+    assert "<details" in body and body.index("<details") < body.index(stored.sha256)
     assert (
         client.post(
             reverse("reports:transition", kwargs={"pk": draft.pk}), {"step": "publish"}
         ).status_code
         == 403
     )
+    # Returning needs comments; what was typed comes back.
+    refused = client.post(
+        reverse("reports:decide", kwargs={"pk": draft.pk}), {"decision": "return", "comment": " "}
+    )
+    assert refused.status_code == 400
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.SUBMITTED
+    approved = client.post(
+        reverse("reports:decide", kwargs={"pk": draft.pk}),
+        {"decision": "approve", "comment": "Në rregull."},
+    )
+    assert approved.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.APPROVED and draft.approval_comment == "Në rregull."
+    assert draft.decided_by.username == "gjilan.viewer"
     services.report_new_version(actor=gjilan_coordinator, report=draft)
     page = client.get(reverse("reports:detail", kwargs={"pk": draft.pk})).content.decode()
     assert "Version 2" not in page and "Versioni 2" not in page  # a draft stays hidden
@@ -297,3 +331,50 @@ def test_too_long_text_comes_back_with_the_reason(client, draft, gjilan_coordina
     assert long_text in body and "Rekomandim i ri" in body
     draft.refresh_from_db()
     assert draft.challenges == "Sfida e parë."
+
+
+@pytest.mark.django_db
+def test_mayor_returns_with_comments_then_a_named_approver_approves(draft, demo):
+    from mkk.audit.models import AuditAction, AuditEntry
+
+    coordinator = User.objects.get(username="gjilan.coordinator")
+    mayor = User.objects.get(username="gjilan.viewer")
+    services.report_submit(actor=coordinator, report=draft)
+    with pytest.raises(PermissionDenied):  # the coordinator does not approve her own report
+        services.report_approve(actor=coordinator, report=draft)
+    with pytest.raises(ValidationError):  # returning needs comments
+        services.report_return(actor=mayor, report=draft, comment="  ")
+    report = services.report_return(actor=mayor, report=draft, comment="Shtoni buxhetin.")
+    assert report.status == ReportStatus.RETURNED and report.is_editable
+    entry = AuditEntry.objects.get(action=AuditAction.RETURN, object_id=str(report.pk))
+    assert entry.reason == "Shtoni buxhetin." and entry.actor == mayor
+    with pytest.raises(ValidationError):  # only an approved report is published
+        services.report_publish(actor=coordinator, report=report)
+    services.report_update_narrative(
+        actor=coordinator,
+        report=report,
+        title=report.title,
+        summary_remarks="Me buxhetin.",
+        challenges="",
+        recommendations="",
+        section_remarks={},
+    )
+    report = services.report_submit(actor=coordinator, report=report)
+    assert report.status == ReportStatus.SUBMITTED and report.decided_by is None
+    # A named approver of the municipality (here a focal point) may approve too.
+    named = User.objects.get(username="gjilan.police")
+    with pytest.raises(PermissionDenied):
+        services.report_approve(actor=named, report=report)
+    report.mechanism.report_approver = named
+    report.mechanism.save()
+    report = services.report_approve(actor=named, report=report, comment="")
+    assert report.status == ReportStatus.APPROVED and report.decided_by == named
+    report = services.report_publish(actor=coordinator, report=report)
+    assert report.status == ReportStatus.PUBLISHED
+    actions = list(
+        AuditEntry.objects.filter(object_type="reports.monitoringreport", object_id=str(report.pk))
+        .exclude(action__in=[AuditAction.CREATE, AuditAction.UPDATE])
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["submit", "return", "submit", "approve", "publish"]

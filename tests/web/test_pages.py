@@ -1,8 +1,9 @@
-"""Every page a user can reach answers without a server error and is valid HTML.
+"""Every page a user can reach works, is valid HTML and shows no link that answers 403.
 
 With the full demo data loaded, the test follows the links of each role's pages (GET only,
 same site, a few pages per URL name) and checks each answer: no 5xx, no page that leaks
-another municipality, and, when the Nu Html Checker is installed (`make vnu`), no HTML error.
+another municipality, no link that answers the same user 403 (a dead end), and, when the Nu Html
+Checker is installed (`make vnu`), no HTML error.
 """
 
 from __future__ import annotations
@@ -44,12 +45,14 @@ def _links(html: str) -> list[str]:
     return re.findall(r'href="(/[^"#]*)"', html)
 
 
-def crawl(client, start: str = "/") -> dict[str, tuple[int, str]]:
+def crawl(client, start: str = "/", came_from: dict | None = None) -> dict[str, tuple[int, str]]:
+    """Follow links from `start`; `came_from` (if given) records the page that linked each URL."""
     seen: dict[str, tuple[int, str]] = {}
     per_name: Counter = Counter()
-    queue = [start, "/public/"]
+    queue = [(start, ""), ("/public/", "")]
     while queue and len(seen) < MAX_PAGES:
-        url = queue.pop(0).replace("&amp;", "&")
+        url, referrer = queue.pop(0)
+        url = url.replace("&amp;", "&")
         if url in seen or SKIP.search(url):
             continue
         try:
@@ -60,6 +63,8 @@ def crawl(client, start: str = "/") -> dict[str, tuple[int, str]]:
         if per_name[name] >= PER_NAME:
             continue
         per_name[name] += 1
+        if came_from is not None:
+            came_from[url] = referrer
         response = client.get(url)
         body = (
             response.content.decode()
@@ -68,7 +73,7 @@ def crawl(client, start: str = "/") -> dict[str, tuple[int, str]]:
         )
         seen[url] = (response.status_code, body)
         if response.status_code == 200 and body:
-            queue.extend(_links(body))
+            queue.extend((link, url) for link in _links(body))
     return seen
 
 
@@ -135,9 +140,12 @@ def test_every_reachable_page_works_and_is_valid(client, demo, tmp_path):
         client.logout()
         user = User.objects.get(username=username)
         login(client, user)
-        for url, (status, body) in crawl(client).items():
+        came_from: dict[str, str] = {}
+        for url, (status, body) in crawl(client, came_from=came_from).items():
             if status >= 500 or status == 404 and not url.startswith("/public/"):
                 problems.append(f"{username} {url} -> {status}")
+            if status == 403:  # a link the user is shown but may not follow: a dead end
+                problems.append(f"{username} {came_from.get(url)} links to {url} -> 403")
             if status == 200 and body:
                 pages[url] = body
                 other = (

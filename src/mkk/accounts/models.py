@@ -89,3 +89,46 @@ class User(AbstractUser):
     @property
     def is_viewer(self) -> bool:
         return self.role == Role.VIEWER
+
+
+class LinkPurpose(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    ENROLMENT = "enrolment", _("Second-factor enrolment")
+
+
+class EnrolmentLink(models.Model):
+    """A one-time, expiring link where a person sets a password and enrols the second factor.
+
+    Only a SHA-256 hash of the token is stored; the token itself exists only in the e-mail.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="enrolment_links", verbose_name=_("user")
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=LinkPurpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    scope_municipality = "user__municipality"
+    scope_institution = "user__institution"
+    audit_sensitive_fields = ("token_hash",)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("enrolment link")
+        verbose_name_plural = _("enrolment links")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()}: {self.user}"
+
+    @property
+    def is_usable(self) -> bool:
+        from django.utils import timezone
+
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()

@@ -29,7 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
-from .models import Role
+from .models import INSTITUTION_ROLES, Role
 
 M = TypeVar("M", bound=models.Model)
 
@@ -154,6 +154,43 @@ def can_submit_for_institution(user, institution_id: int | None) -> bool:
     return user.role in {Role.COORDINATOR, Role.ADMIN}
 
 
+def can_invite_users(user) -> bool:
+    """Administrators; coordinators for their own municipality's institutions."""
+    return _is_authenticated(user) and (
+        user.role == Role.ADMIN or (user.role == Role.COORDINATOR and bool(user.municipality_id))
+    )
+
+
+#: Roles a municipal coordinator manages (invites, deactivates, issues enrolment links to).
+COORDINATOR_MANAGED_ROLES = {Role.FOCAL_POINT, Role.CASE_WORKER, Role.VIEWER}
+
+
+def can_manage_user(user, target) -> bool:
+    """Administrators: everyone; a coordinator: focal points, case workers and viewers of
+    their municipality."""
+    if not _is_authenticated(user) or target is None:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return (
+        user.role == Role.COORDINATOR
+        and bool(user.municipality_id)
+        and target.municipality_id == user.municipality_id
+        and target.role in COORDINATOR_MANAGED_ROLES
+    )
+
+
+def users_in_scope(user, queryset):
+    """Accounts a user may list: all (administrator), their municipality's (coordinator)."""
+    if not _is_authenticated(user):
+        return queryset.none()
+    if user.role == Role.ADMIN:
+        return queryset
+    if user.role == Role.COORDINATOR and user.municipality_id:
+        return queryset.filter(municipality_id=user.municipality_id)
+    return queryset.none()
+
+
 def can_read_audit(user) -> bool:
     return _is_authenticated(user) and user.role in {Role.ADMIN, Role.COORDINATOR}
 
@@ -197,3 +234,63 @@ def can_read_identity(user, *, owner_institution_id: int | None, shared_institut
     return user.institution_id == owner_institution_id or user.institution_id in set(
         shared_institution_ids
     )
+
+
+def works_for_institution(user) -> bool:
+    """A focal point or case worker bound to an institution of a municipality: the people whose
+    day is the institution's own work (the "My work" page)."""
+    return (
+        _is_authenticated(user)
+        and user.role in INSTITUTION_ROLES
+        and bool(user.institution_id)
+        and bool(user.municipality_id)
+    )
+
+
+# --- Approvals: four eyes and the Mayor's approval ----------------------------------------
+
+
+def _mechanism_of(municipality_id):
+    from mkk.directory.models import Mechanism
+
+    return Mechanism.objects.filter(municipality_id=municipality_id).first()
+
+
+def can_approve(user, municipality_id: int | None, *, author_id: int | None) -> bool:
+    """Four eyes: approve (or return) a submission, a progress update or a report of that
+    municipality. Nobody approves what they submitted themselves. The coordinator (and an
+    administrator) approves the work of others; the municipality's named deputy approver
+    approves too, so that a municipality with a single coordinator can approve what the
+    coordinator entered herself."""
+    if not _is_authenticated(user):
+        return False
+    if author_id is not None and user.pk == author_id:
+        return False
+    if can_manage_mechanism(user, municipality_id):
+        return True
+    return is_deputy_approver(user, municipality_id)
+
+
+def is_deputy_approver(user, municipality_id: int | None) -> bool:
+    if not _is_authenticated(user) or municipality_id is None:
+        return False
+    if user.municipality_id != municipality_id:
+        return False
+    mechanism = _mechanism_of(municipality_id)
+    return bool(mechanism and mechanism.deputy_approver_id == user.pk)
+
+
+def can_approve_report(user, municipality_id: int | None, *, author_id: int | None) -> bool:
+    """The Mayor's approval of a monitoring report: a viewer account of that municipality
+    (the Mayor's office) or the person the mechanism names as the report's approver; never
+    the person who submitted the report (four eyes)."""
+    if not _is_authenticated(user) or municipality_id is None:
+        return False
+    if author_id is not None and user.pk == author_id:
+        return False
+    if user.municipality_id != municipality_id and user.role != Role.ADMIN:
+        return False
+    if user.role == Role.VIEWER:
+        return True
+    mechanism = _mechanism_of(municipality_id)
+    return bool(mechanism and mechanism.report_approver_id == user.pk)

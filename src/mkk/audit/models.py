@@ -25,6 +25,7 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("Imported")
     SUBMIT = "submit", _("Submitted")
     APPROVE = "approve", _("Approved")
+    PUBLISH = "publish", _("Published")
     RETURN = "return", _("Returned for correction")
     SEND = "send", _("Sent")
     OTHER = "other", _("Other")

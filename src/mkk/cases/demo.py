@@ -144,6 +144,7 @@ def load(directory: dict, out=None) -> None:
                 consent_to_share=consent,
                 consent_date=opened if consent == Consent.YES else None,
                 sharing_legal_ground="child_at_risk" if child else "",
+                sharing_reason="Fëmijë në rrezik (demo)." if child else "",
                 opened_on=opened,
                 external_reference=f"DEMO-{serial:04d}",
             )

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mkk.directory.models import Institution, InstitutionKind, Municipality
+from mkk.directory.models import SERVICE_KINDS, Institution, InstitutionKind, Municipality
 
+from . import selectors
 from .models import (
     AgeBand,
     AgeGroup,
     Case,
+    CaseStatus,
     Consent,
     CourtOutcome,
     Incident,
     LegalGround,
     ProtectionOrder,
     ReferralDeadline,
+    RiskLevel,
     ServiceGiven,
     Sex,
     ShelterStay,
@@ -47,6 +49,32 @@ NO_AUTOFILL = {"autocomplete": "off"}
 
 def _blank(choices):
     return [("", "—"), *choices]
+
+
+class CaseSearchForm(forms.Form):
+    """Filters of a case worker's list; every field optional, bad values simply ignored."""
+
+    q = forms.CharField(label=_("Reference"), required=False, max_length=40)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=_blank(CaseStatus.choices), required=False
+    )
+    risk = forms.ChoiceField(
+        label=_("Risk level"), choices=_blank(RiskLevel.choices), required=False
+    )
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.none(), required=False
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, institutions, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        self.fields["year"].choices = [("", "---------")] + [(y, str(y)) for y in years]
+
+    def filters(self) -> dict:
+        """The valid filters only: an invalid one is dropped, never an error page."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
 class CaseForm(forms.Form):
@@ -100,9 +128,17 @@ class CaseForm(forms.Form):
         choices=_blank(LegalGround.choices),
         required=False,
     )
+    sharing_reason = forms.CharField(
+        label=_("Reason for sharing without consent"),
+        widget=forms.Textarea({"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("Required with a legal ground. No names or addresses."),
+    )
 
     def clean(self):
         data = super().clean()
+        _check_ground_reason(self, data)
         if not data.get("personal_number") and not (
             data.get("full_name") and data.get("date_of_birth")
         ):
@@ -124,11 +160,29 @@ class IdentityForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the correction"), max_length=500)
 
 
+def _check_ground_reason(form, data) -> None:
+    if (
+        data.get("sharing_legal_ground")
+        and data.get("consent_to_share") != Consent.YES
+        and not (data.get("sharing_reason") or "").strip()
+    ):
+        form.add_error(
+            "sharing_reason", _("Say why the identity is shared without the victim's consent.")
+        )
+
+
 class ConsentForm(forms.ModelForm):
+    """The owner's record of consent, or of a legal ground (with its reason)."""
+
     class Meta:
         model = Case
-        fields = ["consent_to_share", "consent_date", "sharing_legal_ground"]
-        widgets = {"consent_date": DateInput()}
+        fields = ["consent_to_share", "consent_date", "sharing_legal_ground", "sharing_reason"]
+        widgets = {"consent_date": DateInput(), "sharing_reason": forms.Textarea({"rows": 2})}
+
+    def clean(self):
+        data = super().clean()
+        _check_ground_reason(self, data)
+        return data
 
 
 class RevealForm(forms.Form):
@@ -174,19 +228,23 @@ class IncidentForm(forms.ModelForm):
     )
 
 
-def referral_targets(case: Case, own_institution_id: int):
-    """Institutions of the case's municipality, plus shelters and legal aid anywhere."""
-    return (
-        Institution.objects.filter(is_active=True)
-        .filter(
-            Q(municipality_id=case.institution.municipality_id)
-            | Q(kind__in=[InstitutionKind.SHELTER, InstitutionKind.LEGAL_AID])
-        )
-        .exclude(pk__in=[own_institution_id, case.institution_id])
-        .exclude(kind__in=[InstitutionKind.MUNICIPALITY, InstitutionKind.MINISTRY])
-        .select_related("municipality")
-        .order_by("municipality__code", "kind", "name_sq")
-    )
+def grouped_targets(institutions, home_municipality_id: int) -> list:
+    """Choices grouped by municipality and type: the case's own municipality first, then the
+    others alphabetically; inside a group, institutions sorted by name. Every label names the
+    municipality, so two bodies with the same name (legal aid of two municipalities) differ."""
+    kind_label = dict(InstitutionKind.choices)
+    kind_rank = {kind: i for i, kind in enumerate(SERVICE_KINDS)}
+    groups: dict[tuple, list] = {}
+    for inst in institutions:
+        town = inst.municipality.name
+        key = (inst.municipality_id != home_municipality_id, town, kind_rank[inst.kind], inst.kind)
+        groups.setdefault(key, []).append((inst.pk, f"{inst.name} ({town})"))
+    choices: list = [("", "---------")]
+    for key in sorted(groups):
+        _away, town, _rank, kind = key
+        options = sorted(groups[key], key=lambda option: option[1].casefold())
+        choices.append((f"{town} — {kind_label[kind]}", options))
+    return choices
 
 
 class ReferralForm(forms.Form):
@@ -205,10 +263,18 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, case: Case, own_institution_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_institution"].queryset = referral_targets(case, own_institution_id)
+        targets = selectors.referral_targets(case, own_institution_id)
+        field = self.fields["to_institution"]
+        field.queryset = targets
+        # Validation still goes through the queryset; only the rendering is grouped.
+        field.widget.choices = grouped_targets(targets, case.institution.municipality_id)
 
 
 class AcceptForm(forms.Form):
+    """The receiver's answer. Consent is the owner's: where the owner recorded a "No", the
+    receiver cannot record consent; a legal ground the receiver records needs a reason and
+    shares the identity only after the owning institution confirms it."""
+
     consent_recorded = forms.BooleanField(
         label=_("The victim has agreed that we receive the identity (consent recorded)"),
         required=False,
@@ -218,6 +284,36 @@ class AcceptForm(forms.Form):
         choices=_blank(LegalGround.choices),
         required=False,
     )
+    ground_reason = forms.CharField(
+        label=_("Reason for the legal ground"),
+        widget=forms.Textarea({"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_(
+            "Required with a legal ground; the owning institution decides whether to share."
+        ),
+    )
+
+    def __init__(self, *args, case: Case | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        if case is not None and case.consent_refused:
+            del self.fields["consent_recorded"]
+
+    def clean(self):
+        data = super().clean()
+        if self.case is not None and self.case.consent_refused and "consent_recorded" in self.data:
+            raise forms.ValidationError(
+                _(
+                    "The owning institution recorded that the victim does not agree to share. "
+                    "Only the owning institution can change that."
+                )
+            )
+        if data.get("legal_ground") and not (data.get("ground_reason") or "").strip():
+            self.add_error(
+                "ground_reason", _("Say why the identity is needed without the victim's consent.")
+            )
+        return data
 
 
 class DeclineForm(forms.Form):

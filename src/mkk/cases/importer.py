@@ -5,8 +5,8 @@ below; comma or semicolon separated, UTF-8)::
 
     personal_number, full_name, date_of_birth, phone, address, sex, age_group, age_band,
     residence_municipality, opened_on, external_reference, consent_to_share, consent_date,
-    legal_ground, incident_date, forms, relation, perpetrator_sex, perpetrator_age_group,
-    risk_level, children_affected, reported_at
+    legal_ground, legal_ground_reason, incident_date, forms, relation, perpetrator_sex,
+    perpetrator_age_group, risk_level, children_affected, reported_at
 
 Required: sex, age_group, opened_on, incident_date, forms, relation, perpetrator_sex, and the
 personal number or the full name with the date of birth. ``forms`` lists the forms of
@@ -63,6 +63,7 @@ COLUMNS = [
     "consent_to_share",
     "consent_date",
     "legal_ground",
+    "legal_ground_reason",
     "incident_date",
     "forms",
     "relation",
@@ -213,6 +214,7 @@ def _parse_row(row: dict, municipalities: dict) -> dict:
             "sharing_legal_ground": _choice(
                 get("legal_ground"), LegalGround, "legal_ground", required=False
             ),
+            "sharing_reason": get("legal_ground_reason")[:2000],
         },
         "incident": {
             "occurred_on": incident_date,

@@ -71,6 +71,14 @@ class LegalGround(models.TextChoices):
     LEGAL_DUTY = "legal_duty", _("Duty set by law (e.g. mandatory report)")
 
 
+class GroundStatus(models.TextChoices):
+    """A legal ground the receiving institution recorded waits for the owner's decision."""
+
+    PENDING = "pending", _("Waiting for the owning institution")
+    CONFIRMED = "confirmed", _("Confirmed by the owning institution")
+    REFUSED = "refused", _("Refused by the owning institution")
+
+
 class CaseStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
@@ -259,6 +267,8 @@ class Case(models.Model):
         choices=LegalGround.choices,
         blank=True,
     )
+    #: Why the owner shares without consent (required with a legal ground).
+    sharing_reason = models.TextField(_("reason for sharing without consent"), blank=True)
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     status = models.CharField(
         _("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN
@@ -299,8 +309,12 @@ class Case(models.Model):
 
     @property
     def may_share_identity(self) -> bool:
-        """Consent or a legal ground is recorded on the case."""
+        """The owner recorded the victim's consent, or chose a legal ground (with a reason)."""
         return self.consent_to_share == Consent.YES or bool(self.sharing_legal_ground)
+
+    @property
+    def consent_refused(self) -> bool:
+        return self.consent_to_share == Consent.NO
 
     @property
     def is_anonymized(self) -> bool:
@@ -503,6 +517,17 @@ class Referral(models.Model):
         choices=LegalGround.choices,
         blank=True,
     )
+    ground_reason = models.TextField(_("reason for the legal ground"), blank=True)
+    ground_status = models.CharField(
+        _("owner's decision on the legal ground"),
+        max_length=10,
+        choices=GroundStatus.choices,
+        blank=True,
+    )
+    ground_decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    ground_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     scope_municipality = "case__institution__municipality"
@@ -548,10 +573,18 @@ class Referral(models.Model):
 
     @property
     def shares_identity(self) -> bool:
-        """Accepted, and consent or a legal ground is recorded (on the case or here)."""
-        return self.status in {ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED} and (
-            self.consent_recorded or bool(self.legal_ground) or self.case.may_share_identity
-        )
+        """Accepted, and one of: the owner recorded consent or chose a legal ground; the
+        receiver recorded consent where the owner had not recorded a "No"; the receiver
+        recorded a legal ground that the owner confirmed. Consent is the owner's: a "No" on
+        the case is never overturned by the receiver."""
+        if self.status not in {ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED}:
+            return False
+        case = self.case
+        if case.may_share_identity:
+            return True
+        if self.consent_recorded and not case.consent_refused:
+            return True
+        return bool(self.legal_ground) and self.ground_status == GroundStatus.CONFIRMED
 
 
 class ProtectionOrder(CaseChild):

@@ -20,9 +20,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from mkk.accounts import scoping
-from mkk.directory.models import InstitutionKind
+from mkk.directory.models import SERVICE_KINDS, Institution, InstitutionKind
 
-from .models import Case, Referral, ReferralStatus
+from .models import Case, Incident, Referral, ReferralStatus
 
 ACCEPTED = [ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED]
 
@@ -40,6 +40,31 @@ def cases_for_worker(user) -> QuerySet[Case]:
         "institution", "institution__municipality", "residence_municipality"
     )
     return scoping.scope_case_records(user, qs, shared=_accepted_by)
+
+
+def search_cases(user, *, q="", status="", risk="", institution=None, year=None):
+    """A case worker's cases filtered by reference (own or external), status, a recorded risk
+    level, owning institution and the year opened. Never searches identity."""
+    qs = cases_for_worker(user)
+    if q:
+        qs = qs.filter(
+            Q(reference__icontains=q.strip()) | Q(external_reference__icontains=q.strip())
+        )
+    if status:
+        qs = qs.filter(status=status)
+    if risk:
+        qs = qs.filter(pk__in=Incident.objects.filter(risk_level=risk).values("case_id"))
+    if institution is not None:
+        qs = qs.filter(institution=institution)
+    if year:
+        qs = qs.filter(opened_on__year=year)
+    return qs.order_by("-opened_on", "-pk")
+
+
+def worker_case_institutions(user):
+    """Institutions owning a case the worker sees: the choices of the list's filter."""
+    owners = cases_for_worker(user).values("institution_id")
+    return Institution.objects.filter(pk__in=owners).order_by("name_sq")
 
 
 def case_for_worker(user, pk: int) -> Case:
@@ -168,7 +193,6 @@ def case_figures(*, municipality, start: dt.date, end: dt.date, now=None) -> Cas
         else:
             anonymous += 1
     by_inst = Counter(inst for _, inst in rows)
-    from mkk.directory.models import Institution
 
     names = {i.pk: i for i in Institution.objects.filter(pk__in=by_inst)}
     cases_by_institution = sorted(
@@ -263,9 +287,21 @@ STATISTICS_KINDS = ["police", "social_work", "victim_advocate", "shelter", "lega
 
 def statistics_institutions(user, municipality):
     """Institutions of ``municipality`` the user may write statistics for, from case records."""
-    from mkk.directory.models import Institution
 
     qs = scoping.scope(
         user, Institution.objects.filter(municipality=municipality, kind__in=STATISTICS_KINDS)
     )
     return [i for i in qs if scoping.can_submit_for_institution(user, i.pk)]
+
+
+def referral_targets(case: Case, own_institution_id: int):
+    """Service providers of the case's municipality, plus shelters and legal aid anywhere."""
+    return (
+        Institution.objects.filter(is_active=True, kind__in=SERVICE_KINDS)
+        .filter(
+            Q(municipality_id=case.institution.municipality_id)
+            | Q(kind__in=[InstitutionKind.SHELTER, InstitutionKind.LEGAL_AID])
+        )
+        .exclude(pk__in=[own_institution_id, case.institution_id])
+        .select_related("municipality")
+    )

@@ -20,14 +20,16 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 
-from . import crypto
+from . import crypto, selectors
 from .models import (
     Case,
     CaseSequence,
     CaseStatus,
     Consent,
     CourtOutcome,
+    GroundStatus,
     Incident,
+    LegalGround,
     ProtectionOrder,
     Referral,
     ReferralDeadline,
@@ -170,9 +172,11 @@ def case_create(
     sharing_legal_ground: str = "",
     opened_on: dt.date | None = None,
     external_reference: str = "",
+    sharing_reason: str = "",
 ) -> Case:
     _require(scoping.can_work_cases(actor) and actor.institution_id == institution.pk)
     key = _check_identity(identity)
+    sharing_reason = _check_ground(consent_to_share, sharing_legal_ground, sharing_reason)
     opened_on = opened_on or timezone.localdate()
     case = Case(
         institution=institution,
@@ -187,6 +191,7 @@ def case_create(
         if consent_to_share != Consent.NOT_ASKED or sharing_legal_ground
         else None,
         sharing_legal_ground=sharing_legal_ground,
+        sharing_reason=sharing_reason,
         opened_on=opened_on,
         external_reference=external_reference,
         created_by=actor,
@@ -195,7 +200,61 @@ def case_create(
     case.reference = next_reference(institution.municipality, opened_on.year)
     case.save()
     _identity_row(case, identity).save()
+    if sharing_legal_ground and consent_to_share != Consent.YES:
+        _ground_recorded(actor, case, sharing_legal_ground)
     return case
+
+
+# --- Consent is the owner's --------------------------------------------------------------------
+
+
+def _check_ground(consent: str, ground: str, reason: str) -> str:
+    """A legal ground for sharing without consent needs a reason."""
+    reason = (reason or "").strip()
+    if ground and consent != Consent.YES and not reason:
+        raise ValidationError(
+            {"sharing_reason": _("Say why the identity is shared without the victim's consent.")}
+        )
+    return reason if ground else ""
+
+
+def owner_workers(case: Case):
+    """The case workers of the owning institution (who are told about sharing decisions)."""
+    from mkk.accounts.models import Role, User
+
+    return User.objects.filter(
+        role=Role.CASE_WORKER, institution_id=case.institution_id, is_active=True
+    )
+
+
+def _tell_owner(case: Case, event: str, *, referral: Referral | None = None, **context) -> None:
+    from django.apps import apps
+    from django.urls import reverse
+
+    if not apps.is_installed("mkk.notifications"):  # pragma: no cover - until it lands
+        return
+    from mkk.notifications.services import notify
+
+    url = (
+        reverse("cases:referral", kwargs={"pk": referral.pk})
+        if referral is not None
+        else reverse("cases:detail", kwargs={"pk": case.pk})
+    )
+    notify(
+        recipients=list(owner_workers(case)),
+        event=event,
+        obj=referral or case,
+        url=url,
+        context={"reference": case.reference, **context},
+    )
+
+
+def _ground_recorded(actor, case: Case, ground: str) -> None:
+    """The owner chose a legal ground: audited (the ground, not the free-text reason, which
+    is case content) and told to the owning institution's case workers."""
+    label = dict(LegalGround.choices).get(ground, ground)
+    record(AuditAction.OTHER, case, actor=actor, reason=f"legal ground for sharing: {ground}")
+    _tell_owner(case, "case_legal_ground", ground=label)
 
 
 @transaction.atomic
@@ -248,13 +307,22 @@ def case_set_consent(
     consent_to_share: str,
     consent_date: dt.date | None,
     sharing_legal_ground: str,
+    sharing_reason: str = "",
 ) -> Case:
     _require(scoping.can_work_cases(actor) and actor.institution_id == case.institution_id)
+    sharing_reason = _check_ground(consent_to_share, sharing_legal_ground, sharing_reason)
+    new_ground = sharing_legal_ground and (
+        sharing_legal_ground != case.sharing_legal_ground or sharing_reason != case.sharing_reason
+    )
     case.consent_to_share = consent_to_share
     case.consent_date = consent_date if consent_to_share != Consent.NOT_ASKED else None
     case.sharing_legal_ground = sharing_legal_ground
+    case.sharing_reason = sharing_reason
     case.consent_recorded_by = actor
-    return _clean_save(case)
+    _clean_save(case)
+    if new_ground and consent_to_share != Consent.YES:
+        _ground_recorded(actor, case, sharing_legal_ground)
+    return case
 
 
 @transaction.atomic
@@ -357,6 +425,10 @@ def referral_send(
         )
     if to_institution.pk == case.institution_id:
         raise ValidationError({"to_institution": _("This institution owns the case already.")})
+    if not selectors.referral_targets(case, actor.institution_id).filter(pk=to_institution.pk):
+        raise ValidationError(
+            {"to_institution": _("This institution does not receive referrals of this case.")}
+        )
     sent_at = sent_at or timezone.now()
     kind = referral_kind_for(to_institution.kind)
     hours = deadline_hours(
@@ -387,18 +459,86 @@ def _require_receiver(actor, referral: Referral) -> None:
 
 @transaction.atomic
 def referral_accept(
-    *, actor, referral: Referral, consent_recorded: bool = False, legal_ground: str = "", at=None
+    *,
+    actor,
+    referral: Referral,
+    consent_recorded: bool = False,
+    legal_ground: str = "",
+    ground_reason: str = "",
+    at=None,
 ) -> Referral:
-    """Accept. The identity is shared only if consent or a legal ground is recorded
-    (here or on the case)."""
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    """Accept. Consent is the owner's: the receiver may record the victim's consent only where
+    the owner has not recorded a "No", and a legal ground the receiver records (with a reason)
+    shares the identity only once the owning institution confirms it."""
+    referral = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
     _require_receiver(actor, referral)
+    case = referral.case
+    ground_reason = (ground_reason or "").strip()
+    if consent_recorded and case.consent_refused:
+        raise ValidationError(
+            {
+                "consent_recorded": _(
+                    "The owning institution recorded that the victim does not agree to share. "
+                    "Only the owning institution can change that."
+                )
+            }
+        )
+    if legal_ground and not ground_reason:
+        raise ValidationError(
+            {"ground_reason": _("Say why the identity is needed without the victim's consent.")}
+        )
     referral.status = ReferralStatus.ACCEPTED
     referral.responded_at = at or timezone.now()
     referral.responded_by = actor
     referral.consent_recorded = bool(consent_recorded)
     referral.legal_ground = legal_ground or ""
-    return _clean_save(referral)
+    referral.ground_reason = ground_reason if legal_ground else ""
+    referral.ground_status = GroundStatus.PENDING if legal_ground else ""
+    _clean_save(referral)
+    if legal_ground:
+        record(
+            AuditAction.SUBMIT,
+            referral,
+            actor=actor,
+            reason=f"legal ground for sharing proposed by the receiver: {legal_ground}",
+        )
+        _tell_owner(
+            case,
+            "referral_ground_proposed",
+            referral=referral,
+            institution=referral.to_institution,
+            ground=dict(LegalGround.choices).get(legal_ground, legal_ground),
+        )
+    return referral
+
+
+@transaction.atomic
+def referral_ground_decide(*, actor, referral: Referral, confirm: bool) -> Referral:
+    """The owning institution confirms (identity shared) or refuses a receiver's legal ground."""
+    referral = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    case = referral.case
+    _require(scoping.can_work_cases(actor) and actor.institution_id == case.institution_id)
+    if referral.ground_status != GroundStatus.PENDING:
+        raise ValidationError(_("No legal ground of this referral waits for a decision."))
+    referral.ground_status = GroundStatus.CONFIRMED if confirm else GroundStatus.REFUSED
+    referral.ground_decided_at = timezone.now()
+    referral.ground_decided_by = actor
+    _clean_save(referral)
+    record(
+        AuditAction.APPROVE if confirm else AuditAction.RETURN,
+        referral,
+        actor=actor,
+        reason=f"legal ground {referral.legal_ground} "
+        + ("confirmed by the owner" if confirm else "refused by the owner"),
+    )
+    _tell_owner(
+        case,
+        "referral_ground_confirmed" if confirm else "referral_ground_refused",
+        referral=referral,
+        institution=referral.to_institution,
+        ground=dict(LegalGround.choices).get(referral.legal_ground, referral.legal_ground),
+    )
+    return referral
 
 
 @transaction.atomic

@@ -43,4 +43,16 @@ urlpatterns = [
         {"action": "complete"},
         name="referral_complete",
     ),
+    path(
+        "cases/referrals/<int:pk>/ground/confirm/",
+        views.referral_act,
+        {"action": "confirm_ground"},
+        name="referral_ground_confirm",
+    ),
+    path(
+        "cases/referrals/<int:pk>/ground/refuse/",
+        views.referral_act,
+        {"action": "refuse_ground"},
+        name="referral_ground_refuse",
+    ),
 ]

@@ -23,7 +23,7 @@ from mkk.accounts import scoping
 from mkk.directory import selectors as directory_selectors
 
 from . import forms, importer, selectors, services
-from .models import Case, Consent, ProtectionOrder, ReferralStatus, ShelterStay
+from .models import Case, Consent, GroundStatus, ProtectionOrder, ReferralStatus, ShelterStay
 
 #: Never shown in error reports.
 IDENTITY_POST = ("full_name", "personal_number", "date_of_birth", "phone", "address")
@@ -59,9 +59,16 @@ def index(request, code: str):
     user = request.user
     if scoping.can_work_cases(user):
         incoming = selectors.incoming_referrals(user)
+        search = forms.CaseSearchForm(
+            request.GET,
+            institutions=selectors.worker_case_institutions(user),
+            years=range(timezone.localdate().year, 1999, -1),
+        )
         context = {
             "municipality": municipality,
-            "page": _page(request, selectors.cases_for_worker(user)),
+            "search": search,
+            "query": _query_without_page(request),
+            "page": _page(request, selectors.search_cases(user, **search.filters())),
             "incoming": incoming.filter(status=ReferralStatus.SENT),
             "outgoing": selectors.outgoing_referrals(user).filter(status=ReferralStatus.SENT),
             "now": timezone.now(),
@@ -81,6 +88,7 @@ def index(request, code: str):
         ),
         "figures": selectors.case_figures(municipality=municipality, start=start, end=end),
         "year": year,
+        "query": _query_without_page(request),
         "years": range(today.year, today.year - 5, -1),
         "can_manage": scoping.can_manage_mechanism(user, municipality.pk),
     }
@@ -89,6 +97,13 @@ def index(request, code: str):
 
 def _page(request, queryset, per_page: int = 50):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    """The list's filters as a query string, for the pager's links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def _year(request, today) -> int:
@@ -126,6 +141,7 @@ def case_create(request, code: str):
                 consent_to_share=d["consent_to_share"],
                 consent_date=d["consent_date"],
                 sharing_legal_ground=d["sharing_legal_ground"],
+                sharing_reason=d["sharing_reason"],
                 opened_on=d["opened_on"],
                 external_reference=d["external_reference"],
             )
@@ -204,6 +220,7 @@ def case_consent(request, pk: int):
                 consent_to_share=form.cleaned_data["consent_to_share"],
                 consent_date=form.cleaned_data["consent_date"],
                 sharing_legal_ground=form.cleaned_data["sharing_legal_ground"],
+                sharing_reason=form.cleaned_data["sharing_reason"],
             )
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -328,45 +345,59 @@ def refer(request, pk: int):
     )
 
 
+def _referral_context(request, referral, **extra) -> dict:
+    case = referral.case
+    user = request.user
+    return {
+        "referral": referral,
+        "case": case,
+        "incidents": case.incidents.all(),
+        "is_receiver": user.institution_id == referral.to_institution_id,
+        "is_sender": user.institution_id == referral.from_institution_id,
+        "is_owner": user.institution_id == case.institution_id,
+        "can_open_case": services.can_handle(user, case),
+        "accept_form": extra.pop("accept_form", None) or forms.AcceptForm(case=case),
+        "decline_form": extra.pop("decline_form", None) or forms.DeclineForm(),
+        "case_consent": case.consent_to_share == Consent.YES,
+        **extra,
+    }
+
+
 @login_required
 @never_cache
 def referral_detail(request, pk: int):
     """Before accepting, the receiver sees reference, demographics, incidents, reason, urgency."""
     referral = selectors.referral_for_worker(request.user, pk)
-    case = referral.case
-    context = {
-        "referral": referral,
-        "case": case,
-        "incidents": case.incidents.all(),
-        "is_receiver": request.user.institution_id == referral.to_institution_id,
-        "is_sender": request.user.institution_id == referral.from_institution_id,
-        "can_open_case": services.can_handle(request.user, case),
-        "accept_form": forms.AcceptForm(initial={"legal_ground": case.sharing_legal_ground}),
-        "decline_form": forms.DeclineForm(),
-        "case_consent": case.consent_to_share == Consent.YES,
-    }
-    return render(request, "cases/referral_detail.html", context)
+    return render(request, "cases/referral_detail.html", _referral_context(request, referral))
 
 
-@login_required
-@require_POST
-def referral_act(request, pk: int, action: str):
-    referral = selectors.referral_for_worker(request.user, pk)
-    user = request.user
-    try:
-        if action == "accept":
-            form = forms.AcceptForm(request.POST)
-            form.is_valid()
-            data = form.cleaned_data
+def _referral_accept(request, referral):
+    """Accept: invalid consent data is an error shown on the page, never "no consent"."""
+    form = forms.AcceptForm(request.POST, case=referral.case)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
             referral = services.referral_accept(
-                actor=user,
+                actor=request.user,
                 referral=referral,
                 consent_recorded=data.get("consent_recorded", False),
-                legal_ground=data.get("legal_ground", ""),
+                legal_ground=data["legal_ground"],
+                ground_reason=data["ground_reason"],
             )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
             if referral.shares_identity:
                 messages.success(
                     request, _("Referral accepted. The case is now open to your institution.")
+                )
+            elif referral.ground_status == GroundStatus.PENDING:
+                messages.warning(
+                    request,
+                    _(
+                        "Referral accepted. The identity stays hidden until the owning "
+                        "institution confirms the legal ground."
+                    ),
                 )
             else:
                 messages.warning(
@@ -377,10 +408,26 @@ def referral_act(request, pk: int, action: str):
                     ),
                 )
             return redirect("cases:detail", pk=referral.case_id)
+    context = _referral_context(request, referral, accept_form=form)
+    return render(request, "cases/referral_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def referral_act(request, pk: int, action: str):
+    referral = selectors.referral_for_worker(request.user, pk)
+    user = request.user
+    if action == "accept":
+        return _referral_accept(request, referral)
+    try:
         if action == "decline":
             form = forms.DeclineForm(request.POST)
-            reason = form.cleaned_data["decline_reason"] if form.is_valid() else ""
-            services.referral_decline(actor=user, referral=referral, reason=reason)
+            if not form.is_valid():
+                context = _referral_context(request, referral, decline_form=form)
+                return render(request, "cases/referral_detail.html", context, status=400)
+            services.referral_decline(
+                actor=user, referral=referral, reason=form.cleaned_data["decline_reason"]
+            )
             messages.success(request, _("Referral declined."))
         elif action == "withdraw":
             services.referral_withdraw(actor=user, referral=referral)
@@ -388,6 +435,16 @@ def referral_act(request, pk: int, action: str):
         elif action == "complete":
             services.referral_complete(actor=user, referral=referral)
             messages.success(request, _("Referral marked as completed."))
+        elif action in {"confirm_ground", "refuse_ground"}:
+            services.referral_ground_decide(
+                actor=user, referral=referral, confirm=action == "confirm_ground"
+            )
+            messages.success(
+                request,
+                _("Legal ground confirmed: the identity is shared.")
+                if action == "confirm_ground"
+                else _("Legal ground refused: the identity stays hidden."),
+            )
         else:
             raise Http404
     except ValidationError as exc:
@@ -537,5 +594,10 @@ def statistics_view(request, code: str):
             "municipality": municipality,
             "title": _("Statistics from case records"),
             "intro": intro,
+            # A focal point may write figures from case records but not open the case list.
+            "hide_cases_link": not (
+                scoping.can_work_cases(request.user)
+                or scoping.can_read_case_references(request.user)
+            ),
         },
     )

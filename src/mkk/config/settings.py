@@ -16,6 +16,8 @@ from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from mkk.ops.logs import mkk_logging
+
 from .env import env_bool, env_int, env_list, env_str
 
 SRC_DIR = Path(__file__).resolve().parent.parent  # src/mkk
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_prometheus",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -81,6 +84,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "mkk.web",
+    "mkk.core",
     "mkk.accounts",
     "mkk.audit",
     "mkk.directory",
@@ -90,10 +94,16 @@ INSTALLED_APPS = [
     "mkk.cases",
     "mkk.reports",
     "mkk.national",
+    "mkk.ops",
 ]
 
 MIDDLEWARE = [
+    # ops: request id on every log line, metrics, /health before anything touches the database
+    "mkk.ops.middleware.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "mkk.ops.middleware.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mkk.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,10 +114,12 @@ MIDDLEWARE = [
     "mkk.audit.middleware.AuditContextMiddleware",
     "mkk.web.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mkk.accounts.middleware.AbsoluteSessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "mkk.config.urls"
@@ -134,7 +146,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'mkk.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # Persistent connections (seconds) with a liveness check before reuse; 0 closes the
+        # connection after each request (the development default).
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -171,6 +186,16 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Absolute session lifetime (ASVS 3.3.2): a session ends this many seconds after login,
+# however active it is (on top of the idle expiry above).
+MKK_SESSION_MAX_AGE = env_int("MKK_SESSION_MAX_AGE", 12 * 60 * 60)
+# One-time links (invitation, second-factor enrolment) expire after this many hours.
+MKK_ENROLMENT_LINK_HOURS = env_int("MKK_ENROLMENT_LINK_HOURS", 72)
+# Password reset requests per client address and per e-mail address (django-ratelimit).
+MKK_RESET_RATE = env_str("MKK_RESET_RATE", "5/h")
+# The address people use to reach MKK (links in e-mails).
+MKK_SITE_URL = env_str("MKK_SITE_URL", "http://127.0.0.1:8000")
 
 # Roles that must pass a TOTP second factor before they reach anything else.
 MKK_OTP_REQUIRED_ROLES = env_list(
@@ -209,6 +234,55 @@ STATIC_ROOT = VAR_DIR / "static"
 # Uploaded evidence and generated reports live outside the web root and are served only
 # through views that check access.
 PRIVATE_MEDIA_ROOT = Path(env_str("MKK_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Files go through Django's storage API. "private" (evidence, frozen reports, pending plan
+# imports) is the local private folder, files 0600, unless MKK_S3_BUCKET names an
+# S3-compatible bucket shared by several application servers (django-storages, `.[s3]` extra).
+# "staticfiles": whitenoise serves compressed, hashed files after `collectstatic`.
+MKK_S3_BUCKET = env_str("MKK_S3_BUCKET", "")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": MKK_S3_BUCKET,
+                "endpoint_url": env_str("MKK_S3_ENDPOINT_URL", "") or None,
+                "region_name": env_str("MKK_S3_REGION", "") or None,
+                "access_key": env_str("MKK_S3_ACCESS_KEY_ID", "") or None,
+                "secret_key": env_str("MKK_S3_SECRET_ACCESS_KEY", "") or None,
+                "location": env_str("MKK_S3_PREFIX", "private"),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+                "object_parameters": {"ServerSideEncryption": "AES256"},
+            },
+        }
+        if MKK_S3_BUCKET
+        else {"BACKEND": "mkk.ops.storage.PrivateFileSystemStorage"}
+    ),
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Caches and sessions shared by several application servers: MKK_CACHE_URL=redis://... puts
+# the cache in Redis and the sessions in the database with a Redis cache in front
+# (cached_db); without it, sessions live in the database and the cache in each process.
+MKK_CACHE_URL = env_str("MKK_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": MKK_CACHE_URL}
+        if MKK_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+SESSION_ENGINE = env_str(
+    "MKK_SESSION_ENGINE",
+    "django.contrib.sessions.backends.cached_db"
+    if MKK_CACHE_URL
+    else "django.contrib.sessions.backends.db",
+)
 MKK_MAX_UPLOAD_BYTES = env_int("MKK_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # Closed cases lose their identity data this many days after closing (`anonymize_cases`).
 MKK_CASE_RETENTION_DAYS = env_int("MKK_CASE_RETENTION_DAYS", 5 * 365)
@@ -260,9 +334,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-}
+# Broker of the background jobs (Celery); empty runs tasks in-process. /health checks it.
+MKK_BROKER_URL = env_str("MKK_BROKER_URL", "")
+
+# Logs: one JSON object per line on stderr (MKK_LOG_FORMAT=text for development), each line
+# of a request carrying its request id. See mkk/ops/logs.py.
+MKK_LOG_FORMAT = env_str("MKK_LOG_FORMAT", "text" if DEBUG else "json")
+LOGGING = mkk_logging(fmt=MKK_LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
+# Prometheus metrics at /metrics, answered only to these addresses/networks (else 404).
+MKK_METRICS_ALLOWED_IPS = env_list("MKK_METRICS_ALLOWED_IPS", [])
+# Errors to Sentry (or a compatible service) only when SENTRY_DSN is set; never request
+# bodies, cookies, local variables or identity fields (mkk/ops/sentry.py).
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from mkk.ops.sentry import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))
+
+# Error pages inside the site's layout (mkk/ops/templates/), CSRF failure included.
+CSRF_FAILURE_VIEW = "mkk.ops.errors.csrf_failure"

@@ -18,7 +18,12 @@ LANGUAGE_COOKIE_SECURE = False
 # Argon2 is the production hasher (a test checks settings.py); tests hash faster.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Static files come from the apps (no collectstatic before tests); whitenoise finds them.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+# Connections are closed after each request in tests (live servers, PostgreSQL teardown).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -18,4 +18,11 @@ urlpatterns = [
     path("", include("mkk.reports.urls")),
     path("", include("mkk.national.urls")),
     path("admin/", admin.site.urls),
+    path("", include("mkk.ops.urls")),
 ]
+
+# Error pages in the user's language inside the site's layout (mkk/ops); 500 is the
+# self-contained template ops/templates/500.html rendered by Django's own handler.
+handler400 = "mkk.ops.errors.bad_request"
+handler403 = "mkk.ops.errors.permission_denied"
+handler404 = "mkk.ops.errors.page_not_found"

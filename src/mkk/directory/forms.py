@@ -6,6 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mkk.accounts.models import User
+
 from .models import EmergencyContact, GlossaryTerm, Institution, Mechanism, Membership
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -22,8 +24,18 @@ class MechanismForm(forms.ModelForm):
             "decision_date",
             "coordinator_name",
             "coordinator_title",
+            "report_approver",
+            "deputy_approver",
         ]
         widgets = {"decision_date": DATE}
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(municipality=municipality, is_active=True).order_by(
+            "last_name", "first_name", "username"
+        )
+        for name in ("report_approver", "deputy_approver"):
+            self.fields[name].queryset = people
 
 
 class InstitutionForm(forms.ModelForm):
@@ -107,7 +119,17 @@ class EmergencyContactForm(forms.ModelForm):
 
     class Meta:
         model = EmergencyContact
-        fields = ["name_sq", "name_sr", "name_en", "institution", "numbers", "order"]
+        fields = [
+            "name_sq",
+            "name_sr",
+            "name_en",
+            "institution",
+            "numbers",
+            "address",
+            "opening_hours",
+            "source",
+            "order",
+        ]
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)

@@ -100,6 +100,21 @@ class ReportingLevel(models.TextChoices):
     MUNICIPAL = "municipal", _("Municipal")
     REGIONAL = "regional", _("Regional")
     NATIONAL = "national", _("National")
+#: Institutions that give victims a service and so may receive a referral. The municipality,
+#: ministries, the human-rights unit (which runs the mechanism) and "other" bodies do not.
+SERVICE_KINDS = (
+    InstitutionKind.POLICE,
+    InstitutionKind.SOCIAL_WORK,
+    InstitutionKind.VICTIM_ADVOCATE,
+    InstitutionKind.PROSECUTION,
+    InstitutionKind.BASIC_COURT,
+    InstitutionKind.SHELTER,
+    InstitutionKind.LEGAL_AID,
+    InstitutionKind.HEALTH,
+    InstitutionKind.EDUCATION,
+    InstitutionKind.EMPLOYMENT,
+    InstitutionKind.NGO,
+)
 
 
 class Institution(LocalizedNameMixin, models.Model):
@@ -210,6 +225,31 @@ class Mechanism(models.Model):
     )
     coordinator_name = models.CharField(_("coordinator"), max_length=150, blank=True)
     coordinator_title = models.CharField(_("coordinator's position"), max_length=200, blank=True)
+    # Who approves the monitoring report: every viewer (the Mayor's office) of the
+    # municipality, and this named person if set (see accounts.scoping.can_approve_report).
+    report_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("named approver of the report"),
+        help_text=_("Besides the Mayor's office (viewer accounts), this person may approve."),
+    )
+    # Four eyes with a single coordinator: this person approves what the coordinator
+    # submitted herself (see accounts.scoping.can_approve).
+    deputy_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deputy approver"),
+        help_text=_(
+            "Approves the submissions and progress updates that the coordinator entered: "
+            "nobody approves their own work."
+        ),
+    )
 
     scope_municipality = "municipality"
 
@@ -242,6 +282,15 @@ class Membership(models.Model):
     focal_person_title = models.CharField(_("position"), max_length=150, blank=True)
     focal_person_email = models.EmailField(_("focal person's e-mail"), blank=True)
     focal_person_phone = models.CharField(_("focal person's work phone"), max_length=60, blank=True)
+    #: The focal person's account, when linked by the coordinator (name and e-mail follow it).
+    focal_user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="focal_memberships",
+        verbose_name=_("focal person's account"),
+    )
     since = models.DateField(_("member since"), null=True, blank=True)
     until = models.DateField(_("member until"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -288,6 +337,15 @@ class EmergencyContact(LocalizedNameMixin, models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     numbers = models.JSONField(_("numbers"), default=list)
     free_of_charge = models.BooleanField(_("free of charge"), default=False)
+    # Public institutional data only; leave empty when no public source gives it.
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the address and opening hours were published (document or page)."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     scope_municipality = "municipality"

@@ -27,3 +27,28 @@ def registry_save(*, actor, obj: models.Model, municipality: Municipality) -> mo
 @transaction.atomic
 def registry_delete(*, actor, obj: models.Model) -> None:
     obj.delete()
+
+
+@transaction.atomic
+def membership_focal_link(*, actor, membership, user) -> models.Model:
+    """Name ``user`` (a focal point of the member institution) the membership's focal person:
+    the registry and the report show their name and e-mail. ``None`` unlinks."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils.translation import gettext as _
+
+    from mkk.accounts import scoping
+    from mkk.accounts.models import Role
+
+    if not scoping.can_manage_mechanism(actor, membership.mechanism.municipality_id):
+        raise PermissionDenied
+    if user is not None:
+        if user.role != Role.FOCAL_POINT or user.institution_id != membership.institution_id:
+            raise ValidationError({"user": _("Choose a focal point of this institution.")})
+        if not user.is_active:
+            raise ValidationError({"user": _("This account is deactivated.")})
+        membership.focal_person = user.get_full_name() or user.username
+        membership.focal_person_email = user.email
+    membership.focal_user = user
+    membership.full_clean()
+    membership.save()
+    return membership

@@ -119,6 +119,7 @@ def mechanism_edit(request, code: str):
         form_class=MechanismForm,
         instance=mechanism,
         title=_("Edit the mechanism"),
+        form_kwargs={"municipality": municipality},
     )
 
 

@@ -119,6 +119,31 @@ class ActionForm(forms.ModelForm):
         return data
 
 
+#: The most evidence files one save may add.
+MAX_FILES_PER_SAVE = 10
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (Django's documented pattern); cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > MAX_FILES_PER_SAVE:
+            raise forms.ValidationError(
+                _("Add at most %(n)d files at once.") % {"n": MAX_FILES_PER_SAVE}
+            )
+        return [single(f, initial) for f in files if f]
+
+
 class ProgressForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
     narrative = forms.CharField(
@@ -130,11 +155,13 @@ class ProgressForm(forms.Form):
             "What was done, with whom, and what came of it. No names or details of victims."
         ),
     )
-    evidence = forms.FileField(
-        label=_("Evidence file"),
+    evidence = MultipleFileField(
+        label=_("Evidence files"),
         required=False,
-        help_text=_("PDF, PNG, JPEG, Word (.docx) or Excel (.xlsx)."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"}),
+        help_text=_(
+            "PDF, PNG, JPEG, Word (.docx) or Excel (.xlsx); you can choose several files at once."
+        ),
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -154,6 +181,31 @@ class ProgressForm(forms.Form):
 
     def spending(self) -> dict:
         return {v: self.cleaned_data.get(f"spent_{v}") for v in Funder.values}
+
+
+class ActionFilterForm(forms.Form):
+    """Filters of the plan's action list; an invalid value is dropped, never an error page."""
+
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.none(), required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    retired = forms.BooleanField(label=_("Retired actions too"), required=False)
+
+    def __init__(self, *args, plan, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        self.fields["status"].choices = [("", _("All"))] + list(ActionStatus.choices)
+        years = range(plan.start_year, plan.end_year + 1)
+        self.fields["year"].choices = [("", "---------")] + [(y, str(y)) for y in years]
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+        data.pop("retired", None)
+        return data
 
 
 class ReviewForm(forms.Form):

@@ -19,7 +19,7 @@ from mkk.accounts import scoping
 from mkk.accounts.models import Role
 from mkk.audit.models import AuditEntry
 from mkk.directory import selectors as directory_selectors
-from mkk.directory.models import Municipality
+from mkk.directory.models import Institution, Municipality
 
 from .models import (
     Action,
@@ -103,6 +103,13 @@ def actions_of(plan: ActionPlan, *, include_retired: bool = False) -> QuerySet[A
     return qs if include_retired else qs.filter(is_retired=False)
 
 
+def plan_institutions(plan: ActionPlan):
+    """Institutions named as lead or partner of an action of the plan."""
+    return (
+        Institution.objects.filter(plan_actions__action__plan=plan).distinct().order_by("name_sq")
+    )
+
+
 def action_for(user, pk: int) -> Action:
     qs = Action.objects.select_related(
         "plan__mechanism__municipality", "specific_objective__strategic_objective"
@@ -165,6 +172,29 @@ def updates_waiting(user, plan: ActionPlan) -> QuerySet[ProgressUpdate]:
         ProgressUpdate.objects.filter(action__plan=plan, review_state=ReviewState.SUBMITTED)
         .select_related("action", "submitted_by")
         .order_by("submitted_at"),
+    )
+
+
+def updates_of_plan(user, plan: ActionPlan) -> QuerySet[ProgressUpdate]:
+    """Every update of the plan the user may see, whatever its state (for bulk decisions,
+    where an update reviewed meanwhile by someone else must be named, not ignored)."""
+    return scoping.scope(
+        user, ProgressUpdate.objects.filter(action__plan=plan).select_related("action")
+    )
+
+
+def returned_updates(user) -> QuerySet[ProgressUpdate]:
+    """Updates of the user's institution returned for correction, with the reviewer's comment."""
+    if user.institution_id is None:
+        return ProgressUpdate.objects.none()
+    lead = ActionInstitution.objects.filter(
+        institution_id=user.institution_id, role=InstitutionRole.LEAD
+    ).values("action_id")
+    return scoping.scope(
+        user,
+        ProgressUpdate.objects.filter(review_state=ReviewState.RETURNED, action_id__in=lead)
+        .select_related("action", "reviewed_by")
+        .order_by("-reviewed_at"),
     )
 
 
@@ -454,6 +484,35 @@ class Dashboard:
     mine: list[dict]
     waiting: list[ProgressUpdate]
     actions: list[Action]
+
+
+def is_overdue(action: Action, status: str | None, today: dt.date) -> bool:
+    """Past the last year of its timeframe and neither completed nor cancelled."""
+    finished = {ActionStatus.COMPLETED, ActionStatus.CANCELLED}
+    return bool(action.end_year and action.end_year < today.year and status not in finished)
+
+
+def filter_actions(
+    actions, status_of: dict, *, institution=None, status="", year=None, overdue=False, today=None
+) -> list[Action]:
+    """The plan's actions narrowed by lead or partner institution, current status, a year of
+    their timeframe, and overdue; ``status_of`` is the implementation's status per action."""
+    today = today or timezone.localdate()
+    out = []
+    for action in actions:
+        current = status_of.get(action.pk, ActionStatus.NOT_STARTED)
+        if institution is not None and institution.pk not in {
+            link.institution_id for link in action.institution_links.all()
+        }:
+            continue
+        if status and current != status:
+            continue
+        if year and not _active_in(action, year):
+            continue
+        if overdue and not is_overdue(action, current, today):
+            continue
+        out.append(action)
+    return out
 
 
 def _active_in(action: Action, year: int) -> bool:

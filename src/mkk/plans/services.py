@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.directory.models import Institution
+from mkk.ops.storage import private_storage
 
 from .importing import ImportResult, PlanImportError, plan_import  # noqa: F401 - public API
 from .models import (
@@ -65,7 +67,18 @@ def can_report_on(user, action: Action) -> bool:
 
 
 def can_review(user, plan: ActionPlan) -> bool:
-    return scoping.can_manage_mechanism(user, plan.mechanism.municipality_id)
+    """Sees the updates waiting for review: the coordinator, or the deputy approver."""
+    municipality_id = plan.mechanism.municipality_id
+    return scoping.can_manage_mechanism(user, municipality_id) or scoping.is_deputy_approver(
+        user, municipality_id
+    )
+
+
+def can_review_update(user, update: ProgressUpdate) -> bool:
+    """Four eyes: a reviewer who did not write the update (scoping.can_approve)."""
+    return scoping.can_approve(
+        user, update.action.plan.mechanism.municipality_id, author_id=update.submitted_by_id
+    )
 
 
 def can_see_progress_files(user, action: Action) -> bool:
@@ -184,8 +197,18 @@ def _progress_save(actor, action, period, status, narrative, spending, submit, c
 def progress_review(
     *, actor, update: ProgressUpdate, approve: bool, comment: str
 ) -> ProgressUpdate:
-    """Approve a submitted update, or return it with a comment (required)."""
+    """Approve a submitted update, or return it with a comment (required). Nobody reviews
+    an update they submitted themselves."""
     if not can_review(actor, update.action.plan):
+        raise PermissionDenied
+    if update.submitted_by_id and actor is not None and update.submitted_by_id == actor.pk:
+        raise ValidationError(
+            _(
+                "You submitted this update yourself: another person approves or returns it "
+                "(the coordinator, or the mechanism's deputy approver)."
+            )
+        )
+    if not can_review_update(actor, update):
         raise PermissionDenied
     if update.review_state != ReviewState.SUBMITTED:
         raise ValidationError(_("Only an update waiting for review can be approved or returned."))
@@ -256,11 +279,19 @@ def evidence_root() -> Path:
 
 
 def evidence_path(evidence: Evidence) -> Path:
+    """Where a local private storage keeps the file (tests; not defined for object stores)."""
     root = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
     path = (root / evidence.stored_name).resolve()
     if root not in path.parents:
         raise PermissionDenied
     return path
+
+
+def evidence_open(evidence: Evidence):
+    """The stored file, opened for reading (FileNotFoundError when it is gone)."""
+    if not evidence.stored_name.startswith("evidence/") or ".." in evidence.stored_name:
+        raise PermissionDenied
+    return private_storage().open(evidence.stored_name, "rb")
 
 
 def _clean_name(name: str) -> str:
@@ -286,13 +317,10 @@ def _check_evidence(data: bytes) -> str:
     return kind
 
 
-def _store_evidence(actor, update, name, data, kind, written: list[Path]) -> Evidence:
-    evidence_root().mkdir(parents=True, exist_ok=True, mode=0o700)
-    stored = f"evidence/{secrets.token_hex(16)}"
-    path = Path(settings.PRIVATE_MEDIA_ROOT) / stored
+def _store_evidence(actor, update, name, data, kind, written: list[str]) -> Evidence:
     evidence = Evidence(
         update=update,
-        stored_name=stored,
+        stored_name=f"evidence/{secrets.token_hex(16)}",
         original_name=_clean_name(name),
         content_type=EVIDENCE_TYPES[kind],
         size=len(data),
@@ -300,10 +328,10 @@ def _store_evidence(actor, update, name, data, kind, written: list[Path]) -> Evi
         uploaded_by=actor,
     )
     evidence.full_clean()
-    with open(path, "xb") as fh:
-        fh.write(data)
-    written.append(path)
-    path.chmod(0o600)
+    # Through the "private" storage (local folder, files 0600, or an object store); a write
+    # that fails half way leaves nothing (mkk/ops/storage.py).
+    evidence.stored_name = private_storage().save(evidence.stored_name, ContentFile(data))
+    written.append(evidence.stored_name)
     evidence.save()
     return evidence
 
@@ -315,13 +343,13 @@ def evidence_add(*, actor, update: ProgressUpdate, name: str, data: bytes) -> Ev
     if not update.is_editable:
         raise ValidationError(_("Files can be added only while the update is a draft or returned."))
     kind = _check_evidence(data)
-    written: list[Path] = []
+    written: list[str] = []
     try:
         with transaction.atomic():
             return _store_evidence(actor, update, name, data, kind, written)
     except Exception:
-        for path in written:
-            path.unlink(missing_ok=True)
+        for stored in written:
+            private_storage().delete(stored)
         raise
 
 
@@ -332,10 +360,10 @@ def evidence_delete(*, actor, evidence: Evidence) -> None:
         raise ValidationError(
             _("Files can be removed only while the update is a draft or returned.")
         )
-    path = evidence_path(evidence)
+    stored = evidence.stored_name
     with transaction.atomic():
         evidence.delete()
-        transaction.on_commit(lambda: path.unlink(missing_ok=True))
+        transaction.on_commit(lambda: private_storage().delete(stored))
 
 
 # --- editing the plan -------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Server-side keeping of an uploaded plan between its preview and its confirmation.
 
-The bytes stay on the server under a random token (``PRIVATE_MEDIA_ROOT/plan-imports``);
+The bytes stay on the server under a random token (``plan-imports/`` of the "private"
+storage, shared by every application server);
 the session holds the token with the user, municipality, name and hash. The confirmation
 imports exactly the bytes that were previewed; nothing comes back from the browser but a
 button press.
@@ -11,38 +12,38 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from pathlib import Path
 
-from django.conf import settings
+from django.core.files.base import ContentFile
+
+from mkk.ops.storage import private_storage
 
 SESSION_KEY = "plans_pending_import"
 MAX_AGE_SECONDS = 24 * 3600
 
 
-def _root() -> Path:
-    root = Path(settings.PRIVATE_MEDIA_ROOT) / "plan-imports"
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return root
+FOLDER = "plan-imports"
 
 
-def _sweep(root: Path) -> None:
+def _sweep(storage) -> None:
     cutoff = time.time() - MAX_AGE_SECONDS
-    for path in root.iterdir():
+    try:
+        _dirs, names = storage.listdir(FOLDER)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in names:
         try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
+            if storage.get_modified_time(f"{FOLDER}/{name}").timestamp() < cutoff:
+                storage.delete(f"{FOLDER}/{name}")
         except OSError:
             continue
 
 
 def stash(request, *, municipality_id: int, name: str, data: bytes) -> str:
-    root = _root()
-    _sweep(root)
+    storage = private_storage()
+    _sweep(storage)
     discard(request)
     token = secrets.token_hex(24)
-    path = root / token
-    path.write_bytes(data)
-    path.chmod(0o600)
+    storage.save(f"{FOLDER}/{token}", ContentFile(data))
     request.session[SESSION_KEY] = {
         "token": token,
         "user": request.user.pk,
@@ -65,9 +66,9 @@ def pending(request, *, municipality_id: int) -> tuple[str, bytes] | None:
     token = str(info.get("token", ""))
     if not token.isalnum():
         return None
-    path = _root() / token
     try:
-        data = path.read_bytes()
+        with private_storage().open(f"{FOLDER}/{token}", "rb") as fh:
+            data = fh.read()
     except OSError:
         return None
     if hashlib.sha256(data).hexdigest() != info.get("sha256"):
@@ -78,4 +79,4 @@ def pending(request, *, municipality_id: int) -> tuple[str, bytes] | None:
 def discard(request) -> None:
     info = request.session.pop(SESSION_KEY, None)
     if info and str(info.get("token", "")).isalnum():
-        (_root() / info["token"]).unlink(missing_ok=True)
+        private_storage().delete(f"{FOLDER}/{info['token']}")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,9 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core import bulk
 
 from . import charts, exports, selectors, services, uploads
 from .forms import (
+    ActionFilterForm,
     ActionForm,
     PlanSettingsForm,
     PlanUploadForm,
@@ -28,7 +31,7 @@ from .forms import (
     ReviewForm,
 )
 from .importing import PlanImportError, plan_import
-from .models import ActionStatus, ImportRun, ReviewState
+from .models import ActionStatus, ImportRun, ProgressUpdate, ReviewState
 from .periods import periods_between
 
 KIND_LABELS = {
@@ -85,23 +88,32 @@ def actions(request, code: str):
     municipality, plan = _plan_or_404(request, code)
     if plan is None:
         raise Http404
-    show_retired = request.GET.get("retired") == "1"
+    institutions = selectors.plan_institutions(plan)
+    search = ActionFilterForm(request.GET, plan=plan, institutions=institutions)
+    search.is_valid()
+    show_retired = bool(search.cleaned_data.get("retired"))
     items = list(selectors.actions_of(plan, include_retired=show_retired))
     impl = selectors.implementation_of(plan, dt.date(plan.start_year, 1, 1), timezone.localdate())
-    for a in items:
+    items = selectors.filter_actions(items, impl.status_of, **search.filters())
+    page = Paginator(items, 100).get_page(request.GET.get("page"))
+    for a in page:
         a.current_status = ActionStatus(impl.status_of.get(a.pk, ActionStatus.NOT_STARTED))
-    return render(
-        request,
-        "plans/actions.html",
-        {
-            "municipality": municipality,
-            "plan": plan,
-            "items": items,
-            "show_retired": show_retired,
-            "can_manage": scoping.can_manage_mechanism(request.user, municipality.pk),
-            "can_read_records": scoping.can_read_records(request.user),
-        },
-    )
+    context = {
+        "municipality": municipality,
+        "plan": plan,
+        "page": page,
+        "search": search,
+        "query": _query_without_page(request),
+        "can_manage": scoping.can_manage_mechanism(request.user, municipality.pk),
+        "can_read_records": scoping.can_read_records(request.user),
+    }
+    return render(request, "plans/actions.html", context)
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @login_required
@@ -244,16 +256,48 @@ def export(request, code: str):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def reviews(request, code: str):
+    """Updates waiting for review, decided one by one or several at once (one confirmation)."""
     municipality, plan = _plan_or_404(request, code)
-    scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
-    waiting = list(selectors.updates_waiting(request.user, plan)) if plan else []
-    return render(
-        request,
-        "plans/reviews.html",
-        {"municipality": municipality, "plan": plan, "waiting": waiting},
+    scoping.require(
+        scoping.can_manage_mechanism(request.user, municipality.pk)
+        or scoping.is_deputy_approver(request.user, municipality.pk)
     )
+    waiting = (
+        selectors.updates_waiting(request.user, plan) if plan else ProgressUpdate.objects.none()
+    )
+    page = Paginator(waiting, 100).get_page(request.GET.get("page"))
+    reviewable = selectors.updates_of_plan(request.user, plan) if plan else waiting
+    form = bulk.BulkReviewForm(
+        request.POST or None, choices=reviewable.values_list("pk", flat=True)
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = list(reviewable.filter(pk__in=form.cleaned_data["ids"]).order_by("action__order"))
+        if not form.cleaned_data["confirm"]:
+            items = [_update_label(u) for u in chosen]
+            back = request.path
+            return render(
+                request, "web/bulk_confirm.html", {"form": form, "items": items, "back": back}
+            )
+        result = bulk.apply_each(
+            chosen,
+            lambda u: services.progress_review(
+                actor=request.user,
+                update=u,
+                approve=form.approve,
+                comment=form.cleaned_data["comment"],
+            ),
+            _update_label,
+        )
+        bulk.report(request, result, approve=form.approve)
+        return redirect("plans:reviews", code=code)
+    context = {"municipality": municipality, "plan": plan, "page": page, "form": form}
+    return render(request, "plans/reviews.html", context)
+
+
+def _update_label(update) -> str:
+    return f"{update.action.code} · {update.period_start:%m.%Y}–{update.period_end:%m.%Y}"
 
 
 # --- actions ----------------------------------------------------------------------------------
@@ -393,12 +437,16 @@ def progress(request, pk: int):
     form = ProgressForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            upload = form.cleaned_data.get("evidence")
-            if upload and upload.size > settings.MKK_MAX_UPLOAD_BYTES:
-                raise ValidationError(
-                    _("The file is too large: at most %(mb)s MB.")
-                    % {"mb": settings.MKK_MAX_UPLOAD_BYTES // (1024 * 1024)}
-                )
+            uploads = form.cleaned_data.get("evidence") or []
+            for upload in uploads:
+                if upload.size > settings.MKK_MAX_UPLOAD_BYTES:
+                    raise ValidationError(
+                        _("The file %(name)s is too large: at most %(mb)s MB.")
+                        % {
+                            "name": upload.name,
+                            "mb": settings.MKK_MAX_UPLOAD_BYTES // (1024 * 1024),
+                        }
+                    )
             update = services.progress_save(
                 actor=request.user,
                 action=action,
@@ -407,7 +455,7 @@ def progress(request, pk: int):
                 narrative=form.cleaned_data["narrative"],
                 spending=form.spending(),
                 submit=bool(request.POST.get("submit")),
-                files=[(upload.name, upload.read())] if upload else [],
+                files=[(upload.name, upload.read()) for upload in uploads],
             )
         except ValidationError as exc:
             form.add_error(None, _messages_of(exc))
@@ -473,7 +521,9 @@ def update_detail(request, pk: int):
             "plan": action.plan,
             "municipality": action.plan.mechanism.municipality,
             "form": form,
-            "can_review": can_review and update.review_state == ReviewState.SUBMITTED,
+            "can_review": services.can_review_update(request.user, update)
+            and update.review_state == ReviewState.SUBMITTED,
+            "own_update": bool(can_review and update.submitted_by_id == request.user.pk),
             "can_files": services.can_see_progress_files(request.user, action),
             "can_report": services.can_report_on(request.user, action),
         },
@@ -484,11 +534,12 @@ def update_detail(request, pk: int):
 @require_GET
 def evidence_download(request, pk: int):
     evidence = selectors.evidence_for(request.user, pk)
-    path = services.evidence_path(evidence)
-    if not path.is_file():
-        raise Http404
+    try:
+        fh = services.evidence_open(evidence)
+    except FileNotFoundError:
+        raise Http404 from None
     response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        fh,
         as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type,

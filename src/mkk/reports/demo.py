@@ -9,7 +9,13 @@ import datetime as dt
 from mkk.accounts.models import User
 
 from .models import MonitoringReport
-from .services import report_create, report_publish, report_submit, report_update_narrative
+from .services import (
+    report_approve,
+    report_create,
+    report_publish,
+    report_submit,
+    report_update_narrative,
+)
 
 GJILAN_CHALLENGES = (
     "Mungon strehimi emergjent për viktimat meshkuj dhe për fëmijët mbi 12 vjeç.\n\n"
@@ -60,8 +66,11 @@ def load(directory: dict, out=None) -> None:
             section_remarks={},
         )
         report_submit(actor=coordinator, report=report)
-        # The Mayor has it; its public version (small numbers suppressed) is published.
-        report_publish(actor=coordinator, report=report)
+        # The Mayor approved it; its public version (small numbers suppressed) is published.
+        mayor = _user("gjilan.viewer")
+        if mayor is not None:
+            report_approve(actor=mayor, report=report)
+            report_publish(actor=coordinator, report=report)
         made.append("Gjilan 2019 (submitted and published)")
     coordinator = _user("drenas.coordinator")
     start, end = dt.date(2025, 1, 1), dt.date(2025, 12, 31)

@@ -14,6 +14,8 @@ class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_REVIEW = "in_review", _("In review")
     SUBMITTED = "submitted", _("Submitted to the Mayor")
+    RETURNED = "returned", _("Returned by the Mayor")
+    APPROVED = "approved", _("Approved by the Mayor")
     PUBLISHED = "published", _("Published")
 
 
@@ -87,6 +89,16 @@ class MonitoringReport(models.Model):
         related_name="+",
         verbose_name=_("submitted by"),
     )
+    decided_at = models.DateTimeField(_("approved or returned"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved or returned by"),
+    )
+    approval_comment = models.TextField(_("the Mayor's comments"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     scope_municipality = "mechanism__municipality"
@@ -113,11 +125,15 @@ class MonitoringReport(models.Model):
 
     @property
     def is_frozen(self) -> bool:
-        return self.status in {ReportStatus.SUBMITTED, ReportStatus.PUBLISHED}
+        return self.status in {
+            ReportStatus.SUBMITTED,
+            ReportStatus.APPROVED,
+            ReportStatus.PUBLISHED,
+        }
 
     @property
     def is_editable(self) -> bool:
-        return self.status in {ReportStatus.DRAFT, ReportStatus.IN_REVIEW}
+        return self.status in {ReportStatus.DRAFT, ReportStatus.IN_REVIEW, ReportStatus.RETURNED}
 
     def narrative(self) -> dict:
         remarks = self.section_remarks or {}
@@ -163,8 +179,17 @@ class ReportFile(models.Model):
         return f"{self.report} – {self.format}{' (public)' if self.public else ''}"
 
     @property
+    def storage_name(self) -> str:
+        """Name in the "private" storage (local folder or object store)."""
+        return f"reports/{self.path}"
+
+    @property
     def full_path(self):
+        """Local path when the private storage is the local folder."""
         return settings.PRIVATE_MEDIA_ROOT / "reports" / self.path
 
     def read(self) -> bytes:
-        return self.full_path.read_bytes()
+        from mkk.ops.storage import private_storage
+
+        with private_storage().open(self.storage_name, "rb") as fh:
+            return fh.read()

@@ -22,11 +22,18 @@ from mkk.directory.models import Municipality
 
 from .models import MonitoringReport, ReportFile, ReportStatus
 
-FROZEN = [ReportStatus.SUBMITTED, ReportStatus.PUBLISHED]
+FROZEN = [ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.PUBLISHED]
 
 
 def can_see_drafts(user, municipality_id: int) -> bool:
     return scoping.can_manage_mechanism(user, municipality_id)
+
+
+def can_decide(user, report: MonitoringReport) -> bool:
+    """The Mayor (or the named approver) may approve or return this report now."""
+    return report.status == ReportStatus.SUBMITTED and scoping.can_approve_report(
+        user, report.mechanism.municipality_id, author_id=report.submitted_by_id
+    )
 
 
 def reports_for(user, municipality: Municipality) -> QuerySet[MonitoringReport]:
@@ -186,3 +193,57 @@ def due_reports(municipality: Municipality, today: dt.date | None = None) -> lis
         )
         rows.append({"kind": kind, "start": start, "end": end, "report": existing})
     return rows
+
+
+# --- The Mayor's one-page summary ------------------------------------------------------------
+
+
+def key_figures(data: dict) -> list[tuple[str, str]]:
+    """The few figures the Mayor reads before approving: (label, value) pairs from the data
+    the report states (its snapshot), nothing computed anew."""
+    from django.utils.formats import number_format
+    from django.utils.translation import gettext as _
+
+    def num(value, decimals=0) -> str:
+        return "–" if value is None else number_format(value, decimals, force_grouping=True)
+
+    out: list[tuple[str, str]] = []
+    meetings = data.get("meetings") or {}
+    if meetings:
+        out.append((_("Meetings held"), num(meetings.get("held"))))
+        if meetings.get("attendance_rate") is not None:
+            rate = meetings["attendance_rate"]
+            out.append(
+                (_("Attendance at meetings"), f"{num(rate * 100 if rate <= 1 else rate, 1)} %")
+            )
+        out.append((_("Decisions taken"), num(meetings.get("decisions"))))
+        fu = meetings.get("follow_ups") or {}
+        if fu:
+            out.append(
+                (
+                    _("Follow-up tasks: open / overdue"),
+                    f"{num(fu.get('open'))} / {num(fu.get('overdue'))}",
+                )
+            )
+    statistics = data.get("statistics") or {}
+    coverage = statistics.get("coverage") or []
+    if coverage:
+        every = {c["institution"]["id"] for c in coverage}
+        reported = {c["institution"]["id"] for c in coverage if c.get("current") != "none"}
+        out.append((_("Institutions that reported figures"), f"{len(reported)} / {len(every)}"))
+    plan = data.get("plan") or {}
+    overall = plan.get("overall") if plan.get("title") else None
+    if overall:
+        out.append((_("Actions of the plan"), num(overall.get("total"))))
+        if overall.get("percent") is not None:
+            out.append((_("Actions completed"), f"{num(overall['percent'], 1)} %"))
+        out.append((_("Actions late"), num(len(plan.get("late") or []))))
+    if plan.get("title"):
+        currency = plan.get("currency", "EUR")
+        out.append((_("Budget planned"), f"{num(plan.get('planned_total'))} {currency}"))
+        out.append((_("Budget spent"), f"{num(plan.get('spent_total'))} {currency}"))
+    cases = data.get("cases") or {}
+    for row in cases.get("rows") or []:
+        if row["key"] in {"cases", "referrals_sent"}:
+            out.append((row["label"], num(row.get("value"))))
+    return out

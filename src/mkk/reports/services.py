@@ -1,20 +1,22 @@
 """Writes of the reports app: create, edit narratives, the workflow, versions, files.
 
-Workflow: draft → in review → submitted to the Mayor → published. Submitting freezes the
-report: the internal and the public snapshot are stored, and the internal files (PDF, DOCX,
-XLSX, HTML) are rendered and kept with their SHA-256. Publishing renders the public files
-from the public snapshot. Later data corrections change neither.
+Workflow: draft → in review → submitted to the Mayor → approved by the Mayor (or returned
+with comments, editable again) → published. Submitting freezes the report: the internal and
+the public snapshot are stored, and the internal files (PDF, DOCX, XLSX, HTML) are rendered
+and kept with their SHA-256. Only an approved report is published; publishing renders the
+public files from the public snapshot. Later data corrections change neither. The Mayor is
+every viewer account of the municipality or the mechanism's named approver, never the person
+who submitted (``scoping.can_approve_report``). Each step is audited and notified.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +25,7 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.directory.models import Mechanism, Municipality
+from mkk.ops.storage import private_storage
 
 from .builder import build_report_data
 from .models import MonitoringReport, ReportFile, ReportFormat, ReportStatus
@@ -159,40 +162,53 @@ def data_for(report: MonitoringReport, *, public: bool) -> dict:
 
 
 def _store(report: MonitoringReport, fmt: str, public: bool, content: bytes) -> ReportFile:
-    folder = settings.PRIVATE_MEDIA_ROOT / "reports"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.{fmt}"
-    tmp = folder / (name + ".tmp")
-    tmp.write_bytes(content)
-    os.chmod(tmp, 0o600)
-    tmp.replace(folder / name)
-    for old in ReportFile.objects.filter(report=report, format=fmt, public=public):
-        old.full_path.unlink(missing_ok=True)
-        old.delete()
-    return ReportFile.objects.create(
-        report=report,
-        format=fmt,
-        language=report.language,
-        public=public,
-        path=name,
-        sha256=hashlib.sha256(content).hexdigest(),
-        size=len(content),
-    )
+    """Keep one rendered file through the "private" storage; the file it replaces is removed
+    only once the transaction commits, so a failure keeps the old one."""
+    storage = private_storage()
+    name = storage.save(f"reports/{secrets.token_hex(16)}.{fmt}", ContentFile(content))
+    try:
+        for old in ReportFile.objects.filter(report=report, format=fmt, public=public):
+            old_name = old.storage_name
+            old.delete()
+            transaction.on_commit(lambda n=old_name: storage.delete(n))
+        return ReportFile.objects.create(
+            report=report,
+            format=fmt,
+            language=report.language,
+            public=public,
+            path=name.removeprefix("reports/"),
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+        )
+    except Exception:
+        storage.delete(name)
+        raise
 
 
 def render_files(report: MonitoringReport, *, public: bool) -> list[ReportFile]:
     data = report.public_snapshot if public else report.snapshot
-    files = []
-    for fmt in ReportFormat.values:
-        content = render(fmt, data, report.narrative(), report.title)
-        files.append(_store(report, fmt, public, content))
+    files: list[ReportFile] = []
+    try:
+        for fmt in ReportFormat.values:
+            content = render(fmt, data, report.narrative(), report.title)
+            files.append(_store(report, fmt, public, content))
+    except Exception:
+        # A format that fails half way: the files already written for the others go too
+        # (their rows roll back with the caller's transaction), so nothing is orphaned.
+        for kept in files:
+            private_storage().delete(kept.storage_name)
+        raise
     return files
 
 
 @transaction.atomic
 def report_submit(*, actor, report: MonitoringReport) -> MonitoringReport:
     report = _transition(
-        actor, report, {ReportStatus.DRAFT, ReportStatus.IN_REVIEW}, ReportStatus.SUBMITTED, None
+        actor,
+        report,
+        {ReportStatus.DRAFT, ReportStatus.IN_REVIEW, ReportStatus.RETURNED},
+        ReportStatus.SUBMITTED,
+        None,
     )
     municipality = report.mechanism.municipality
     args = {
@@ -205,19 +221,136 @@ def report_submit(*, actor, report: MonitoringReport) -> MonitoringReport:
     report.public_snapshot = build_report_data(**args, public=True)
     report.submitted_at = timezone.now()
     report.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
+    report.decided_at = None
+    report.decided_by = None
     report.save()
     render_files(report, public=False)
     record(AuditAction.SUBMIT, report, actor=actor)
+    approvers = _report_approvers(report)
+    _notify(approvers, "report_submitted", report)
+    return report
+
+
+def _report_approvers(report: MonitoringReport) -> list:
+    from mkk.accounts.models import Role, User
+
+    mechanism = report.mechanism
+    people = User.objects.filter(
+        is_active=True, municipality_id=mechanism.municipality_id, role=Role.VIEWER
+    )
+    found = {u.pk: u for u in people}
+    if mechanism.report_approver_id and mechanism.report_approver.is_active:
+        found[mechanism.report_approver_id] = mechanism.report_approver
+    found.pop(report.submitted_by_id, None)
+    return list(found.values())
+
+
+def _report_managers(report: MonitoringReport) -> list:
+    from mkk.accounts.models import Role, User
+
+    people = User.objects.filter(
+        is_active=True, municipality_id=report.mechanism.municipality_id, role=Role.COORDINATOR
+    )
+    found = {u.pk: u for u in people}
+    if report.submitted_by_id and report.submitted_by.is_active:
+        found[report.submitted_by_id] = report.submitted_by
+    return list(found.values())
+
+
+def _notify(recipients, event: str, report: MonitoringReport, *, actor=None, comment=""):
+    """Tell the people concerned (inbox, and e-mail by their preference), each in their
+    language. Nothing is sent where the notifications app is not installed."""
+    from django.apps import apps
+
+    if not recipients or not apps.is_installed("mkk.notifications"):
+        return
+    from django.urls import reverse
+    from django.utils import translation
+
+    from mkk.notifications.services import notify
+
+    def comment_in(lang: str) -> str:
+        if not comment:
+            return ""
+        with translation.override(lang):
+            return _("Comments: %(comment)s") % {"comment": comment}
+
+    notify(
+        recipients=recipients,
+        event=event,
+        obj=report,
+        url=reverse("reports:detail", kwargs={"pk": report.pk}),
+        context={
+            "report": f"{report.display_title} "
+            f"({report.period_start:%d.%m.%Y}–{report.period_end:%d.%m.%Y})",
+            "municipality": report.mechanism.municipality,
+            "actor": str(actor) if actor is not None else "",
+            "comment": comment_in if event == "report_approved" else comment,
+        },
+    )
+
+
+def _decide(actor, report: MonitoringReport) -> MonitoringReport:
+    report = MonitoringReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(
+            _("This step is not possible for a report that is “%(status)s”.")
+            % {"status": report.get_status_display()}
+        )
+    scoping.require(
+        scoping.can_approve_report(
+            actor, report.mechanism.municipality_id, author_id=report.submitted_by_id
+        )
+    )
+    return report
+
+
+@transaction.atomic
+def report_approve(*, actor, report: MonitoringReport, comment: str = "") -> MonitoringReport:
+    """The Mayor approves the submitted report (optionally with a comment)."""
+    report = _decide(actor, report)
+    report.status = ReportStatus.APPROVED
+    report.decided_at = timezone.now()
+    report.decided_by = actor
+    report.approval_comment = _clean_text(comment)
+    report.save()
+    record(AuditAction.APPROVE, report, actor=actor, reason=report.approval_comment)
+    _notify(
+        _report_managers(report),
+        "report_approved",
+        report,
+        actor=actor,
+        comment=report.approval_comment,
+    )
+    return report
+
+
+@transaction.atomic
+def report_return(*, actor, report: MonitoringReport, comment: str) -> MonitoringReport:
+    """The Mayor returns the submitted report with comments; the coordinator edits it again."""
+    comment = _clean_text(comment)
+    if not comment:
+        raise ValidationError(_("Say what needs to change when returning the report."))
+    report = _decide(actor, report)
+    report.status = ReportStatus.RETURNED
+    report.decided_at = timezone.now()
+    report.decided_by = actor
+    report.approval_comment = comment
+    report.save()
+    record(AuditAction.RETURN, report, actor=actor, reason=comment)
+    _notify(_report_managers(report), "report_returned", report, actor=actor, comment=comment)
     return report
 
 
 @transaction.atomic
 def report_publish(*, actor, report: MonitoringReport) -> MonitoringReport:
-    report = _transition(actor, report, {ReportStatus.SUBMITTED}, ReportStatus.PUBLISHED, None)
+    """Only a report the Mayor approved is published."""
+    report = _transition(actor, report, {ReportStatus.APPROVED}, ReportStatus.PUBLISHED, None)
     report.published_at = timezone.now()
     report.save()
     render_files(report, public=True)
-    record(AuditAction.APPROVE, report, actor=actor, reason="published")
+    record(AuditAction.PUBLISH, report, actor=actor)
+    _notify(_report_managers(report) + _report_approvers(report), "report_published", report)
     return report
 
 

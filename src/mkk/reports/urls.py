@@ -8,6 +8,7 @@ urlpatterns = [
     path("reports/<int:pk>/", views.detail, name="detail"),
     path("reports/<int:pk>/edit/", views.edit, name="edit"),
     path("reports/<int:pk>/step/", views.transition, name="transition"),
+    path("reports/<int:pk>/decide/", views.decide, name="decide"),
     path("reports/<int:pk>/new-version/", views.new_version, name="new_version"),
     path("reports/<int:pk>/delete/", views.delete, name="delete"),
     path("reports/<int:pk>/diff/", views.diff, name="diff"),

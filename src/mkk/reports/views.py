@@ -35,6 +35,13 @@ STEPS = {
     ),
     "publish": (services.report_publish, gettext_lazy("The public version was published.")),
 }
+DECISIONS = {
+    "approve": (services.report_approve, gettext_lazy("You approved the report.")),
+    "return": (
+        services.report_return,
+        gettext_lazy("You returned the report to the coordinator with your comments."),
+    ),
+}
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -87,7 +94,15 @@ def _detail_context(request, report, form=None) -> dict:
     public = request.GET.get("version") == "public"
     if form is None and can_manage and report.is_editable:
         form = NarrativeForm(instance=report)
+    can_decide = selectors.can_decide(request.user, report)
+    is_approver = can_decide or scoping.can_approve_report(
+        request.user, report.mechanism.municipality_id, author_id=None
+    )
     return {
+        "can_decide": can_decide,
+        "key_figures": selectors.key_figures(services.data_for(report, public=False))
+        if is_approver
+        else [],
         "report": report,
         "municipality": report.mechanism.municipality,
         "can_manage": can_manage,
@@ -154,6 +169,33 @@ def transition(request, pk: int):
         _errors(request, exc)
     else:
         messages.success(request, done)
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def decide(request, pk: int):
+    """The Mayor approves the submitted report or returns it with comments."""
+    report = selectors.report_for(request.user, pk)
+    scoping.require(
+        scoping.can_approve_report(
+            request.user, report.mechanism.municipality_id, author_id=report.submitted_by_id
+        )
+    )
+    decision = DECISIONS.get(request.POST.get("decision", ""))
+    if decision is None:
+        messages.error(request, _("Choose to approve or to return the report."))
+        return redirect("reports:detail", pk=report.pk)
+    service, done = decision
+    comment = request.POST.get("comment", "")
+    try:
+        service(actor=request.user, report=report, comment=comment)
+    except ValidationError as exc:
+        _errors(request, exc)
+        context = _detail_context(request, report)
+        context["comment"] = comment  # nothing typed is lost
+        return render(request, "reports/detail.html", context, status=400)
+    messages.success(request, done)
     return redirect("reports:detail", pk=report.pk)
 
 

@@ -497,7 +497,7 @@ def import_rows(
                 submit=True,
             )
             if approve:
-                sub = services.submission_approve(actor=actor, submission=sub)
+                sub = services.submission_approve(actor=actor, submission=sub, imported=True)
             saved.append(sub)
             warnings.extend(sub.warnings)
         for municipality_id in {s.institution.municipality_id for s in saved}:

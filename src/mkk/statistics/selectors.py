@@ -31,12 +31,34 @@ def submissions_for(user, municipality: Municipality | None = None) -> QuerySet[
     return qs
 
 
+def submissions_filtered(
+    user, municipality, *, status="", institution=None, data_set=None, year=None
+) -> QuerySet[Submission]:
+    """The submissions list with its filters, newest period first."""
+    qs = submissions_for(user, municipality)
+    if status:
+        qs = qs.filter(status=status)
+    if institution is not None:
+        qs = qs.filter(institution=institution)
+    if data_set is not None:
+        qs = qs.filter(data_set=data_set)
+    if year:
+        qs = qs.filter(period_start__year__lte=year, period_end__year__gte=year)
+    return qs.order_by("-period_start", "institution__name_sq", "pk")
+
+
+def returned_submissions(user) -> QuerySet[Submission]:
+    """Submissions of the user's institution returned for correction, with the comment."""
+    return submissions_for(user).filter(status=Status.RETURNED).order_by("-updated_at")
+
+
 def submission_for(user, pk: int) -> Submission:
     """One submission in scope (404 otherwise); 403 for a role that may not read records."""
     submission = scoping.get_for_user(
         user,
         Submission.objects.select_related("institution__municipality", "data_set"),
-        own_institution=True,
+        # The deputy approver reads the submissions of every institution to approve them.
+        own_institution=not scoping.is_deputy_approver(user, user.municipality_id),
         pk=pk,
     )
     scoping.require(scoping.can_read_records(user))
@@ -44,7 +66,10 @@ def submission_for(user, pk: int) -> Submission:
 
 
 def awaiting_approval(user, municipality: Municipality) -> QuerySet[Submission]:
-    if not scoping.can_manage_mechanism(user, municipality.pk):
+    if not (
+        scoping.can_manage_mechanism(user, municipality.pk)
+        or scoping.is_deputy_approver(user, municipality.pk)
+    ):
         return Submission.objects.none()
     return (
         submissions_for(user, municipality).filter(status=Status.SUBMITTED).order_by("submitted_at")

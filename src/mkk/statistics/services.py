@@ -72,6 +72,24 @@ def _check_manager(actor, submission: Submission) -> None:
         raise PermissionDenied
 
 
+def _check_approver(actor, submission: Submission) -> None:
+    """Four eyes: the approver is not the person who submitted (scoping.can_approve)."""
+    if actor is None:
+        return
+    municipality_id = submission.institution.municipality_id
+    if not scoping.can_approve(actor, municipality_id, author_id=None):
+        raise PermissionDenied
+    if submission.submitted_by_id and submission.submitted_by_id == actor.pk:
+        raise ValidationError(
+            _(
+                "You submitted these figures yourself: another person approves or returns "
+                "them (the coordinator, or the mechanism's deputy approver)."
+            )
+        )
+    if not scoping.can_approve(actor, municipality_id, author_id=submission.submitted_by_id):
+        raise PermissionDenied
+
+
 def _actor_ctx(actor, reason: str = ""):
     ctx = current()
     return acting(
@@ -252,9 +270,14 @@ def submission_submit(*, actor, submission: Submission) -> Submission:
 
 
 @transaction.atomic
-def submission_approve(*, actor, submission: Submission) -> Submission:
-    """The coordinator approves submitted figures; they are locked from then on."""
-    _check_manager(actor, submission)
+def submission_approve(*, actor, submission: Submission, imported: bool = False) -> Submission:
+    """The coordinator (or the deputy approver) approves submitted figures; they are locked
+    from then on. Nobody approves figures they submitted themselves, except the
+    institution's own figures read from an import file (``imported``)."""
+    if imported:
+        _check_manager(actor, submission)
+    else:
+        _check_approver(actor, submission)
     if submission.status != Status.SUBMITTED:
         raise ValidationError(_("Only submitted figures can be approved."))
     _validate(submission.data_set, submission.values_dict())
@@ -273,7 +296,7 @@ def submission_approve(*, actor, submission: Submission) -> Submission:
 @transaction.atomic
 def submission_return(*, actor, submission: Submission, comment: str) -> Submission:
     """The coordinator sends submitted figures back to the focal point with a comment."""
-    _check_manager(actor, submission)
+    _check_approver(actor, submission)
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError(_("Say what needs correcting."))

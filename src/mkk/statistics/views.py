@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mkk.accounts import scoping
+from mkk.core import bulk
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.models import Institution
 
@@ -164,24 +166,70 @@ def entry_form(request, institution: int, data_set: int):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def submissions(request, code: str):
+    """Submissions with filters and pages; the coordinator approves or returns several at once."""
     municipality = _municipality(request, code)
     scoping.require(scoping.can_read_records(request.user))
-    qs = selectors.submissions_for(request.user, municipality)
-    status = request.GET.get("status", "")
-    if status in Status.values:
-        qs = qs.filter(status=status)
-    return render(
-        request,
-        "statistics/submissions.html",
-        {
-            "municipality": municipality,
-            "submissions": qs[:300],
-            "status": status,
-            "statuses": Status.choices,
-        },
+    institutions = scoping.scope(
+        request.user, Institution.objects.filter(municipality=municipality)
     )
+    filters = forms.SubmissionFilterForm(
+        request.GET, institutions=institutions, years=range(timezone.localdate().year, 1999, -1)
+    )
+    qs = selectors.submissions_filtered(request.user, municipality, **filters.filters())
+    can_manage = scoping.can_manage_mechanism(request.user, municipality.pk)
+    if request.method == "POST":
+        scoping.require(can_manage)
+        return _submissions_bulk(
+            request, municipality, selectors.submissions_for(request.user, municipality)
+        )
+    context = {
+        "municipality": municipality,
+        "filters": filters,
+        "query": _query_without_page(request),
+        "page": Paginator(qs, 100).get_page(request.GET.get("page")),
+        "can_bulk": can_manage,
+        "form": bulk.BulkReviewForm(choices=[]),
+    }
+    return render(request, "statistics/submissions.html", context)
+
+
+def _submissions_bulk(request, municipality, waiting):
+    form = bulk.BulkReviewForm(request.POST, choices=waiting.values_list("pk", flat=True))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(request.get_full_path())
+    chosen = list(waiting.filter(pk__in=form.cleaned_data["ids"]))
+    if not form.cleaned_data["confirm"]:
+        items = [_submission_label(s) for s in chosen]
+        context = {"form": form, "items": items, "back": request.get_full_path()}
+        return render(request, "web/bulk_confirm.html", context)
+    comment = form.cleaned_data["comment"]
+    result = bulk.apply_each(
+        chosen,
+        lambda s: (
+            services.submission_approve(actor=request.user, submission=s)
+            if form.approve
+            else services.submission_return(actor=request.user, submission=s, comment=comment)
+        ),
+        _submission_label,
+    )
+    bulk.report(request, result, approve=form.approve)
+    return redirect("statistics:submissions", code=municipality.code)
+
+
+def _submission_label(sub) -> str:
+    period = periods.period_label(sub.period_start, sub.period_end)
+    return f"{sub.institution.name} · {sub.data_set.name} · {period}"
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @login_required
@@ -203,6 +251,9 @@ def submission(request, pk: int):
             )
     can_manage = scoping.can_manage_mechanism(request.user, sub.institution.municipality_id)
     can_submit = scoping.can_submit_for_institution(request.user, sub.institution_id)
+    can_decide = scoping.can_approve(
+        request.user, sub.institution.municipality_id, author_id=sub.submitted_by_id
+    )
     return render(
         request,
         "statistics/submission.html",
@@ -216,8 +267,18 @@ def submission(request, pk: int):
             else [],
             "can_manage": can_manage,
             "can_submit": can_submit,
+            "can_decide": can_decide,
+            "own_submission": bool(sub.submitted_by_id and sub.submitted_by_id == request.user.pk),
             "return_form": forms.ReturnForm(),
         },
+    )
+
+
+def _may_review(user, sub) -> bool:
+    """Coordinator or deputy approver (the service then refuses one's own submission)."""
+    municipality_id = sub.institution.municipality_id
+    return scoping.can_manage_mechanism(user, municipality_id) or scoping.is_deputy_approver(
+        user, municipality_id
     )
 
 
@@ -251,7 +312,7 @@ def submission_submit(request, pk: int):
 @require_POST
 def submission_approve(request, pk: int):
     sub = selectors.submission_for(request.user, pk)
-    scoping.require(scoping.can_manage_mechanism(request.user, sub.institution.municipality_id))
+    scoping.require(_may_review(request.user, sub))
     _act(
         request,
         pk,
@@ -267,7 +328,7 @@ def submission_approve(request, pk: int):
 @require_POST
 def submission_return(request, pk: int):
     sub = selectors.submission_for(request.user, pk)
-    scoping.require(scoping.can_manage_mechanism(request.user, sub.institution.municipality_id))
+    scoping.require(_may_review(request.user, sub))
     form = forms.ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say what needs correcting."))

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent  # src/mkk
 MANAGE = ROOT.parent.parent / "manage.py"
 APPS = [
     "web",
+    "core",
     "accounts",
     "audit",
     "directory",
@@ -25,6 +26,7 @@ APPS = [
     "cases",
     "reports",
     "national",
+    "ops",
 ]
 LOCALES = ["sq", "en", "sr_Latn"]
 

@@ -15,12 +15,14 @@ RECORDS = {Role.ADMIN, Role.COORDINATOR, Role.FOCAL_POINT, Role.CASE_WORKER}
 NAV = [
     (_("Dashboard"), "web:dashboard", ALL, False),
     (_("Kosovo"), "national:dashboard", {Role.ADMIN, Role.NATIONAL}, False),
+    (_("My work"), "web:my_work", {Role.FOCAL_POINT, Role.CASE_WORKER}, False),
     (_("Mechanism"), "directory:municipality", ALL - {Role.VIEWER}, True),
     (_("Action plan"), "plans:index", ALL - {Role.VIEWER}, True),
     (_("Statistics"), "statistics:index", ALL - {Role.VIEWER}, True),
     (_("Meetings"), "meetings:index", RECORDS, True),
     (_("Cases"), "cases:index", {Role.CASE_WORKER, Role.COORDINATOR, Role.NATIONAL}, True),
     (_("Reports"), "reports:index", ALL, True),
+    (_("Users"), "accounts:users", {Role.COORDINATOR}, True),
     (_("Audit log"), "audit:index", {Role.ADMIN, Role.COORDINATOR}, False),
 ]
 

@@ -6,4 +6,5 @@ app_name = "web"
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("health", views.health, name="health"),
+    path("my-work/", views.my_work, name="my_work"),
 ]

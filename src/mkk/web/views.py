@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from mkk.accounts import scoping
 from mkk.directory import selectors as directory_selectors
+from mkk.meetings import selectors as meetings_selectors
+from mkk.ops.health import health_response
+from mkk.plans import selectors as plans_selectors
+from mkk.statistics import selectors as statistics_selectors
 
 from . import dashboard
 
@@ -16,19 +19,10 @@ from . import dashboard
 @require_GET
 @never_cache
 def health(request):
-    """200 with the database status; 503 when the database does not answer."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        db = "ok"
-    except Exception:  # noqa: BLE001 - any database error means "down"
-        db = "unavailable"
-    status = 200 if db == "ok" else 503
-    return JsonResponse(
-        {"status": "ok" if db == "ok" else "error", "database": db, "vendor": connection.vendor},
-        status=status,
-    )
+    """200 when the service is right, else 503 naming the part (see mkk/ops/health.py).
+
+    Normally answered earlier by mkk.ops.middleware.HealthMiddleware; kept for reverse()."""
+    return health_response(request)
 
 
 @login_required
@@ -41,3 +35,25 @@ def dashboard_view(request):
         "sees_all": scoping.sees_all_municipalities(user),
     }
     return render(request, "web/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def my_work(request):
+    """A focal point's (or case worker's) day: actions to report this period, what came back
+    with a comment, statistics due, and follow-up tasks of their institution."""
+    user = request.user
+    scoping.require(scoping.works_for_institution(user))
+    plan = plans_selectors.current_plan(user.municipality)
+    board = plans_selectors.dashboard(user, plan) if plan else None
+    context = {
+        "plan": plan,
+        "period": board.period if board else None,
+        "to_report": [m for m in board.mine if m["can_report"]] if board else [],
+        "returned_updates": plans_selectors.returned_updates(user)[:50],
+        "returned_submissions": statistics_selectors.returned_submissions(user)[:50],
+        "due": statistics_selectors.due_for_focal_point(user),
+        "tasks": meetings_selectors.open_follow_ups_of_institution(user).order_by("due_date")[:50],
+        "today": timezone.localdate(),
+    }
+    return render(request, "web/my_work.html", context)

@@ -22,6 +22,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0002_regions_levels")]
+    dependencies = [("directory", "0004_regions_levels")]
 
     operations = [migrations.RunPython(forward, backward)]
