@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from mkk.accounts import scoping
 
-from . import selectors
+from . import privacy, selectors
 from .forms import AuditFilterForm
 
 
@@ -18,6 +18,7 @@ def audit_index(request):
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.entries_for(request.user, **{k: v for k, v in filters.items() if v})
     page = Paginator(entries.select_related("municipality"), 50).get_page(request.GET.get("page"))
+    page.object_list = privacy.redact(request.user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -26,6 +26,7 @@ APPS = [
     "cases",
     "reports",
     "national",
+    "notifications",
     "ops",
 ]
 LOCALES = ["sq", "en", "sr_Latn"]
