@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from mkk.accounts import scoping
 
-from . import selectors
+from . import presentation, selectors
 from .forms import AuditFilterForm
 
 
@@ -17,9 +17,15 @@ def audit_index(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.entries_for(request.user, **{k: v for k, v in filters.items() if v})
-    page = Paginator(entries.select_related("municipality"), 50).get_page(request.GET.get("page"))
+    page = Paginator(entries.select_related("municipality", "actor"), 50).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request, "audit/index.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
+    context = {
+        "form": form,
+        "page": page,
+        "rows": presentation.rows(page.object_list),  # in people's words
+        "query": query.urlencode(),
+    }
+    return render(request, "audit/index.html", context)
