@@ -55,8 +55,19 @@ def test_entry_approval_and_comparison_in_the_browser(live_server, page, world, 
     page.locator("#id_v__QPS_VICTIMS__sex-male").blur()
     page.wait_for_selector("#live-check .message-error")
     assert "60 Femra + 20 Meshkuj = 80" in page.inner_text("#live-check")
+    # The grid shows the sum of the parts as you type and marks the fields that do not add up.
+    out = page.locator('output[data-sum="QPS_VICTIMS:sex"]')
+    assert out.inner_text() == "80 \u2260 76"
+    for field in ("total", "sex-female", "sex-male"):
+        assert "mismatch" in page.get_attribute(f"#id_v__QPS_VICTIMS__{field}", "class")
+    if os.environ.get("MKK_SCREENSHOTS"):
+        page.screenshot(
+            path=os.path.join(os.environ["MKK_SCREENSHOTS"], "grid.png"), full_page=True
+        )
     _axe(page, "entry form")
     page.fill("#id_v__QPS_VICTIMS__sex-female", "56")
+    assert out.inner_text() == "76"
+    assert "mismatch" not in (page.get_attribute("#id_v__QPS_VICTIMS__total", "class") or "")
     page.click("button[name=submit]")
     page.wait_for_url("**/statistics/submissions/**")
     sub = Submission.objects.get(period_start="2020-01-01")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -372,3 +373,35 @@ def test_subnav_by_role(client, login_as, world):
     assert (
         client.get(reverse("statistics:submissions", kwargs={"code": "drenas"})).status_code == 403
     )
+
+
+def test_entry_form_is_a_grid_and_marks_the_fields_that_do_not_add_up(client, world, login_as):
+    d = world.drenas
+    ds = DataSet.objects.get(code="SOCIAL_WORK")
+    login_as(d.users[f"focal_{K.SOCIAL_WORK}"])
+    url = reverse(
+        "statistics:entry_form",
+        kwargs={"institution": d.inst(K.SOCIAL_WORK).pk, "data_set": ds.pk},
+    )
+    html = client.get(url, {"start": "2025-01-01", "end": "2025-01-31"}).content.decode()
+    assert "data-value-grid" in html and 'scope="colgroup"' in html
+    response = client.post(
+        url,
+        {
+            "start": "2025-01-01",
+            "end": "2025-01-31",
+            "v__QPS_VICTIMS__total": "76",
+            "v__QPS_VICTIMS__sex-female": "60",
+            "v__QPS_VICTIMS__sex-male": "20",
+            "submit": "1",
+        },
+    )
+    body = response.content.decode()
+    invalid = set(re.findall(r'<input[^>]*aria-invalid="true"[^>]*id="([^"]+)"', body))
+    invalid |= set(re.findall(r'<input[^>]*id="([^"]+)"[^>]*aria-invalid="true"', body))
+    assert invalid == {
+        "id_v__QPS_VICTIMS__total",
+        "id_v__QPS_VICTIMS__sex-female",
+        "id_v__QPS_VICTIMS__sex-male",
+    }
+    assert "80 \u2260 76" in body

@@ -75,7 +75,9 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-        object_repr = object_repr if object_repr is not None else str(obj)[:250]
+        if object_repr is None:
+            public = getattr(obj, "audit_repr", None)
+            object_repr = str(public() if callable(public) else obj)[:250]
         if municipality_id is None:
             municipality_id = municipality_of(obj)
     if municipality_id is None and user is not None:

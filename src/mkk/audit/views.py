@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from mkk.accounts import scoping
 
-from . import presentation, selectors
+from . import presentation, privacy, selectors
 from .forms import AuditFilterForm
 
 
@@ -20,6 +20,8 @@ def audit_index(request):
     page = Paginator(entries.select_related("municipality", "actor"), 50).get_page(
         request.GET.get("page")
     )
+    # Privacy's rule first (which values a reader may see), then the wording for people.
+    page.object_list = privacy.redact(request.user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

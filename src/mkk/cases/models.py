@@ -202,6 +202,34 @@ class ServiceKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class CaseAudit:
+    """Audit privacy of case records (mkk.audit.privacy): the values of the fields in
+    ``audit_private_fields`` are shown in the audit log only to those who may open the case
+    through the case pages; the record is named by its case reference only."""
+
+    #: Every concrete field except ``id`` and the reference must be listed (a test holds it).
+    audit_private_fields: tuple[str, ...] = ()
+
+    def _audit_case(self):
+        return self if isinstance(self, Case) else self.case
+
+    def audit_repr(self) -> str:
+        return self._audit_case().reference
+
+    @classmethod
+    def audit_may_read_values(cls, user, object_id) -> bool:
+        from mkk.accounts import scoping
+
+        if not scoping.can_work_cases(user):
+            return False
+        obj = cls._default_manager.filter(pk=object_id).first()
+        if obj is None:
+            return False
+        from .services import can_handle
+
+        return can_handle(user, obj._audit_case())
+
+
 # --- Case and identity --------------------------------------------------------------------------
 
 
@@ -226,7 +254,7 @@ class CaseSequence(models.Model):
         return f"{self.municipality_id}/{self.year}: {self.last}"
 
 
-class Case(models.Model):
+class Case(CaseAudit, models.Model):
     institution = models.ForeignKey(
         "directory.Institution",
         on_delete=models.PROTECT,
@@ -283,6 +311,25 @@ class Case(models.Model):
     scope_municipality = "institution__municipality"
     scope_institution = "institution"
     audit_sensitive_fields = ("victim_key",)
+    audit_private_fields = (
+        "institution",
+        "external_reference",
+        "sex",
+        "age_group",
+        "age_band",
+        "residence_municipality",
+        "consent_to_share",
+        "consent_date",
+        "consent_recorded_by",
+        "sharing_legal_ground",
+        "sharing_reason",
+        "opened_on",
+        "status",
+        "closed_at",
+        "anonymized_at",
+        "created_by",
+        "created_at",
+    )
 
     class Meta:
         ordering = ["-opened_on", "-pk"]
@@ -321,7 +368,7 @@ class Case(models.Model):
         return self.anonymized_at is not None
 
 
-class VictimIdentity(models.Model):
+class VictimIdentity(CaseAudit, models.Model):
     """The victim's identity: every column encrypted at rest, read only through services."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="identity")
@@ -335,6 +382,7 @@ class VictimIdentity(models.Model):
     scope_municipality = "case__institution__municipality"
     scope_institution = "case__institution"
     audit_sensitive_fields = IDENTITY_FIELDS
+    audit_private_fields = ("case",)
 
     class Meta:
         verbose_name = _("victim identity")
@@ -354,7 +402,7 @@ class VictimIdentity(models.Model):
 # --- What happened --------------------------------------------------------------------------------
 
 
-class CaseChild(models.Model):
+class CaseChild(CaseAudit, models.Model):
     """Abstract: a record that belongs to a case (scoped by the case's institution)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="%(class)ss")
@@ -365,12 +413,26 @@ class CaseChild(models.Model):
 
     scope_municipality = "case__institution__municipality"
     scope_institution = "case__institution"
+    CHILD_FIELDS = ("case", "recorded_by", "recorded_at")
 
     class Meta:
         abstract = True
 
 
 class Incident(CaseChild):
+    audit_private_fields = (
+        *CaseChild.CHILD_FIELDS,
+        "occurred_on",
+        "forms",
+        "gbvims_type",
+        "relation",
+        "perpetrator_sex",
+        "perpetrator_age_group",
+        "risk_level",
+        "children_affected",
+        "reported_at",
+        "summary",
+    )
     occurred_on = models.DateField(_("date of the incident"))
     forms = models.JSONField(_("forms of violence"), default=list)
     gbvims_type = models.CharField(
@@ -473,7 +535,7 @@ class ReferralDeadline(models.Model):
         return f"{self.from_kind or '*'} → {self.to_kind} ({self.urgency}): {self.hours} h"
 
 
-class Referral(models.Model):
+class Referral(CaseAudit, models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
     from_institution = models.ForeignKey(
         "directory.Institution",
@@ -532,6 +594,28 @@ class Referral(models.Model):
 
     scope_municipality = "case__institution__municipality"
     scope_institution = "case__institution"
+    audit_private_fields = (
+        "case",
+        "from_institution",
+        "to_institution",
+        "kind",
+        "reason",
+        "urgency",
+        "sent_at",
+        "sent_by",
+        "deadline_at",
+        "status",
+        "responded_at",
+        "responded_by",
+        "decline_reason",
+        "consent_recorded",
+        "legal_ground",
+        "ground_reason",
+        "ground_status",
+        "ground_decided_at",
+        "ground_decided_by",
+        "completed_at",
+    )
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
@@ -588,6 +672,15 @@ class Referral(models.Model):
 
 
 class ProtectionOrder(CaseChild):
+    audit_private_fields = (
+        *CaseChild.CHILD_FIELDS,
+        "kind",
+        "status",
+        "requested_on",
+        "decided_on",
+        "valid_until",
+        "violated_on",
+    )
     kind = models.CharField(_("type of order"), max_length=20, choices=OrderKind.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.REQUESTED
@@ -615,6 +708,7 @@ class ProtectionOrder(CaseChild):
 
 
 class CourtOutcome(CaseChild):
+    audit_private_fields = (*CaseChild.CHILD_FIELDS, "decided_on", "outcome", "final")
     decided_on = models.DateField(_("decided on"))
     outcome = models.CharField(_("outcome"), max_length=20, choices=CourtOutcomeKind.choices)
     final = models.BooleanField(_("final (no appeal pending)"), default=False)
@@ -629,6 +723,13 @@ class CourtOutcome(CaseChild):
 
 
 class ShelterStay(CaseChild):
+    audit_private_fields = (
+        *CaseChild.CHILD_FIELDS,
+        "institution",
+        "admitted_on",
+        "discharged_on",
+        "accompanying_children",
+    )
     institution = models.ForeignKey(
         "directory.Institution",
         on_delete=models.PROTECT,
@@ -653,6 +754,7 @@ class ShelterStay(CaseChild):
 
 
 class ServiceGiven(CaseChild):
+    audit_private_fields = (*CaseChild.CHILD_FIELDS, "kind", "given_on", "institution")
     kind = models.CharField(_("service"), max_length=20, choices=ServiceKind.choices)
     given_on = models.DateField(_("date"))
     institution = models.ForeignKey(

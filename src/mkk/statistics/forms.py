@@ -10,7 +10,7 @@ from mkk.directory.i18n import localized
 from mkk.directory.models import Institution
 
 from .models import DataElement, DataSet, Disaggregation, Status
-from .validation import check_values, spec_of
+from .validation import check_values, offending_keys, spec_of
 
 MAX_FIGURE = 10_000_000
 
@@ -97,6 +97,66 @@ class ValuesForm(forms.Form):
         """[(element, [bound field, ...])] for the template."""
         return [(e, [self[name] for _key, name in rows]) for e, rows in self.layout]
 
+    def columns(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """The breakdowns of the data set's elements, in order of first appearance:
+        [(category code, category name, [(option code, option name), ...])]."""
+        seen: dict[str, tuple[str, str, list[tuple[str, str]]]] = {}
+        for e in self.elements:
+            for d in e.disaggregations.all():
+                if d.code not in seen:
+                    opts = [(o.code, localized(o, "name")) for o in d.options.all()]
+                    seen[d.code] = (d.code, localized(d, "name"), opts)
+        return list(seen.values())
+
+    def grid(self) -> list[dict]:
+        """One row per element: its total, then per breakdown its option fields (None where the
+        element has no such breakdown) and the sum of the parts as given so far."""
+        offending = getattr(self, "offending", set())
+        rows = []
+        for e, _keys in self.layout:
+            own = {d.code for d in e.disaggregations.all()}
+            total = self._cell(e.code, "", offending)
+            groups = []
+            for cat_code, _name, options in self.columns():
+                if cat_code not in own:
+                    groups.append({"code": cat_code, "cells": [None] * len(options), "own": False})
+                    continue
+                cells = [self._cell(e.code, f"{cat_code}={o}", offending) for o, _n in options]
+                numbers = [self._number(c) for c in cells]
+                given = [n for n in numbers if n is not None]
+                groups.append(
+                    {
+                        "code": cat_code,
+                        "cells": cells,
+                        "own": True,
+                        "sum": sum(given) if given else None,
+                        "bad": any(c.field.widget.attrs.get("aria-invalid") for c in cells),
+                    }
+                )
+            rows.append({"element": e, "total": total, "groups": groups})
+        return rows
+
+    def _cell(self, code: str, key: str, offending: set):
+        bound = self[field_name(code, key)]
+        attrs = bound.field.widget.attrs
+        attrs["data-element"] = code
+        if key:
+            attrs["data-part"] = f"{code}:{key.partition('=')[0]}"
+        else:
+            attrs["data-total"] = code
+        if (code, key) in offending or bound.errors:
+            attrs["aria-invalid"] = "true"
+            attrs["class"] = "mismatch"
+        return bound
+
+    @staticmethod
+    def _number(bound) -> int | None:
+        value = bound.value()
+        try:
+            return int(value) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
+
     def values(self) -> dict[tuple[str, str], int | None]:
         out = {}
         for e, rows in self.layout:
@@ -112,6 +172,7 @@ class ValuesForm(forms.Form):
         specs = [spec_of(e) for e in self.elements]
         errors = check_values(specs, values)
         if errors:
+            self.offending = offending_keys(specs, values)
             raise ValidationError(errors)
         return data
 

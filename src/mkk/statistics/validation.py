@@ -82,74 +82,110 @@ def check_values(
     specs: Iterable[ElementSpec], values: Mapping[tuple[str, str], object]
 ) -> list[str]:
     """Every error of ``values`` against ``specs``, as translated sentences (empty: valid)."""
+    return [message for message, _keys in problems(specs, values)]
+
+
+def offending_keys(
+    specs: Iterable[ElementSpec], values: Mapping[tuple[str, str], object]
+) -> set[tuple[str, str]]:
+    """The (element, key) pairs an error is about: the fields a form highlights."""
+    return {key for _message, keys in problems(specs, values) for key in keys}
+
+
+def problems(
+    specs: Iterable[ElementSpec], values: Mapping[tuple[str, str], object]
+) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    """Every error as (translated sentence, the (element, key) pairs it is about)."""
     by_code = {s.code: s for s in specs}
-    errors: list[str] = []
+    errors: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     clean: dict[tuple[str, str], int] = {}
     for (code, key), raw in values.items():
         spec = by_code.get(code)
         if spec is None:
-            errors.append(_("Unknown data element %(code)s.") % {"code": code})
+            errors.append((_("Unknown data element %(code)s.") % {"code": code}, ()))
             continue
         if key not in spec.key_list():
             errors.append(
-                _("%(element)s has no category %(key)s.") % {"element": _named(spec), "key": key}
+                (
+                    _("%(element)s has no category %(key)s.")
+                    % {"element": _named(spec), "key": key},
+                    (),
+                )
             )
             continue
         if raw is None or raw == "":
             continue
         if isinstance(raw, bool) or not isinstance(raw, int):
             errors.append(
-                _("%(element)s, %(category)s: %(value)s is not a whole number.")
-                % {"element": _named(spec), "category": spec.key_label(key), "value": raw}
+                (
+                    _("%(element)s, %(category)s: %(value)s is not a whole number.")
+                    % {"element": _named(spec), "category": spec.key_label(key), "value": raw},
+                    ((code, key),),
+                )
             )
             continue
         if raw < 0:
             errors.append(
-                _("%(element)s, %(category)s: %(value)s is negative; figures cannot be negative.")
-                % {"element": _named(spec), "category": spec.key_label(key), "value": raw}
+                (
+                    _(
+                        "%(element)s, %(category)s: %(value)s is negative; figures cannot be "
+                        "negative."
+                    )
+                    % {"element": _named(spec), "category": spec.key_label(key), "value": raw},
+                    ((code, key),),
+                )
             )
             continue
         clean[(code, key)] = raw
 
     for spec in by_code.values():
-        total = clean.get((spec.code, ""))
-        for cat in spec.categories:
-            parts = [
-                (o, clean[(spec.code, f"{cat.code}={o.code}")])
-                for o in cat.options
-                if (spec.code, f"{cat.code}={o.code}") in clean
-            ]
-            if total is None or not parts:
-                continue
-            for option, part in parts:
-                if part > total:
-                    errors.append(
-                        _("%(element)s: %(option)s (%(part)s) is more than the total (%(total)s).")
-                        % {
-                            "element": _named(spec),
-                            "option": option.name,
-                            "part": part,
-                            "total": total,
-                        }
-                    )
-            written = " + ".join(f"{p} {o.name}" for o, p in parts)
-            sum_parts = sum(p for _o, p in parts)
-            complete = len(parts) == len(cat.options)
-            if sum_parts > total or (complete and sum_parts != total):
-                errors.append(
-                    _(
-                        "%(element)s, %(category)s: %(parts)s = %(sum)s, but the total is "
-                        "%(total)s. The parts must add up to the total."
-                    )
+        errors.extend(_sum_problems(spec, clean))
+    return errors
+
+
+def _sum_problems(spec: ElementSpec, clean: Mapping[tuple[str, str], int]):
+    """Parts against the total of one element, category by category."""
+    total_key = (spec.code, "")
+    total = clean.get(total_key)
+    for cat in spec.categories:
+        parts = [
+            (o, clean[(spec.code, f"{cat.code}={o.code}")])
+            for o in cat.options
+            if (spec.code, f"{cat.code}={o.code}") in clean
+        ]
+        if total is None or not parts:
+            continue
+        for option, part in parts:
+            if part > total:
+                yield (
+                    _("%(element)s: %(option)s (%(part)s) is more than the total (%(total)s).")
                     % {
                         "element": _named(spec),
-                        "category": cat.name,
-                        "parts": written,
-                        "sum": sum_parts,
+                        "option": option.name,
+                        "part": part,
                         "total": total,
-                    }
+                    },
+                    (total_key, (spec.code, f"{cat.code}={option.code}")),
                 )
-    return errors
+        written = " + ".join(f"{p} {o.name}" for o, p in parts)
+        sum_parts = sum(p for _o, p in parts)
+        complete = len(parts) == len(cat.options)
+        if sum_parts > total or (complete and sum_parts != total):
+            keys = (total_key,) + tuple((spec.code, f"{cat.code}={o.code}") for o, _p in parts)
+            yield (
+                _(
+                    "%(element)s, %(category)s: %(parts)s = %(sum)s, but the total is "
+                    "%(total)s. The parts must add up to the total."
+                )
+                % {
+                    "element": _named(spec),
+                    "category": cat.name,
+                    "parts": written,
+                    "sum": sum_parts,
+                    "total": total,
+                },
+                keys,
+            )
 
 
 def validate_values(specs: Iterable[ElementSpec], values: Mapping[tuple[str, str], object]) -> None:
