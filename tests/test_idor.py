@@ -24,6 +24,7 @@ APPS = [
     "meetings",
     "cases",
     "reports",
+    "notifications",
 ]
 #: URL names whose parameter is not a private object (public pages, Django's own).
 NOT_PRIVATE = {

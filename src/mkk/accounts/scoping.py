@@ -184,6 +184,11 @@ def can_read_audit(user) -> bool:
     return _is_authenticated(user) and user.role in {Role.ADMIN, Role.COORDINATOR}
 
 
+def can_read_outbox(user) -> bool:
+    """The e-mail outbox (mkk.notifications): coordinators their municipality's, admins all."""
+    return _is_authenticated(user) and user.role in {Role.ADMIN, Role.COORDINATOR}
+
+
 # --- Case records (mkk.cases): who sees what ----------------------------------------------
 
 

@@ -10,6 +10,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
     "p",
+    "div",
+    "del",
+    "s",
     "br",
     "strong",
     "em",

@@ -13,10 +13,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mkk.accounts import scoping
+from mkk.audit.models import AuditAction
+from mkk.audit.services import record
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.models import Institution
 
-from . import ics, selectors, services
+from . import ics, minutes, selectors, services
 from .forms import (
     ActivityForm,
     AttendanceForm,
@@ -408,6 +410,24 @@ def invitations(request, pk: int):
         "body": services.invitation_body(meeting),
     }
     return render(request, "meetings/invitations.html", context)
+
+
+@login_required
+@require_GET
+def minutes_export(request, pk: int, fmt: str):
+    """The minutes as DOCX or PDF for signing, in the user's language; the export is audited."""
+    meeting = _meeting(request, pk)
+    content_type, render_document = {
+        "docx": (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            minutes.render_docx,
+        ),
+        "pdf": ("application/pdf", minutes.render_pdf),
+    }[fmt]
+    response = HttpResponse(render_document(meeting), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{minutes.file_name(meeting, fmt)}"'
+    record(AuditAction.EXPORT, meeting, actor=request.user, reason=fmt)
+    return response
 
 
 @login_required

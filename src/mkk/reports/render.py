@@ -12,16 +12,15 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import re
-import urllib.parse
 from pathlib import Path
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from mkk.core.documents import RefusingFetcher, html_to_pdf
 from mkk.web import charts
 
 from . import prose
@@ -170,42 +169,6 @@ def render_html(data: dict, narrative: dict | None = None, title: str = "") -> s
 
 
 # --- PDF ----------------------------------------------------------------------------------
-
-
-class RefusingFetcher:
-    """WeasyPrint URL fetcher: ``data:`` URIs only; every other URL is refused and noted."""
-
-    def __init__(self):
-        from weasyprint.urls import URLFetcher
-
-        self._inner = URLFetcher(allowed_protocols={"data"}, fail_on_errors=False)
-        self._fail_on_errors = False
-        self.refused: list[str] = []
-
-    def __call__(self, url: str):
-        return self.fetch(url)
-
-    def fetch(self, url: str, headers=None):
-        from weasyprint.urls import URLFetcherResponse
-
-        if not url.startswith("data:"):
-            self.refused.append(url)
-            raise ValueError(f"refused to fetch {url[:80]}")
-        header, _sep, payload = url[5:].partition(",")
-        mime = header.split(";")[0] or "text/plain"
-        body = (
-            base64.b64decode(payload)
-            if header.endswith(";base64")
-            else urllib.parse.unquote_to_bytes(payload)
-        )
-        return URLFetcherResponse(url, body, {"Content-Type": mime})
-
-
-def html_to_pdf(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
-    from weasyprint import HTML
-
-    fetcher = fetcher or RefusingFetcher()
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
 
 
 def render_pdf(

@@ -25,6 +25,7 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.directory.models import Mechanism, Municipality
+from mkk.notifications.reportjobs import render_files_later
 from mkk.ops.storage import private_storage
 
 from .builder import build_report_data
@@ -224,7 +225,7 @@ def report_submit(*, actor, report: MonitoringReport) -> MonitoringReport:
     report.decided_at = None
     report.decided_by = None
     report.save()
-    render_files(report, public=False)
+    render_files_later(report, public=False)
     record(AuditAction.SUBMIT, report, actor=actor)
     approvers = _report_approvers(report)
     _notify(approvers, "report_submitted", report)

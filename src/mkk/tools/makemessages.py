@@ -25,6 +25,7 @@ APPS = [
     "meetings",
     "cases",
     "reports",
+    "notifications",
     "ops",
 ]
 LOCALES = ["sq", "en", "sr_Latn"]
