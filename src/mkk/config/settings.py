@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "mkk.meetings",
     "mkk.cases",
     "mkk.reports",
+    "mkk.national",
     "mkk.notifications",
     "mkk.ops",
 ]
