@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "mkk.meetings",
     "mkk.cases",
     "mkk.reports",
+    "mkk.national",
     "mkk.notifications",
     "mkk.ops",
     "mkk.api",

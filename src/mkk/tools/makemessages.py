@@ -25,6 +25,7 @@ APPS = [
     "meetings",
     "cases",
     "reports",
+    "national",
     "notifications",
     "ops",
     "api",
