@@ -530,12 +530,40 @@ def import_dhis2(
 
 
 def export_values(
-    *, municipality, start: dt.date, end: dt.date, include_submitted: bool = True, institutions=None
+    *,
+    municipality=None,
+    start: dt.date,
+    end: dt.date,
+    include_submitted: bool = True,
+    institutions=None,
+    region=None,
 ):
-    """Data values of submissions lying wholly inside [start, end]."""
+    """Data values of submissions lying wholly inside [start, end], of one municipality, of
+    one police region (its municipal institutions and the regional ones serving it) or, with
+    neither, of all of Kosovo."""
+    from django.db.models import Q
+
     statuses = [Status.APPROVED, Status.SUBMITTED] if include_submitted else [Status.APPROVED]
+    if municipality is not None:
+        where = Q(submission__institution__municipality=municipality)
+    elif region is not None:
+        where = (
+            Q(submission__institution__level="municipal")
+            & Q(submission__institution__municipality__region=region)
+        ) | (
+            Q(submission__institution__level="regional")
+            & (
+                Q(submission__institution__region=region)
+                | Q(
+                    submission__institution__region__isnull=True,
+                    submission__institution__municipality__region=region,
+                )
+            )
+        )
+    else:
+        where = Q()
     qs = DataValue.objects.filter(
-        submission__institution__municipality=municipality,
+        where,
         submission__status__in=statuses,
         submission__period_start__gte=start,
         submission__period_end__lte=end,
@@ -543,6 +571,7 @@ def export_values(
     if institutions is not None:
         qs = qs.filter(submission__institution__in=list(institutions))
     return qs.order_by(
+        "submission__institution__municipality__code",
         "submission__institution__name_sq",
         "submission__period_start",
         "submission__period_end",
@@ -552,7 +581,17 @@ def export_values(
     )
 
 
-def export_csv(*, actor=None, municipality, start: dt.date, end: dt.date, **kw) -> str:
+def _audit_target(municipality, kw) -> dict:
+    """What an export's audit entry names: the municipality, the region or nothing (Kosovo)."""
+    region = kw.get("region")
+    if municipality is not None:
+        return {"obj": municipality}
+    if region is not None:
+        return {"obj": region}
+    return {"object_type": "directory.kosovo", "object_id": "", "object_repr": "Kosovo"}
+
+
+def export_csv(*, actor=None, municipality=None, start: dt.date, end: dt.date, **kw) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -572,9 +611,11 @@ def export_csv(*, actor=None, municipality, start: dt.date, end: dt.date, **kw) 
             ]
         )
         n += 1
+    target = _audit_target(municipality, kw)
     record(
         AuditAction.EXPORT,
-        municipality,
+        target.pop("obj", None),
+        **target,
         actor=actor,
         reason=f"statistics CSV {start}–{end}, {n} values",
     )
@@ -585,7 +626,7 @@ class MappingMissing(ValidationError):
     pass
 
 
-def export_dhis2(*, actor=None, municipality, start: dt.date, end: dt.date, **kw) -> str:
+def export_dhis2(*, actor=None, municipality=None, start: dt.date, end: dt.date, **kw) -> str:
     de_map = {(m.element_id, m.key): m for m in Dhis2DataElementMap.objects.all()}
     ou_map = {m.institution_id: m.org_unit_uid for m in Dhis2OrgUnitMap.objects.all()}
     out, missing = [], set()
@@ -617,9 +658,11 @@ def export_dhis2(*, actor=None, municipality, start: dt.date, end: dt.date, **kw
         raise MappingMissing(
             [_("No DHIS2 mapping for %(what)s.") % {"what": w} for w in sorted(missing)]
         )
+    target = _audit_target(municipality, kw)
     record(
         AuditAction.EXPORT,
-        municipality,
+        target.pop("obj", None),
+        **target,
         actor=actor,
         reason=f"statistics dataValueSets {start}–{end}, {len(out)} values",
     )
