@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "csp",
+    "ninja",  # django-ninja's bundled Swagger UI files (the API docs, no CDN)
     "mkk.web",
     "mkk.core",
     "mkk.accounts",
@@ -96,6 +97,7 @@ INSTALLED_APPS = [
     "mkk.national",
     "mkk.notifications",
     "mkk.ops",
+    "mkk.api",
 ]
 
 MIDDLEWARE = [
@@ -361,6 +363,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The REST API (mkk.api): requests per personal access token (django-ninja rate syntax),
+# counted in Django's cache (CACHES above: Redis when MKK_CACHE_URL is set, so that every
+# worker process shares the counts).
+MKK_API_RATE = env_str("MKK_API_RATE", "120/min")
+
 # Broker of the background jobs (Celery); empty runs tasks in-process. /health checks it.
 MKK_BROKER_URL = env_str("MKK_BROKER_URL", "")
 
@@ -380,3 +387,6 @@ if SENTRY_DSN:
 
 # Error pages inside the site's layout (mkk/ops/templates/), CSRF failure included.
 CSRF_FAILURE_VIEW = "mkk.ops.errors.csrf_failure"
+
+# `make bench` only: routes the bare authenticated view its load run compares pages with.
+MKK_BENCH_VIEWS = env_bool("MKK_BENCH_VIEWS", False)
