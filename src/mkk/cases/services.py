@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.notifications import hooks as notification_hooks
 
 from . import crypto, selectors
 from .models import (
@@ -448,7 +449,9 @@ def referral_send(
         sent_by=actor,
         deadline_at=sent_at + dt.timedelta(hours=hours),
     )
-    return _clean_save(referral)
+    referral = _clean_save(referral)
+    notification_hooks.referral_sent(referral)
+    return referral
 
 
 def _require_receiver(actor, referral: Referral) -> None:

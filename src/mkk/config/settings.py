@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "csp",
+    "ninja",  # django-ninja's bundled Swagger UI files (the API docs, no CDN)
     "mkk.web",
     "mkk.core",
     "mkk.accounts",
@@ -93,7 +94,10 @@ INSTALLED_APPS = [
     "mkk.meetings",
     "mkk.cases",
     "mkk.reports",
+    "mkk.national",
+    "mkk.notifications",
     "mkk.ops",
+    "mkk.api",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mkk.web.context_processors.navigation",
+                "mkk.notifications.context_processors.inbox",
             ],
         },
     },
@@ -290,18 +295,43 @@ MKK_SUPPRESSION_THRESHOLD = env_int("MKK_SUPPRESSION_THRESHOLD", 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
+# Every e-mail is recorded in the outbox (mkk.notifications) and sent by a background job with
+# retries; MKK_EMAIL_DELIVERY_BACKEND is what finally delivers it.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "mkk.notifications.backends.QueuedEmailBackend")
+MKK_EMAIL_DELIVERY_BACKEND = env_str(
+    "MKK_EMAIL_DELIVERY_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+MKK_EMAIL_MAX_TRIES = env_int("MKK_EMAIL_MAX_TRIES", 6)
+MKK_EMAIL_RETRY_SECONDS = env_int("MKK_EMAIL_RETRY_SECONDS", 60)  # doubles after each try
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mkk@localhost")
+# Links in e-mails start with this address (the address users open MKK at).
+MKK_SITE_URL = env_str("MKK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background jobs (Celery, mkk/config/celery.py). Without a broker, tasks run in-process.
+MKK_BROKER_URL = env_str("MKK_BROKER_URL", "")
+CELERY_BROKER_URL = MKK_BROKER_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not MKK_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "Europe/Belgrade"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Reports of periods longer than this many days are rendered by a background job.
+MKK_REPORT_BACKGROUND_DAYS = env_int("MKK_REPORT_BACKGROUND_DAYS", 190)
+# Statistics reminders go this many days before each deadline; referral warnings when this
+# share (percent) of the time to answer has passed.
+MKK_REMINDER_DAYS_BEFORE = env_int("MKK_REMINDER_DAYS_BEFORE", 3)
+MKK_REFERRAL_WARN_PERCENT = env_int("MKK_REFERRAL_WARN_PERCENT", 75)
 
 # Security headers. Cookies are HTTPS-only and HSTS is on outside development.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -333,13 +363,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Broker of the background jobs (Celery); empty runs tasks in-process. /health checks it.
-MKK_BROKER_URL = env_str("MKK_BROKER_URL", "")
+# The REST API (mkk.api): requests per personal access token (django-ninja rate syntax),
+# counted in Django's cache (CACHES above: Redis when MKK_CACHE_URL is set, so that every
+# worker process shares the counts).
+MKK_API_RATE = env_str("MKK_API_RATE", "120/min")
 
 # Logs: one JSON object per line on stderr (MKK_LOG_FORMAT=text for development), each line
 # of a request carrying its request id. See mkk/ops/logs.py.
 MKK_LOG_FORMAT = env_str("MKK_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = mkk_logging(fmt=MKK_LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
+# The worker logs through LOGGING too (JSON, with the request id of the request that started
+# the job: mkk/ops/celery_signals.py), instead of Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Prometheus metrics at /metrics, answered only to these addresses/networks (else 404).
 MKK_METRICS_ALLOWED_IPS = env_list("MKK_METRICS_ALLOWED_IPS", [])
 # Errors to Sentry (or a compatible service) only when SENTRY_DSN is set; never request
@@ -352,3 +387,6 @@ if SENTRY_DSN:
 
 # Error pages inside the site's layout (mkk/ops/templates/), CSRF failure included.
 CSRF_FAILURE_VIEW = "mkk.ops.errors.csrf_failure"
+
+# `make bench` only: routes the bare authenticated view its load run compares pages with.
+MKK_BENCH_VIEWS = env_bool("MKK_BENCH_VIEWS", False)

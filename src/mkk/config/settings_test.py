@@ -18,11 +18,14 @@ LANGUAGE_COOKIE_SECURE = False
 # Argon2 is the production hasher (a test checks settings.py); tests hash faster.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MKK_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Static files come from the apps (no collectstatic before tests); whitenoise finds them.
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Reports render their files in the request in tests; tests/notifications covers the job.
+MKK_REPORT_BACKGROUND_DAYS = 100_000
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Connections are closed after each request in tests (live servers, PostgreSQL teardown).

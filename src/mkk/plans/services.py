@@ -26,6 +26,7 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.directory.models import Institution
+from mkk.notifications import hooks as notification_hooks
 from mkk.ops.storage import private_storage
 
 from .importing import ImportResult, PlanImportError, plan_import  # noqa: F401 - public API
@@ -228,6 +229,7 @@ def progress_review(
             actor=actor,
             reason=comment,
         )
+        notification_hooks.progress_reviewed(update, approved=approve)
     return update
 
 

@@ -25,11 +25,12 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.directory.models import Mechanism, Municipality
+from mkk.notifications.reportjobs import render_files_later
 from mkk.ops.storage import private_storage
 
 from .builder import build_report_data
 from .models import MonitoringReport, ReportFile, ReportFormat, ReportStatus
-from .render import render
+from .render import render_all
 
 NARRATIVE_SECTIONS = ("mechanism", "meetings", "statistics", "plan", "followups")
 MAX_NARRATIVE = 20000
@@ -189,8 +190,9 @@ def render_files(report: MonitoringReport, *, public: bool) -> list[ReportFile]:
     data = report.public_snapshot if public else report.snapshot
     files: list[ReportFile] = []
     try:
-        for fmt in ReportFormat.values:
-            content = render(fmt, data, report.narrative(), report.title)
+        # Every format from one Document: each chart is drawn once.
+        rendered = render_all(data, report.narrative(), report.title, formats=ReportFormat.values)
+        for fmt, content in rendered.items():
             files.append(_store(report, fmt, public, content))
     except Exception:
         # A format that fails half way: the files already written for the others go too
@@ -224,7 +226,7 @@ def report_submit(*, actor, report: MonitoringReport) -> MonitoringReport:
     report.decided_at = None
     report.decided_by = None
     report.save()
-    render_files(report, public=False)
+    render_files_later(report, public=False)
     record(AuditAction.SUBMIT, report, actor=actor)
     approvers = _report_approvers(report)
     _notify(approvers, "report_submitted", report)

@@ -21,6 +21,7 @@ from mkk.audit.context import acting, current
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.directory.models import Institution, Membership
+from mkk.notifications import hooks as notification_hooks
 
 from . import periods
 from .comparison import aggregate
@@ -307,6 +308,7 @@ def submission_return(*, actor, submission: Submission, comment: str) -> Submiss
         submission.review_comment = comment
         submission.save(update_fields=["status", "review_comment", "updated_at"])
         record(AuditAction.RETURN, submission, actor=actor, reason=comment)
+        notification_hooks.statistics_returned(submission)
     return submission
 
 

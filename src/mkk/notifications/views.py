@@ -1,0 +1,157 @@
+"""The inbox, notification settings, the e-mail outbox and the status of report jobs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mkk.accounts import scoping
+
+from . import mail, reportjobs, selectors, services
+from .forms import OutboxFilterForm, PreferenceForm
+from .models import MailStatus
+
+PER_PAGE = 25
+
+
+@login_required
+@require_GET
+def inbox(request):
+    only_unread = request.GET.get("show") == "unread"
+    entries = selectors.inbox(request.user)
+    if only_unread:
+        entries = entries.filter(read_at__isnull=True)
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "only_unread": only_unread}
+    return render(request, "notifications/inbox.html", context)
+
+
+def _safe(request, url: str) -> str:
+    ok = url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    return url if ok else ""
+
+
+@login_required
+@require_GET
+def open_entry(request, pk: int):
+    """Mark the entry read and go to what it is about."""
+    entry = selectors.notification_for(request.user, pk)
+    services.notification_mark_read(actor=request.user, entry=entry)
+    return redirect(_safe(request, entry.url) or "notifications:inbox")
+
+
+@login_required
+@require_POST
+def mark_read(request, pk: int):
+    entry = selectors.notification_for(request.user, pk)
+    services.notification_mark_read(actor=request.user, entry=entry)
+    return redirect(_back(request))
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    n = services.notifications_mark_all_read(actor=request.user)
+    if n:
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect(_back(request))
+
+
+def _back(request) -> str:
+    target = request.POST.get("next", "")
+    if target.startswith("/notifications/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return target
+    return "/notifications/"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_view(request):
+    user = request.user
+    initial = {
+        "channel": "email" if services.wants_email(user) or not user.email else "inbox",
+        "language": services.language_of(user),
+    }
+    form = PreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.preference_set(
+            actor=user,
+            email=form.cleaned_data["channel"] == "email",
+            language=form.cleaned_data["language"],
+        )
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("notifications:settings")
+    return render(
+        request, "notifications/settings.html", {"form": form, "has_email": bool(user.email)}
+    )
+
+
+@login_required
+@require_GET
+def outbox(request):
+    messages_qs = selectors.outbox(request.user)
+    form = OutboxFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    if status:
+        messages_qs = messages_qs.filter(status=status)
+    page = Paginator(messages_qs, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "form": form,
+        "status": status,
+        "statuses": MailStatus,
+        "sees_all": scoping.sees_all_municipalities(request.user),
+    }
+    return render(request, "notifications/outbox.html", context)
+
+
+@login_required
+@require_POST
+def outbox_retry(request, pk: int):
+    row = selectors.outbox_message_for(request.user, pk)
+    scoping.require(row.status != MailStatus.SENT)
+    mail.retry_now(row)
+    messages.success(request, _("The e-mail will be sent again."))
+    return redirect("notifications:outbox")
+
+
+@login_required
+@require_GET
+def report_files_status(request, pk: int):
+    """The files of a report while a job renders them (htmx polls this while it runs)."""
+    from mkk.reports import selectors as report_selectors
+
+    report = report_selectors.report_for(request.user, pk)
+    context = {
+        "report": report,
+        "jobs": reportjobs.jobs_for(report),
+        "pending": reportjobs.pending(report),
+        "files": list(report.files.all()),
+        "can_manage": report_selectors.can_see_drafts(
+            request.user, report.mechanism.municipality_id
+        ),
+        "show": True,
+    }
+    return render(request, "notifications/_report_files.html", context)
+
+
+@login_required
+@require_POST
+def report_files_restart(request, pk: int):
+    from mkk.reports import selectors as report_selectors
+
+    report = report_selectors.report_for(request.user, pk)
+    scoping.require(report_selectors.can_see_drafts(request.user, report.mechanism.municipality_id))
+    failed = [j for j in reportjobs.jobs_for(report).values() if j.status == "failed"]
+    scoping.require(report.is_frozen and bool(failed) and not reportjobs.pending(report))
+    for job in failed:
+        reportjobs.render_files_later(report, public=job.kind == reportjobs.KINDS[True], force=True)
+    messages.success(request, _("The files are being prepared again."))
+    return redirect("reports:detail", pk=report.pk)
