@@ -255,9 +255,7 @@ class Command(BaseCommand):
             )
             return
         if o["format"] == "csv":
-            writer = csv.DictWriter(
-                self.stdout, fieldnames=list(SCOPE_COLUMNS), lineterminator="\n"
-            )
+            writer = csv_dict_writer(self.stdout, list(SCOPE_COLUMNS), lineterminator="\n")
             writer.writeheader()
             for rec in records:
                 writer.writerow({k: ("" if v is None else v) for k, v in rec.items()})
