@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("mkk.reports.urls")),
     path("", include("mkk.national.urls")),
     path("", include("mkk.notifications.urls")),
+    path("", include("mkk.api.urls")),
     path("admin/", admin.site.urls),
     path("", include("mkk.ops.urls")),
 ]

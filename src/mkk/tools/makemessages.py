@@ -28,6 +28,7 @@ APPS = [
     "national",
     "notifications",
     "ops",
+    "api",
 ]
 LOCALES = ["sq", "en", "sr_Latn"]
 
