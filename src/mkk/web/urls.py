@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path
 
 from . import views
@@ -9,3 +10,6 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("my-work/", views.my_work, name="my_work"),
 ]
+
+if settings.MKK_BENCH_VIEWS:  # `make bench` only: the floor of the load run
+    urlpatterns.append(path("bench/bare/", views.bench_bare, name="bench_bare"))
