@@ -70,6 +70,8 @@ test: setup sysdeps vnu lint
 	    $(BIN)/python -m pytest -n 2 -q ;; \
 	  *) echo "== DATABASE_URL is not PostgreSQL: PostgreSQL run skipped ==";; \
 	esac
+	@echo "== production set: gunicorn, Celery worker on Redis, SMTP (tests/production) =="
+	MKK_PRODUCTION_TEST=1 $(BIN)/python -m pytest -q -p no:xdist -m production tests/production
 
 bench: setup
 	$(BIN)/python -m mkk.tools.bench
