@@ -9,7 +9,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: run test setup lint format messages sysdeps vnu bench clean
+.PHONY: run test setup lint format messages sysdeps vnu bench clean serve
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -49,6 +49,11 @@ run: setup
 	DEBUG=True $(BIN)/python manage.py migrate --noinput
 	DEBUG=True $(BIN)/python manage.py load_demo
 	DEBUG=True $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production set locally, DEBUG off: gunicorn + Celery worker + beat against DATABASE_URL
+# and MKK_BROKER_URL (see deploy/serve.sh; throwaway keys when none are set).
+serve: setup
+	./deploy/serve.sh
 
 lint: setup
 	$(BIN)/ruff check .

@@ -86,6 +86,9 @@ def _place(code: str, sq: str, sr: str) -> Place:
 
 @pytest.fixture
 def world(db) -> World:
+    from mkk.directory.kosovo import ensure_kosovo
+
+    ensure_kosovo()  # the 38 municipalities (a transactional test may have flushed them)
     return World(
         drenas=_place("drenas", "Drenas", "Glogovac"),
         gjilan=_place("gjilan", "Gjilan", "Gnjilane"),

@@ -195,7 +195,15 @@ def test_no_case_value_anywhere_under_audit(client, world, who):
         # They do see who changed which field of which case (by its reference), and when.
         assert seen_entries
         body = client.get(f"{base}?object_type=cases.incident").content.decode()
-        assert "summary" in body and str(privacy.HIDDEN) not in ("", None)
+        # The field is named by its label in the reader's language (issue 15.10).
+        from django.utils import translation
+        from django.utils.text import capfirst
+
+        from mkk.cases.models import Incident
+
+        with translation.override("sq"):
+            label = capfirst(str(Incident._meta.get_field("summary").verbose_name))
+        assert label in body and str(privacy.HIDDEN) not in ("", None)
 
 
 def test_values_are_kept_and_shown_to_the_case_workers_who_may_open_the_case(world):

@@ -56,6 +56,8 @@ CASES = {
     "meetings:activity_create": code,
     "meetings:detail": lambda world: {"pk": meeting(world).pk},
     "meetings:edit": lambda world: {"pk": meeting(world).pk},
+    "meetings:minutes_docx": lambda world: {"pk": meeting(world).pk},
+    "meetings:minutes_pdf": lambda world: {"pk": meeting(world).pk},
     "meetings:attendance": lambda world: {"pk": meeting(world).pk},
     "meetings:case_add": lambda world: {"pk": meeting(world).pk},
     "meetings:decision_create": lambda world: {"pk": meeting(world).pk},

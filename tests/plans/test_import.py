@@ -10,7 +10,7 @@ from django.db.models import Sum
 
 from mkk.audit.models import AuditAction, AuditEntry
 from mkk.plans import selectors
-from mkk.plans.importing import PlanImportError, plan_import
+from mkk.plans.importing import PlanImportError, PlanImportRefused, plan_import
 from mkk.plans.models import (
     Action,
     ActionInstitution,
@@ -115,7 +115,21 @@ def test_docx_of_the_seed_imports_the_same_rows(drenas_directory, seed_bytes):
 
 
 def test_generated_docx_imports(drenas_directory):
-    result = _import(drenas_directory, build_seed_like_docx(), name="plan.docx")
+    # its 2027 budget cell of I.1.2 reads "x?": refused whole until that warning is accepted
+    with pytest.raises(PlanImportRefused) as info:
+        _import(drenas_directory, build_seed_like_docx(), name="plan.docx")
+    assert [p["kind"] for p in info.value.problems] == ["amount_unparsed"]
+    assert ActionPlan.objects.count() == 0
+    preview = _import(drenas_directory, build_seed_like_docx(), name="plan.docx", dry_run=True)
+    accepted = [p["key"] for p in preview.open_problems]
+    result = plan_import(
+        actor=None,
+        mechanism=drenas_directory["municipalities"]["drenas"].mechanism,
+        name="plan.docx",
+        data=build_seed_like_docx(),
+        dry_run=False,
+        accepted=accepted,
+    )
     plan = ActionPlan.objects.get(pk=result.plan_id)
     assert result.counts["strategic_objectives"] == 2
     assert plan.actions.count() == 6

@@ -134,6 +134,17 @@ def can_read_aggregates(user) -> bool:
     return _is_authenticated(user) and user.role != Role.VIEWER
 
 
+def can_read_completeness(user) -> bool:
+    """Which institution submitted which data set when: records, plus the national role
+    (it follows every municipality's reporting; it never sees a case)."""
+    return can_read_records(user) or (_is_authenticated(user) and user.role == Role.NATIONAL)
+
+
+def can_read_national(user) -> bool:
+    """The national dashboard, export and report: aggregates of every municipality."""
+    return _is_authenticated(user) and user.role in {Role.ADMIN, Role.NATIONAL}
+
+
 def can_submit_for_institution(user, institution_id: int | None) -> bool:
     """Focal point of that institution (or the coordinator/admin acting for it)."""
     if not _is_authenticated(user) or institution_id is None:

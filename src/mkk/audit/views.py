@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from mkk.accounts import scoping
 
-from . import privacy, selectors
+from . import presentation, privacy, selectors
 from .forms import AuditFilterForm
 
 
@@ -17,10 +17,17 @@ def audit_index(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.entries_for(request.user, **{k: v for k, v in filters.items() if v})
-    page = Paginator(entries.select_related("municipality"), 50).get_page(request.GET.get("page"))
+    page = Paginator(entries.select_related("municipality", "actor"), 50).get_page(
+        request.GET.get("page")
+    )
+    # Privacy's rule first (which values a reader may see), then the wording for people.
     page.object_list = privacy.redact(request.user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request, "audit/index.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
+    context = {
+        "form": form,
+        "page": page,
+        "rows": presentation.rows(page.object_list),  # in people's words
+        "query": query.urlencode(),
+    }
+    return render(request, "audit/index.html", context)

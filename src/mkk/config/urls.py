@@ -16,7 +16,9 @@ urlpatterns = [
     path("", include("mkk.meetings.urls")),
     path("", include("mkk.cases.urls")),
     path("", include("mkk.reports.urls")),
+    path("", include("mkk.national.urls")),
     path("", include("mkk.notifications.urls")),
+    path("", include("mkk.api.urls")),
     path("admin/", admin.site.urls),
     path("", include("mkk.ops.urls")),
 ]

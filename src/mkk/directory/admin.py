@@ -1,17 +1,31 @@
 from django.contrib import admin
 
-from .models import EmergencyContact, GlossaryTerm, Institution, Mechanism, Membership, Municipality
+from .models import (
+    EmergencyContact,
+    GlossaryTerm,
+    Institution,
+    Mechanism,
+    Membership,
+    Municipality,
+    Region,
+)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_sq", "name_sr", "name_en", "order"]
 
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_sq", "name_sr", "name_en"]
+    list_display = ["code", "name_sq", "name_sr", "name_en", "region", "population"]
+    list_filter = ["region"]
 
 
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
-    list_display = ["name_sq", "abbreviation", "kind", "municipality", "is_active"]
-    list_filter = ["municipality", "kind"]
+    list_display = ["name_sq", "abbreviation", "kind", "municipality", "level", "is_active"]
+    list_filter = ["municipality", "kind", "level"]
     search_fields = ["name_sq", "name_sr", "name_en", "abbreviation", "aliases"]
 
 

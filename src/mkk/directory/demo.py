@@ -22,6 +22,7 @@ from .models import (
 from .models import (
     InstitutionKind as K,
 )
+from .models import ReportingLevel as L
 
 MUNICIPALITIES = [
     # code, Albanian, Serbian, English
@@ -550,6 +551,22 @@ GJILAN_CONTACTS = [
 ]
 
 
+# Reporting levels: an institution that serves several municipalities reports once, at its
+# level, so that a regional or national sum counts it once. Gjilan's police member is the
+# Regional Directorate (all of the Gjilan region), Drenas's is its municipal station.
+LEVELS = {
+    "drenas": {"prosecution": L.REGIONAL, "mpms": L.NATIONAL, "mfpt": L.NATIONAL},
+    "gjilan": {
+        "police": L.REGIONAL,
+        "victim_advocate": L.REGIONAL,
+        "prosecution": L.REGIONAL,
+        "court": L.REGIONAL,
+        "shelter": L.REGIONAL,
+        "mpms": L.NATIONAL,
+    },
+}
+
+
 def _institutions(municipality, rows) -> dict[str, Institution]:
     out = {}
     for key, kind, sq, sr, en, abbr, aliases, locative in rows:
@@ -563,6 +580,7 @@ def _institutions(municipality, rows) -> dict[str, Institution]:
                 "abbreviation": abbr,
                 "aliases": "\n".join(aliases),
                 "name_sq_locative": locative,
+                "level": LEVELS.get(municipality.code, {}).get(key, L.MUNICIPAL),
             },
         )
         out[key] = inst
@@ -602,6 +620,9 @@ def _contacts(municipality, institutions, rows) -> None:
 
 @transaction.atomic
 def load(out=None) -> dict:
+    from .kosovo import ensure_kosovo
+
+    ensure_kosovo()  # every municipality of Kosovo, as the data migration installs them
     municipalities = {}
     for code, sq, sr, en in MUNICIPALITIES:
         municipalities[code], _ = Municipality.objects.update_or_create(

@@ -53,6 +53,8 @@ class InstitutionForm(forms.ModelForm):
             "email",
             "address",
             "is_active",
+            "level",
+            "region",
         ]
         widgets = {"aliases": forms.Textarea(attrs={"rows": 3})}
 

@@ -15,6 +15,24 @@ code_validator = RegexValidator(
 )
 
 
+class Region(LocalizedNameMixin, models.Model):
+    """A Kosovo Police regional directorate's area: the unit regional figures are summed by."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
+    name_sq = models.CharField(_("name (Albanian)"), max_length=120)
+    name_sr = models.CharField(_("name (Serbian)"), max_length=120, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name_sq
+
+
 class Municipality(LocalizedNameMixin, models.Model):
     code = models.CharField(
         _("code"),
@@ -26,6 +44,17 @@ class Municipality(LocalizedNameMixin, models.Model):
     name_sq = models.CharField(_("name (Albanian)"), max_length=120)
     name_sr = models.CharField(_("name (Serbian)"), max_length=120, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+        verbose_name=_("police region"),
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
+    population_source = models.CharField(_("population source"), max_length=200, blank=True)
 
     scope_municipality = ""  # the municipality itself
 
@@ -63,6 +92,14 @@ class InstitutionKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ReportingLevel(models.TextChoices):
+    """Where an institution's figures are counted, once: its municipality, its region or
+    Kosovo as a whole (a regional police directorate, a basic court with its branches or a
+    regional shelter reports once, for every municipality it serves)."""
+
+    MUNICIPAL = "municipal", _("Municipal")
+    REGIONAL = "regional", _("Regional")
+    NATIONAL = "national", _("National")
 #: Institutions that give victims a service and so may receive a referral. The municipality,
 #: ministries, the human-rights unit (which runs the mechanism) and "other" bodies do not.
 SERVICE_KINDS = (
@@ -100,6 +137,25 @@ class Institution(LocalizedNameMixin, models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    level = models.CharField(
+        _("reporting level"),
+        max_length=10,
+        choices=ReportingLevel.choices,
+        default=ReportingLevel.MUNICIPAL,
+        help_text=_(
+            "An institution serving several municipalities reports once, at its level, and is "
+            "counted once."
+        ),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="institutions",
+        verbose_name=_("region served"),
+        help_text=_("For a regional institution: the region it serves (default: its seat's)."),
+    )
 
     scope_municipality = "municipality"
     scope_institution = "pk"
@@ -116,6 +172,22 @@ class Institution(LocalizedNameMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name_sq
+
+    def clean(self):
+        super().clean()
+        if self.level != ReportingLevel.REGIONAL and self.region_id:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(
+                {"region": _("Only a regional institution serves a region; leave it empty.")}
+            )
+
+    @property
+    def served_region_id(self) -> int | None:
+        """The region whose total this institution's figures go into."""
+        if self.level == ReportingLevel.NATIONAL:
+            return None
+        return self.region_id or (self.municipality.region_id if self.municipality_id else None)
 
     @property
     def alias_list(self) -> list[str]:

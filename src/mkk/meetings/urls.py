@@ -16,6 +16,10 @@ urlpatterns = [
     path("meetings/<int:pk>/decisions/new/", views.decision_create, name="decision_create"),
     path("meetings/<int:pk>/invitations/", views.invitations, name="invitations"),
     path("meetings/<int:pk>/meeting.ics", views.meeting_ics, name="ics"),
+    path(
+        "meetings/<int:pk>/minutes.docx", views.minutes_export, {"fmt": "docx"}, name="minutes_docx"
+    ),
+    path("meetings/<int:pk>/minutes.pdf", views.minutes_export, {"fmt": "pdf"}, name="minutes_pdf"),
     path("meetings/cases/<int:pk>/remove/", views.case_remove, name="case_remove"),
     path("meetings/decisions/<int:pk>/edit/", views.decision_edit, name="decision_edit"),
     path(

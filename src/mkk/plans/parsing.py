@@ -33,8 +33,11 @@ import unicodedata
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, BinaryIO
 
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +46,9 @@ __all__ = [
     "MAX_UNCOMPRESSED_BYTES",
     "MAX_UPLOAD_BYTES",
     "MAX_ZIP_MEMBERS",
+    "BLOCKING_KINDS",
+    "COLUMN_ROLES",
+    "column_mapping",
     "WARNING_KINDS",
     "CellPlacement",
     "ParagraphItem",
@@ -97,7 +103,14 @@ WARNING_KINDS: dict[str, str] = {
     "budget_outside_timeframe": "a budget year lies outside the action's timeframe",
     "no_lead_institution": "an action names no lead institution",
     "text_between_tables": "text between two parts of the action table went to the plan notes",
+    "column_unmapped": "a column of the action table has a header the parser does not know",
+    "row_unplaced": "a table row that is neither a heading nor an action went to the notes",
 }
+
+#: Warnings that refuse an import unless the person importing accepts each one in the preview:
+#: a budget that is not an amount (negative, 'n/a'), an action without a code, a row the parser
+#: cannot place, a column nobody has mapped.
+BLOCKING_KINDS = frozenset({"amount_unparsed", "code_missing", "row_unplaced", "column_unmapped"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,6 +167,14 @@ class ParseWarning:
     code: str | None = None
     column: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    #: The import is refused unless the person importing accepts this warning explicitly.
+    blocking: bool = False
+
+    @property
+    def key(self) -> str:
+        """A stable identifier of this warning within one document (for accepting it)."""
+        row = "" if self.row is None else str(self.row)
+        return f"{self.kind}:{row}:{self.column or ''}:{self.code or ''}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -319,6 +340,16 @@ class ParsedPlan:
     #: Objectives listed in the text before the table: ('1', title), ('1.1', title), ...
     preamble_objectives: list[tuple[str, str]] = field(default_factory=list)
     source_format: str = "text"
+    #: Columns of the action table whose header names no known field:
+    #: ``{"position": 3, "header": "Masa", "key": "masa"}``; the import asks for a mapping.
+    unmapped_columns: list[dict[str, Any]] = field(default_factory=list)
+    #: Tables before or after the action table that are not actions (monitoring, indicators).
+    other_tables: int = 0
+
+    @property
+    def blocking_warnings(self) -> list[ParseWarning]:
+        """Warnings that refuse the import unless accepted one by one."""
+        return [w for w in self.warnings if w.blocking]
 
     @property
     def specific_objectives(self) -> list[ParsedSpecificObjective]:
@@ -394,6 +425,7 @@ def _normalize_ws(text: str) -> str:
     return _WS_RE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     """Case- and diacritic-insensitive form used for matching only (ë -> e, Ç -> c)."""
     if text.isascii():
@@ -459,7 +491,9 @@ def _int_to_roman(number: int) -> str:
 # Codes
 # ---------------------------------------------------------------------------------------------
 
-_NR_RE = re.compile(r"^(?:nr|no|numri|kodi|#)\.?$", re.IGNORECASE)
+_NR_RE = re.compile(
+    r"^(?:nr|no|numri|kodi|#|br|rb|r\.\s?br|redni\s+broj|šifra|sifra|kod)\.?$", re.IGNORECASE
+)
 _CODE_RE = re.compile(
     r"^(?P<head>[IVX]{1,6}|\d{1,2})(?P<tail>(?:[ \u00a0]*[.:]+[ \u00a0]*\d{1,2})*)[ \u00a0]*[.:]?$"
 )
@@ -830,19 +864,81 @@ def normalize_legal_reference(text: str) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 _YEAR_LABEL_RE = re.compile(r"^(?:19[5-9]\d|20\d\d|21[0-4]\d)$")
-_ANCHORS = {"veprimi", "veprimet", "aktiviteti", "aktivitetet", "veprimi/aktiviteti"}
+_ANCHORS = {
+    "veprimi",
+    "veprimet",
+    "aktiviteti",
+    "aktivitetet",
+    "veprimi/aktiviteti",
+    # Serbian (Latin), as Serb-majority municipalities write their plans
+    "aktivnost",
+    "aktivnosti",
+    "mera",
+    "mere",
+    "mjera",
+    "mjere",
+}
 _TEXT_ROLES = ("description", "timeframe", "funding", "institutions", "outputs", "references")
-_BOILERPLATE_RE = re.compile(r"^objektiv\w*\s+strategjik\w*\s+dhe\s+specifik")
+#: Fields a column can be mapped to by the person importing ("notes": keep the text in notes).
+COLUMN_ROLES = ("code", *_TEXT_ROLES, "notes")
+_BOILERPLATE_RE = re.compile(
+    r"^(?:objektiv\w*\s+strategjik\w*\s+dhe\s+specifik|strate\w*\s+i\s+specific\w*\s+cilj)"
+)
 _SO_TITLE_RE = re.compile(
     r"^\s*objektiv\w*\s+strategjik\w*\s*(?:nr\.?\s*)?(\d{1,2})\s*[:.\-\u2013]?\s*", re.I
 )
 _POSTAMBLE_RE = re.compile(r"^\s*plani\s+i\s+monitorimit", re.I)
+_BUDGET_GROUP = ("buxhet", "budzet", "budget", "iznos", "shuma", "vlera", "kostoja", "troskov")
+
+# Header wording, folded (lower case, no diacritics), checked in this order: Albanian as in
+# the seed first, then the Serbian (Latin) wording of Serb-majority municipalities.
+_LABEL_PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("description", ("veprim", "aktivitet")),
+    ("timeframe", ("afat", "koha e", "periudha")),
+    ("funding", ("financ", "burimi i financ", "burimet e financ")),
+    ("institutions", ("pergjegj",)),
+    ("outputs", ("tregues",)),
+    ("description", ("aktivnost", "mera ", "mere ", "mjera", "mjere")),
+    ("timeframe", ("rok", "vremensk", "krajnji rok", "period realiz")),
+    ("funding", ("finans", "izvor finans", "izvori finans")),
+    ("institutions", ("nosilac", "nosioci", "odgovorn", "partner")),
+    ("outputs", ("rezultat", "pokazatelj", "indikator", "ocekivan")),
+    ("references", ("pravn", "osnov")),
+)
+
+_COLUMN_MAP: ContextVar[dict[str, str] | None] = ContextVar("plan_column_map", default=None)
+
+
+def header_key(text: str) -> str:
+    """The form of a header text under which a person's column mapping is stored."""
+    return _normalize_ws(_fold(text))[:80]
+
+
+@contextmanager
+def column_mapping(mapping: dict[str, str] | None) -> Iterator[None]:
+    """Read the action table with the person's answers: ``{header_key: role}``."""
+    token = _COLUMN_MAP.set({k: v for k, v in (mapping or {}).items() if v in COLUMN_ROLES} or None)
+    try:
+        yield
+    finally:
+        _COLUMN_MAP.reset(token)
 
 
 def _label_role(text: str) -> str | None:
     """The column a header label names ('description', 'budget', ...), or ``None``."""
     if len(text) > 200:
         return None
+    mapping = _COLUMN_MAP.get()
+    if mapping:
+        folded = _normalize_ws(_fold(text))
+        if folded[:80] in mapping:
+            role = mapping[folded[:80]]
+            return "extra" if role == "notes" else role
+    return _known_label_role(text)
+
+
+@lru_cache(maxsize=65536)
+def _known_label_role(text: str) -> str | None:
     folded = _normalize_ws(_fold(text))
     if not folded or len(folded) > 60:
         return None
@@ -850,25 +946,31 @@ def _label_role(text: str) -> str | None:
         return "budget"
     if _NR_RE.match(folded):
         return "code"
-    if folded in _ANCHORS or folded.startswith(("veprim", "aktivitet")):
+    if folded in _ANCHORS:
         return "description"
-    if folded.startswith(("afat", "koha e", "periudha")):
-        return "timeframe"
-    if folded.startswith(("financ", "burimi i financ", "burimet e financ")):
-        return "funding"
-    if "institucion" in folded or folded.startswith("pergjegj"):
+    for role, prefixes in _LABEL_PREFIXES[:5]:
+        if folded.startswith(prefixes):
+            return role
+    if "institucion" in folded:
         return "institutions"
-    if "produkt" in folded or "output" in folded or folded.startswith("tregues"):
+    if "produkt" in folded or "output" in folded:
         return "outputs"
     if "referenc" in folded:
         return "references"
+    if "institucij" in folded:
+        return "institutions"
+    for role, prefixes in _LABEL_PREFIXES[5:]:
+        if folded.startswith(prefixes):
+            return role
+    if folded.startswith(_BUDGET_GROUP):
+        return "budget_group"
     return None
 
 
 def _is_anchor(text: str) -> bool:
     """Whether a cell is the 'Veprimi' column title."""
     stripped = text.strip()
-    if not stripped or len(stripped) > 30 or stripped[0] not in "VvAa":
+    if not stripped or len(stripped) > 30 or stripped[0] not in "VvAaMm":
         return False
     return _normalize_ws(_fold(stripped)) in _ANCHORS
 
@@ -886,6 +988,7 @@ def _is_year_row(texts: Sequence[str]) -> bool:
     return bool(nonempty) and all(_YEAR_LABEL_RE.match(t) for t in nonempty)
 
 
+@lru_cache(maxsize=65536)
 def _is_boilerplate(text: str) -> bool:
     """'Objektivat strategjike dhe specifike, treguesit dhe veprimet' and the like."""
     if len(text) > 200:
@@ -1452,6 +1555,8 @@ def _positioned(row: Sequence[SourceCell]) -> list[_Cell]:
 class _Layout:
     roles: list[str]
     years: dict[int, int]  # position -> year
+    #: Columns whose header names no known field: (position, header text).
+    unknown: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def width(self) -> int:
@@ -1479,7 +1584,7 @@ def _detect_layout(rows: Sequence[Sequence[SourceCell]]) -> _Layout | None:
         texts = [c.text for c in cells]
         if _is_header_row(texts):
             header_rows.append(cells)
-            roles = {_label_role(t) for t in texts} - {None}
+            roles = {_label_role(t) for t in texts} - {None, "budget_group", "extra"}
             years = sum(1 for t in texts if _label_role(t) == "budget")
             score = len(roles) * 10 + years
             if score > best_score:
@@ -1493,7 +1598,7 @@ def _detect_layout(rows: Sequence[Sequence[SourceCell]]) -> _Layout | None:
     years: dict[int, int] = {}
     for cell in best:
         role = _label_role(cell.text)
-        if role is not None:
+        if role is not None and role != "budget_group":
             roles[cell.position] = role
             if role == "budget":
                 years[cell.position] = int(cell.text.strip())
@@ -1503,12 +1608,55 @@ def _detect_layout(rows: Sequence[Sequence[SourceCell]]) -> _Layout | None:
             if role == "budget" and cell.position < width and roles[cell.position] is None:
                 roles[cell.position] = role
                 years[cell.position] = int(cell.text.strip())
-    if roles[0] is None:
+    code_labelled = "code" in roles
+    if roles[0] is None and not code_labelled:
         roles[0] = "code"
+    unknown = [
+        (cell.position, cell.text)
+        for cell in best
+        if cell.text
+        and cell.position < width
+        and roles[cell.position] is None
+        and not _is_boilerplate(cell.text)
+        and _label_role(cell.text) != "budget_group"
+    ]
     final = [role or "extra" for role in roles]
     if "description" not in final:
         return None
-    return _Layout(final, years)
+    return _Layout(final, years, unknown)
+
+
+def _code_first(
+    rows: list[list[SourceCell]], layout: _Layout
+) -> tuple[list[list[SourceCell]], _Layout]:
+    """When the code column is not the first one, move it first in every full row.
+
+    Headings (short rows, merged cells) are written with their code first anyway; only rows
+    with one plain cell per column are rearranged, so the rest of the parser reads the code
+    where it expects it and every other cell keeps its column role.
+    """
+    if "code" not in layout.roles or layout.roles[0] == "code":
+        return rows, layout
+    p = layout.roles.index("code")
+    order = [p, *(i for i in range(layout.width) if i != p)]
+    moved: list[list[SourceCell]] = []
+    for row in rows:
+        cells = _positioned(row)
+        if len(cells) != layout.width or any(c.span != 1 for c in cells):
+            moved.append(list(row))
+            continue
+        by_position = {c.position: row[c.column] for c in cells}
+        moved.append(
+            [
+                SourceCell(by_position[i].text, 1, None, by_position[i].line)
+                for i in order
+                if i in by_position
+            ]
+        )
+    roles = [layout.roles[i] for i in order]
+    years = {order.index(pos): year for pos, year in layout.years.items()}
+    unknown = [(order.index(pos), text) for pos, text in layout.unknown]
+    return moved, _Layout(roles, years, unknown)
 
 
 @dataclass
@@ -1563,6 +1711,7 @@ class _TableParser:
                 code=code,
                 column=column,
                 params=params,
+                blocking=kind in BLOCKING_KINDS,
             )
         )
 
@@ -1943,7 +2092,7 @@ class _TableParser:
             if cell.text:
                 name = self.layout.column_name(cell.position)
                 self.warn(
-                    "cell_to_notes",
+                    "row_unplaced",
                     _(
                         "Table row {row}: a row that is neither a heading nor an action went to "
                         "the notes."
@@ -1989,6 +2138,10 @@ class _TableParser:
             return "action"
         if code is not None or is_nr or not first_text:
             if not content and code is None:
+                # 'Nr. | Objektivat strategjike dhe specifike ...' with its title cell empty
+                # is still the heading of the next specific objective once the table has begun.
+                if is_nr and boiler and self.current_so is not None:
+                    return "specific"
                 return "header"
             return "specific"
         return "specific" if boiler else "other"
@@ -2198,15 +2351,53 @@ class _TableParser:
             self.plan.cell_map.append(CellPlacement(item.row, item.column, item.text, target))
 
 
-def _is_action_table(table: TableItem) -> bool:
+def _table_kind(table: TableItem) -> str:
+    """'action' (the action table or a part of it), 'other' (a table with column titles that
+    are not those of the action table: monitoring plan, indicators) or 'plain' (no titles,
+    no action codes: a glossary, a signature block)."""
+    has_header = weak = False
+    has_budget = any(_is_year_row([c.text for c in row]) for row in table.rows)
     for row in table.rows:
         texts = [c.text for c in row]
-        if _is_header_row(texts):
-            return True
+        if not _is_header_row(texts):
+            continue
+        has_header = True
+        roles = {_label_role(t) for t in texts}
+        if "description" in roles or any(_is_anchor(t) for t in texts):
+            weak = weak or not (has_budget or roles & {"budget", "budget_group", "funding"})
+            if not weak:
+                return "action"
+    if weak:
+        return "action_weak"
+    if has_header:
+        return "other"
+    for row in table.rows:
+        texts = [c.text for c in row]
         code = _parse_code(texts[0]) if texts else None
         if code is not None and code.roman_written and len(code.parts) >= 2:
-            return True
-    return False
+            return "action"
+    return "plain"
+
+
+def _is_action_table(table: TableItem) -> bool:
+    return _table_kind(table) in ("action", "action_weak")
+
+
+def _action_table_indexes(items: Sequence[DocumentItem]) -> list[int]:
+    """The tables that make up the action table.
+
+    A table whose titles name an action column but no budget (a monitoring plan that lists
+    the actions again) counts only when no table with a budget exists, or between two that do.
+    """
+    kinds = {i: _table_kind(item) for i, item in enumerate(items) if isinstance(item, TableItem)}
+    strong = [i for i, kind in kinds.items() if kind == "action"]
+    if not strong:
+        return [i for i, kind in kinds.items() if kind == "action_weak"]
+    return [
+        i
+        for i, kind in kinds.items()
+        if kind == "action" or (kind == "action_weak" and strong[0] < i < strong[-1])
+    ]
 
 
 def _render_items(items: Sequence[DocumentItem]) -> str:
@@ -2218,9 +2409,7 @@ def _parse_items(
     items: Sequence[DocumentItem], *, source_format: str, warnings: Sequence[ParseWarning] = ()
 ) -> ParsedPlan:
     """Shared second half of both paths: find the action table and read everything."""
-    indexes = [
-        i for i, item in enumerate(items) if isinstance(item, TableItem) and _is_action_table(item)
-    ]
+    indexes = _action_table_indexes(items)
     if not indexes:
         raise PlanParseError(
             "no_action_table",
@@ -2233,9 +2422,17 @@ def _parse_items(
     region = items[first : last + 1]
     rows: list[list[SourceCell]] = []
     between: list[str] = []
+    other_tables = sum(
+        1
+        for i, item in enumerate(items)
+        if isinstance(item, TableItem) and i not in indexes and _table_kind(item) != "plain"
+    )
     for item in region:
-        if isinstance(item, TableItem):
+        if isinstance(item, TableItem) and _table_kind(item) != "other":
             rows.extend(item.rows)
+        elif isinstance(item, TableItem):
+            # A monitoring or indicator table inside the action table's pages: never actions.
+            between.append(item.raw.strip() or _render_items([item]))
         elif item.text.strip():
             between.append(item.text.strip())
     layout = _detect_layout(rows)
@@ -2255,7 +2452,22 @@ def _parse_items(
     plan.title, plan.contacts, plan.glossary, plan.goals = title, contacts, glossary, goals
     plan.preamble_objectives = objectives
 
+    plan.other_tables = other_tables
+    rows, layout = _code_first(rows, layout)
     parser = _TableParser(plan, layout, [abbr for abbr, _meaning in glossary])
+    for position, header in layout.unknown:
+        plan.unmapped_columns.append(
+            {"position": position, "header": header, "key": header_key(header)}
+        )
+        parser.warn(
+            "column_unmapped",
+            _(
+                "The column {header!r} of the action table names no known field; say which "
+                "field it is (or keep its text in the notes)."
+            ),
+            column=layout.column_name(position),
+            header=header,
+        )
     parser.run(rows)
     if not plan.actions:
         raise PlanParseError(

@@ -30,9 +30,22 @@ from .forms import (
     RetireForm,
     ReviewForm,
 )
-from .importing import PlanImportError, plan_import
+from .importing import PlanImportError, PlanImportRefused, plan_import
 from .models import ActionStatus, ImportRun, ProgressUpdate, ReviewState
+from .parsing import COLUMN_ROLES
 from .periods import periods_between
+
+#: Fields a column of the action table can be mapped to, as the preview offers them.
+COLUMN_ROLE_CHOICES = [
+    ("description", gettext_lazy("Action")),
+    ("code", gettext_lazy("Code")),
+    ("timeframe", gettext_lazy("Deadline")),
+    ("funding", gettext_lazy("Funding")),
+    ("institutions", gettext_lazy("Institutions")),
+    ("outputs", gettext_lazy("Output / indicator")),
+    ("references", gettext_lazy("References")),
+    ("notes", gettext_lazy("None of these: keep the text in the notes")),
+]
 
 KIND_LABELS = {
     "plan": gettext_lazy("Plan"),
@@ -116,6 +129,57 @@ def _query_without_page(request) -> str:
     return params.urlencode()
 
 
+def _import_options(request) -> dict:
+    """What the person answered in the preview: column fields, accepted warnings, removals."""
+    column_map = {}
+    for i in range(50):
+        key, role = request.POST.get(f"map_{i}_key"), request.POST.get(f"map_{i}")
+        if key is None:
+            break
+        if role in COLUMN_ROLES:
+            column_map[key[:80]] = role
+    return {
+        "column_map": column_map,
+        "accepted": [k[:300] for k in request.POST.getlist("accept")],
+        "confirm_removals": [k[:300] for k in request.POST.getlist("confirm_removal")],
+    }
+
+
+def _dry_run(request, municipality, name, data, options):
+    return plan_import(
+        actor=request.user,
+        mechanism=municipality.mechanism,
+        name=name,
+        data=data,
+        dry_run=True,
+        **options,
+    )
+
+
+def _preview(request, municipality, plan, name, data, options, *, refused=None, result=None):
+    """The dry run of the stored upload, shown with its questions and what blocks it."""
+    if result is None:
+        try:
+            result = _dry_run(request, municipality, name, data, options)
+        except PlanImportError as exc:
+            uploads.discard(request)
+            messages.error(request, str(exc.message))
+            return redirect("plans:import", code=municipality.code)
+    return render(
+        request,
+        "plans/import_preview.html",
+        {
+            "municipality": municipality,
+            "plan": plan,
+            "result": result,
+            "kind_labels": KIND_LABELS,
+            "role_choices": COLUMN_ROLE_CHOICES,
+            "refused": refused,
+            "accepted": set(options.get("accepted", ())) | set(options.get("confirm_removals", ())),
+        },
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request, code: str):
@@ -126,27 +190,12 @@ def import_upload(request, code: str):
         upload = form.cleaned_data["document"]
         data = upload.read()
         try:
-            result = plan_import(
-                actor=request.user,
-                mechanism=municipality.mechanism,
-                name=upload.name,
-                data=data,
-                dry_run=True,
-            )
+            result = _dry_run(request, municipality, upload.name, data, {})
         except PlanImportError as exc:
             form.add_error("document", str(exc.message))
         else:
             uploads.stash(request, municipality_id=municipality.pk, name=upload.name, data=data)
-            return render(
-                request,
-                "plans/import_preview.html",
-                {
-                    "municipality": municipality,
-                    "plan": plan,
-                    "result": result,
-                    "kind_labels": KIND_LABELS,
-                },
-            )
+            return _preview(request, municipality, plan, upload.name, data, {}, result=result)
     return render(
         request,
         "plans/import_upload.html",
@@ -162,7 +211,7 @@ def import_upload(request, code: str):
 @login_required
 @require_POST
 def import_confirm(request, code: str):
-    municipality, _plan = _plan_or_404(request, code)
+    municipality, plan = _plan_or_404(request, code)
     scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
     if request.POST.get("cancel"):
         uploads.discard(request)
@@ -175,6 +224,9 @@ def import_confirm(request, code: str):
         )
         return redirect("plans:import", code=code)
     name, data = stashed
+    options = _import_options(request)
+    if request.POST.get("remap"):  # answers to the column questions: preview again
+        return _preview(request, municipality, plan, name, data, options)
     try:
         result = plan_import(
             actor=request.user,
@@ -182,7 +234,10 @@ def import_confirm(request, code: str):
             name=name,
             data=data,
             dry_run=False,
+            **options,
         )
+    except PlanImportRefused as exc:
+        return _preview(request, municipality, plan, name, data, options, refused=exc)
     except PlanImportError as exc:
         messages.error(request, str(exc.message))
         return redirect("plans:import", code=code)

@@ -12,16 +12,15 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import re
-import urllib.parse
 from pathlib import Path
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from mkk.core.documents import RefusingFetcher, html_to_pdf
 from mkk.web import charts
 
 from . import prose
@@ -50,16 +49,27 @@ def _doc(data: dict, narrative: dict | None, title: str) -> Document:
     return build_document(data, narrative, title)
 
 
-def render(fmt: str, data: dict, narrative: dict | None = None, title: str = "") -> bytes:
+def render(
+    fmt: str, data: dict, narrative: dict | None = None, title: str = "", *, doc=None
+) -> bytes:
+    """One format; pass ``doc`` (the built Document) to share it between formats."""
     if fmt == "docx":
-        return render_docx(data, narrative, title)
+        return render_docx(data, narrative, title, doc=doc)
     if fmt == "pdf":
-        return render_pdf(data, narrative, title)
+        return render_pdf(data, narrative, title, doc=doc)
     if fmt == "html":
-        return render_html(data, narrative, title).encode("utf-8")
+        return render_html(data, narrative, title, doc=doc).encode("utf-8")
     if fmt == "xlsx":
-        return render_xlsx(data, narrative, title)
+        return render_xlsx(data, narrative, title, doc=doc)
     raise ValueError(fmt)
+
+
+def render_all(
+    data: dict, narrative: dict | None = None, title: str = "", formats=tuple(FORMATS)
+) -> dict[str, bytes]:
+    """Every format from one data build and one Document: each chart is drawn once."""
+    doc = _doc(data, narrative, title)
+    return {fmt: render(fmt, data, narrative, title, doc=doc) for fmt in formats}
 
 
 # --- HTML ---------------------------------------------------------------------------------
@@ -163,8 +173,8 @@ def _html_document(doc: Document, *, for_pdf: bool) -> str:
     )
 
 
-def render_html(data: dict, narrative: dict | None = None, title: str = "") -> str:
-    doc = _doc(data, narrative, title)
+def render_html(data: dict, narrative: dict | None = None, title: str = "", *, doc=None) -> str:
+    doc = doc or _doc(data, narrative, title)
     with override(doc.language):
         return _html_document(doc, for_pdf=False)
 
@@ -172,49 +182,15 @@ def render_html(data: dict, narrative: dict | None = None, title: str = "") -> s
 # --- PDF ----------------------------------------------------------------------------------
 
 
-class RefusingFetcher:
-    """WeasyPrint URL fetcher: ``data:`` URIs only; every other URL is refused and noted."""
-
-    def __init__(self):
-        from weasyprint.urls import URLFetcher
-
-        self._inner = URLFetcher(allowed_protocols={"data"}, fail_on_errors=False)
-        self._fail_on_errors = False
-        self.refused: list[str] = []
-
-    def __call__(self, url: str):
-        return self.fetch(url)
-
-    def fetch(self, url: str, headers=None):
-        from weasyprint.urls import URLFetcherResponse
-
-        if not url.startswith("data:"):
-            self.refused.append(url)
-            raise ValueError(f"refused to fetch {url[:80]}")
-        header, _sep, payload = url[5:].partition(",")
-        mime = header.split(";")[0] or "text/plain"
-        body = (
-            base64.b64decode(payload)
-            if header.endswith(";base64")
-            else urllib.parse.unquote_to_bytes(payload)
-        )
-        return URLFetcherResponse(url, body, {"Content-Type": mime})
-
-
-def html_to_pdf(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
-    from weasyprint import HTML
-
-    fetcher = fetcher or RefusingFetcher()
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
-
-
 def render_pdf(
     data: dict,
     narrative: dict | None = None,
     title: str = "",
     fetcher: RefusingFetcher | None = None,
+    *,
+    doc=None,
 ) -> bytes:
-    doc = _doc(data, narrative, title)
+    doc = doc or _doc(data, narrative, title)
     with override(doc.language):
         html = _html_document(doc, for_pdf=True)
     return html_to_pdf(html, fetcher)
@@ -319,13 +295,13 @@ def _docx_widths(table, block: Table, usable_cm: float = 17.0) -> None:
             cell.width = Cm(widths[i])
 
 
-def render_docx(data: dict, narrative: dict | None = None, title: str = "") -> bytes:
+def render_docx(data: dict, narrative: dict | None = None, title: str = "", *, doc=None) -> bytes:
     from docx import Document as Docx
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.shared import Cm, Inches, Pt, RGBColor
 
-    doc = _doc(data, narrative, title)
+    doc = doc or _doc(data, narrative, title)
     d = Docx()
     d.core_properties.title = doc.title
     d.core_properties.author = "MKK"
@@ -445,12 +421,12 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def render_xlsx(data: dict, narrative: dict | None = None, title: str = "") -> bytes:
+def render_xlsx(data: dict, narrative: dict | None = None, title: str = "", *, doc=None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    doc = _doc(data, narrative, title)
+    doc = doc or _doc(data, narrative, title)
     wb = Workbook()
     used: set[str] = set()
     bold = Font(bold=True)

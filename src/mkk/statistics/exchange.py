@@ -31,6 +31,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -56,7 +57,7 @@ from .models import (
     Status,
     Submission,
 )
-from .validation import check_values, spec_of
+from .validation import MAX_FIGURE, check_values, spec_of
 
 CSV_COLUMNS = [
     "municipality",
@@ -69,6 +70,9 @@ CSV_COLUMNS = [
     "value",
 ]
 MAX_ROWS = 200_000
+#: Largest DHIS2 JSON document read, and the deepest nesting (a dataValueSet is 3 deep).
+MAX_JSON_BYTES = 50 * 1024 * 1024
+MAX_JSON_DEPTH = 20
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -116,18 +120,43 @@ def _parse_date(text: str) -> dt.date:
 
 
 def _parse_value(text) -> int:
+    """A whole number, or ValueError (never another exception, whatever ``text`` is)."""
     if isinstance(text, bool):
         raise ValueError
     if isinstance(text, int):
         return text
     if isinstance(text, float):
-        if text != int(text):
+        if not math.isfinite(text) or text != int(text):
             raise ValueError
         return int(text)
-    s = str(text).strip()
-    if not s or not (s.isdigit() or (s[0] == "-" and s[1:].isdigit())):
+    if not isinstance(text, str):
+        raise ValueError
+    s = text.strip()
+    if not s or len(s) > 30 or not (s.isdigit() or (s[0] == "-" and s[1:].isdigit())):
         raise ValueError
     return int(s)
+
+
+def _json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON nests deeper than ``limit`` (scanned without recursion, strings skipped)."""
+    depth, in_string, escaped = 0, False, False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
 
 
 class _Catalogue:
@@ -209,6 +238,12 @@ def _finish_row(
         errors.append(
             _("%(where)s: %(value)s is negative; figures cannot be negative.")
             % {"where": where, "value": value}
+        )
+        return None
+    if value > MAX_FIGURE:
+        errors.append(
+            _("%(where)s: %(value)s is larger than the largest figure accepted (%(max)s).")
+            % {"where": where, "value": value, "max": MAX_FIGURE}
         )
         return None
     if end < start:
@@ -310,9 +345,23 @@ def parse_csv(data: bytes | str, *, actor, municipality=None) -> tuple[list[Row]
 
 
 def parse_dhis2(data: bytes | str, *, actor, municipality=None) -> tuple[list[Row], list[str]]:
+    if len(data) > MAX_JSON_BYTES:
+        return [], [
+            _("The file is larger than %(mb)s MB.") % {"mb": MAX_JSON_BYTES // (1024 * 1024)}
+        ]
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return [], [_("The file is not valid JSON.")]
+    if _json_too_deep(data):
+        return [], [
+            _("The JSON nests deeper than %(depth)s levels; a DHIS2 data value set never does.")
+            % {"depth": MAX_JSON_DEPTH}
+        ]
     try:
         doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         return [], [_("The file is not valid JSON.")]
     values = doc.get("dataValues") if isinstance(doc, dict) else None
     if not isinstance(values, list):
@@ -530,12 +579,40 @@ def import_dhis2(
 
 
 def export_values(
-    *, municipality, start: dt.date, end: dt.date, include_submitted: bool = True, institutions=None
+    *,
+    municipality=None,
+    start: dt.date,
+    end: dt.date,
+    include_submitted: bool = True,
+    institutions=None,
+    region=None,
 ):
-    """Data values of submissions lying wholly inside [start, end]."""
+    """Data values of submissions lying wholly inside [start, end], of one municipality, of
+    one police region (its municipal institutions and the regional ones serving it) or, with
+    neither, of all of Kosovo."""
+    from django.db.models import Q
+
     statuses = [Status.APPROVED, Status.SUBMITTED] if include_submitted else [Status.APPROVED]
+    if municipality is not None:
+        where = Q(submission__institution__municipality=municipality)
+    elif region is not None:
+        where = (
+            Q(submission__institution__level="municipal")
+            & Q(submission__institution__municipality__region=region)
+        ) | (
+            Q(submission__institution__level="regional")
+            & (
+                Q(submission__institution__region=region)
+                | Q(
+                    submission__institution__region__isnull=True,
+                    submission__institution__municipality__region=region,
+                )
+            )
+        )
+    else:
+        where = Q()
     qs = DataValue.objects.filter(
-        submission__institution__municipality=municipality,
+        where,
         submission__status__in=statuses,
         submission__period_start__gte=start,
         submission__period_end__lte=end,
@@ -543,6 +620,7 @@ def export_values(
     if institutions is not None:
         qs = qs.filter(submission__institution__in=list(institutions))
     return qs.order_by(
+        "submission__institution__municipality__code",
         "submission__institution__name_sq",
         "submission__period_start",
         "submission__period_end",
@@ -552,7 +630,17 @@ def export_values(
     )
 
 
-def export_csv(*, actor=None, municipality, start: dt.date, end: dt.date, **kw) -> str:
+def _audit_target(municipality, kw) -> dict:
+    """What an export's audit entry names: the municipality, the region or nothing (Kosovo)."""
+    region = kw.get("region")
+    if municipality is not None:
+        return {"obj": municipality}
+    if region is not None:
+        return {"obj": region}
+    return {"object_type": "directory.kosovo", "object_id": "", "object_repr": "Kosovo"}
+
+
+def export_csv(*, actor=None, municipality=None, start: dt.date, end: dt.date, **kw) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -572,9 +660,11 @@ def export_csv(*, actor=None, municipality, start: dt.date, end: dt.date, **kw) 
             ]
         )
         n += 1
+    target = _audit_target(municipality, kw)
     record(
         AuditAction.EXPORT,
-        municipality,
+        target.pop("obj", None),
+        **target,
         actor=actor,
         reason=f"statistics CSV {start}–{end}, {n} values",
     )
@@ -585,7 +675,7 @@ class MappingMissing(ValidationError):
     pass
 
 
-def export_dhis2(*, actor=None, municipality, start: dt.date, end: dt.date, **kw) -> str:
+def export_dhis2(*, actor=None, municipality=None, start: dt.date, end: dt.date, **kw) -> str:
     de_map = {(m.element_id, m.key): m for m in Dhis2DataElementMap.objects.all()}
     ou_map = {m.institution_id: m.org_unit_uid for m in Dhis2OrgUnitMap.objects.all()}
     out, missing = [], set()
@@ -617,9 +707,11 @@ def export_dhis2(*, actor=None, municipality, start: dt.date, end: dt.date, **kw
         raise MappingMissing(
             [_("No DHIS2 mapping for %(what)s.") % {"what": w} for w in sorted(missing)]
         )
+    target = _audit_target(municipality, kw)
     record(
         AuditAction.EXPORT,
-        municipality,
+        target.pop("obj", None),
+        **target,
         actor=actor,
         reason=f"statistics dataValueSets {start}–{end}, {len(out)} values",
     )

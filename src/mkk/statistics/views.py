@@ -414,7 +414,7 @@ def _period_from(request) -> tuple[dt.date, dt.date, str]:
 def completeness(request, code: str):
     """Which institutions submitted for a period, on time or late; the reminder list."""
     municipality = _municipality(request, code)
-    scoping.require(scoping.can_read_records(request.user))
+    scoping.require(scoping.can_read_completeness(request.user))
     start, end, ptype = _period_from(request)
     rows = selectors.completeness(municipality, start, end)
     return render(
@@ -429,6 +429,7 @@ def completeness(request, code: str):
             "label": periods.period_label(start, end),
             "reminders": [r for r in rows if r.needs_reminder],
             "can_manage": scoping.can_manage_mechanism(request.user, municipality.pk),
+            "can_records": scoping.can_read_records(request.user),
             "period_types": [
                 ("month", _("Month")),
                 ("quarter", _("Quarter")),

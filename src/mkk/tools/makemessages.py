@@ -25,8 +25,10 @@ APPS = [
     "meetings",
     "cases",
     "reports",
+    "national",
     "notifications",
     "ops",
+    "api",
 ]
 LOCALES = ["sq", "en", "sr_Latn"]
 

@@ -14,6 +14,7 @@ RECORDS = {Role.ADMIN, Role.COORDINATOR, Role.FOCAL_POINT, Role.CASE_WORKER}
 #: (label, url name, roles that see it, whether the url takes the municipality code)
 NAV = [
     (_("Dashboard"), "web:dashboard", ALL, False),
+    (_("Kosovo"), "national:dashboard", {Role.ADMIN, Role.NATIONAL}, False),
     (_("My work"), "web:my_work", {Role.FOCAL_POINT, Role.CASE_WORKER}, False),
     (_("Mechanism"), "directory:municipality", ALL - {Role.VIEWER}, True),
     (_("Action plan"), "plans:index", ALL - {Role.VIEWER}, True),

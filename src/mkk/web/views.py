@@ -57,3 +57,12 @@ def my_work(request):
         "today": timezone.localdate(),
     }
     return render(request, "web/my_work.html", context)
+
+
+@login_required
+@require_GET
+def bench_bare(request):
+    """The floor of ``make bench``'s load run: the page frame (base template, navigation,
+    session, second factor, every middleware) with nothing in it. Routed only when
+    ``settings.MKK_BENCH_VIEWS`` is on (never in production)."""
+    return render(request, "web/bench_bare.html")

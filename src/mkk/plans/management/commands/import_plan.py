@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from mkk.audit.context import acting
 from mkk.directory.models import Mechanism
-from mkk.plans.importing import ImportResult, PlanImportError, plan_import
-from mkk.plans.parsing import MAX_UPLOAD_BYTES
+from mkk.plans.importing import ImportResult, PlanImportError, PlanImportRefused, plan_import
+from mkk.plans.parsing import COLUMN_ROLES, MAX_UPLOAD_BYTES, header_key
 
 
 class Command(BaseCommand):
@@ -22,6 +22,27 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="show what would change; save nothing"
         )
         parser.add_argument("--verbose", action="store_true", help="list where every cell went")
+        parser.add_argument(
+            "--accept",
+            action="append",
+            default=[],
+            metavar="KEY",
+            help="accept one blocking warning (its key is printed by --dry-run); repeatable",
+        )
+        parser.add_argument(
+            "--confirm-removal",
+            action="append",
+            default=[],
+            metavar="KEY",
+            help="confirm retiring or removing one objective/action with history; repeatable",
+        )
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="HEADER=FIELD",
+            help="read the column titled HEADER as FIELD (" + ", ".join(COLUMN_ROLES) + ")",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -32,6 +53,14 @@ class Command(BaseCommand):
         mechanism = Mechanism.objects.filter(municipality__code=options["municipality"]).first()
         if mechanism is None:
             raise CommandError(f"No mechanism for municipality code {options['municipality']!r}.")
+        column_map = {}
+        for item in options["map"]:
+            header, _sep, role = item.rpartition("=")
+            if not header or role not in COLUMN_ROLES:
+                raise CommandError(
+                    f"--map {item!r}: write HEADER=FIELD, FIELD one of {COLUMN_ROLES}"
+                )
+            column_map[header_key(header)] = role
         try:
             with acting(reason=f"import_plan {path.name}"):
                 result = plan_import(
@@ -40,7 +69,20 @@ class Command(BaseCommand):
                     name=path.name,
                     data=path.read_bytes(),
                     dry_run=options["dry_run"],
+                    accepted=options["accept"],
+                    confirm_removals=options["confirm_removal"],
+                    column_map=column_map,
                 )
+        except PlanImportRefused as exc:
+            for p in exc.problems:
+                row = f"row {p['row'] + 1} " if p["row"] is not None else ""
+                self.stderr.write(
+                    f"  {row}{p['code']} [{p['kind']}] {p['message']}  key: {p['key']}"
+                )
+            raise CommandError(
+                f"Nothing was imported: {exc.message} Accept each with --accept KEY "
+                "(--confirm-removal KEY for removals) after checking it."
+            ) from exc
         except PlanImportError as exc:
             raise CommandError(f"Nothing was imported: {exc.message}") from exc
         self.report(result, verbose=options["verbose"])
@@ -92,6 +134,12 @@ class Command(BaseCommand):
                 if x
             )
             w(f"  [{wr['kind']}] {where}: {wr['message']}")
+        if r.problems:
+            w("Problems that refuse the import unless accepted:")
+            for p in r.problems:
+                state = "accepted" if p["accepted"] else "OPEN"
+                row = f"row {p['row'] + 1} " if p["row"] is not None else ""
+                w(f"  [{state}] {row}{p['code']} {p['kind']}: {p['message']}  key: {p['key']}")
         if r.unlinked:
             w("Institutions not linked to the directory:")
             for u in r.unlinked:

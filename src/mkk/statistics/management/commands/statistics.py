@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from mkk.directory.i18n import localized
-from mkk.directory.models import Municipality
+from mkk.directory.models import Municipality, Region
 from mkk.statistics import formatting, periods
 from mkk.statistics.comparison import compare_range
 
@@ -45,7 +45,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--municipality", required=True, help="Municipality code, e.g. gjilan.")
+        where = parser.add_mutually_exclusive_group(required=True)
+        where.add_argument("--municipality", help="Municipality code, e.g. gjilan.")
+        where.add_argument("--region", help="Police region code, e.g. gjilan (its total).")
+        where.add_argument(
+            "--national", action="store_true", help="All of Kosovo: each region and the total."
+        )
         parser.add_argument("--start", required=True, help="First day, YYYY-MM-DD.")
         parser.add_argument("--end", required=True, help="Last day, YYYY-MM-DD.")
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -65,10 +70,27 @@ class Command(BaseCommand):
         start, end = _date(o["start"]), _date(o["end"])
         if end < start:
             raise CommandError("--end is before --start.")
+        lang = o["language"]
+        if not o["municipality"]:
+            region = None
+            if o["region"]:
+                region = Region.objects.filter(code=o["region"]).first()
+                if region is None:
+                    known = ", ".join(Region.objects.values_list("code", flat=True))
+                    raise CommandError(f"No region with code {o['region']!r} (known: {known}).")
+            with translation.override(lang):
+                result = compare_range(
+                    region=region,
+                    national=region is None,
+                    start=start,
+                    end=end,
+                    include_submitted=not o["approved_only"],
+                )
+                self._scope(result, o, lang)
+            return
         municipality = Municipality.objects.filter(code=o["municipality"]).first()
         if municipality is None:
             raise CommandError(f"No municipality with code {o['municipality']!r}.")
-        lang = o["language"]
         with translation.override(lang):
             result = compare_range(
                 municipality=municipality,
@@ -173,3 +195,119 @@ class Command(BaseCommand):
                 f"  {c.institution.name_in(lang)[:50]:<50} {c.data_set.code:<16} {c.current:<8} "
                 f"{c.previous:<8}" + (f" missing {gaps}" if c.current == "partial" else "")
             )
+
+    # --- Region / all of Kosovo -----------------------------------------------------------
+
+    def _scope(self, result, o, lang):
+        blocks = [("national" if result.scope == "national" else "region", result.totals)]
+        if result.scope == "national":
+            blocks += [("region", t) for t in result.regions.values()]
+        blocks += [(unit.kind, totals) for unit, totals in result.units.values()]
+        records = []
+        for level, totals in blocks:
+            for row in totals.rows.values():
+                if not (o["all_rows"] or row.is_total or row.current is not None):
+                    continue
+                records.append(
+                    {
+                        "level": level,
+                        "place": totals.name_in(lang),
+                        "element": row.element.code,
+                        "disaggregation": row.disaggregation,
+                        "label": row.label(lang),
+                        "current": row.current,
+                        "previous": row.previous,
+                        "difference": row.difference,
+                        "percent": None if row.percent is None else str(row.percent),
+                        "population": totals.population,
+                        "current_per_10k": _str(row.current_per_10k),
+                        "previous_per_10k": _str(row.previous_per_10k),
+                    }
+                )
+        missing = [
+            {
+                "institution": c.institution.name_in(lang),
+                "municipality": c.institution.municipality.code,
+                "data_set": c.data_set.code,
+                "current": c.current,
+                "previous": c.previous,
+            }
+            for c in result.missing
+        ]
+        uncovered = {kind: [m.code for m in ms] for kind, ms in result.uncovered.items() if ms}
+        if o["format"] == "json":
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "scope": result.scope,
+                        "region": result.region.code if result.region else None,
+                        "start": result.start.isoformat(),
+                        "end": result.end.isoformat(),
+                        "previous_start": result.previous_start.isoformat(),
+                        "previous_end": result.previous_end.isoformat(),
+                        "rows": records,
+                        "missing": missing,
+                        "uncovered": uncovered,
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+            return
+        if o["format"] == "csv":
+            writer = csv.DictWriter(
+                self.stdout, fieldnames=list(SCOPE_COLUMNS), lineterminator="\n"
+            )
+            writer.writeheader()
+            for rec in records:
+                writer.writerow({k: ("" if v is None else v) for k, v in rec.items()})
+            return
+        w = self.stdout.write
+        cur = periods.period_label(result.start, result.end, lang)
+        prev = periods.period_label(result.previous_start, result.previous_end, lang)
+        w(f"{result.totals.name_in(lang)}: {cur} / {prev}")
+        header = f"{'':<58} {'now':>7} {'before':>7} {'diff':>6} {'%':>8} {'/10k':>8}"
+        place = None
+        for rec in records:
+            if (rec["level"], rec["place"]) != place:
+                place = (rec["level"], rec["place"])
+                w("")
+                w(f"[{rec['level']}] {rec['place']}")
+                w(header)
+            label = ("  " if rec["disaggregation"] else "") + f"{rec['label']} ({rec['element']}"
+            label += f" {rec['disaggregation']})" if rec["disaggregation"] else ")"
+            w(
+                f"  {label[:56]:<56} {formatting.number(rec['current'], lang):>7} "
+                f"{formatting.number(rec['previous'], lang):>7} "
+                f"{formatting.signed(rec['difference'], lang):>6} "
+                f"{(rec['percent'] or '–'):>8} {(rec['current_per_10k'] or '–'):>8}"
+            )
+        w("")
+        w("Missing (institution, data set: this range / a year earlier):")
+        for m in missing:
+            w(
+                f"  {m['institution'][:50]:<50} {m['data_set']:<16} "
+                f"{m['current']:<8} {m['previous']}"
+            )
+        for kind, codes in uncovered.items():
+            w(f"  no {kind} institution reports for: {', '.join(codes)}")
+
+
+SCOPE_COLUMNS = [
+    "level",
+    "place",
+    "element",
+    "disaggregation",
+    "label",
+    "current",
+    "previous",
+    "difference",
+    "percent",
+    "population",
+    "current_per_10k",
+    "previous_per_10k",
+]
+
+
+def _str(value):
+    return None if value is None else str(value)
