@@ -146,6 +146,10 @@ class ProductionSet:
             "MKK_EMAIL_MAX_TRIES": "8",
             "MKK_LOG_FORMAT": "text",
             "LOG_LEVEL": "INFO",
+            # deploy/gunicorn.conf.py reads these (the documented production command).
+            "MKK_BIND": f"127.0.0.1:{self.port}",
+            "MKK_WEB_WORKERS": "2",
+            "PROMETHEUS_MULTIPROC_DIR": str(tmp / "prometheus"),
         }
 
     # --- processes ---------------------------------------------------------------------
@@ -201,11 +205,9 @@ class ProductionSet:
         self.start(
             "gunicorn",
             str(BIN / "gunicorn"),
-            "mkk.config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            "2",
+            "-c",
+            "deploy/gunicorn.conf.py",
+            "mkk.config.wsgi",
         )
         wait("gunicorn", lambda: _reachable("127.0.0.1", self.port), timeout=60)
         wait("the Celery worker", lambda: "ready." in self.log("worker"), timeout=90)
@@ -228,7 +230,7 @@ class ProductionSet:
 def _outbox(prod: ProductionSet, address: str):
     rows = prod.sql(
         "SELECT status, tries, last_error FROM notifications_outboxmessage "
-        "WHERE \"to\"::text LIKE %s ORDER BY id",
+        'WHERE "to"::text LIKE %s ORDER BY id',
         f"%{address}%",
     )
     return rows
