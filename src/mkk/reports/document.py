@@ -159,6 +159,10 @@ def _has_data(fig: dict) -> bool:
 def build_document(data: dict, narrative: dict | None = None, title: str = "") -> Document:
     language = data["language"]
     with translation.override(language):
+        if data.get("scope") in ("national", "region"):
+            from .national import national_document
+
+            return national_document(data, narrative or {}, title, language)
         return _build(data, narrative or {}, title, language)
 
 
