@@ -991,7 +991,23 @@ def report_detail(request, report_id: int = _pid()):
 
 @reports.get(
     "/reports/{report_id}/files/{file_id}",
-    response=answers(bytes),
+    response={k: v for k, v in answers(None).items() if k != 200},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file, as stored when the report was frozen.",
+                "content": {
+                    ctype: {"schema": {"type": "string", "format": "binary"}}
+                    for ctype in (
+                        "application/pdf",
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        "text/html",
+                    )
+                },
+            }
+        }
+    },
     operation_id="report_file",
     url_name="report_file",
 )
