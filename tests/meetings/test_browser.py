@@ -78,6 +78,11 @@ def _login(page, base, user):
 def test_meeting_flow_in_the_browser(live_server, page, world):
     base = live_server.url
     g = world.gjilan
+    csp_errors = []
+    page.on(
+        "console",
+        lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     _login(page, base, g.users["coordinator"])
     page.goto(f"{base}/m/gjilan/meetings/")
     _axe(page, "index")
@@ -87,14 +92,29 @@ def test_meeting_flow_in_the_browser(live_server, page, world):
     page.fill("#id_start_time", "10:00")
     page.select_option("#id_status", "held")
     page.fill("#id_agenda", "Rastet\nTë ndryshme")
-    page.fill("#id_minutes", "Tel. i viktimës 044 123 456")
+    # The minutes are written in the rich-text editor (Trix), which replaced the textarea.
+    editor = page.locator("trix-editor#id_minutes_editor")
+    editor.click()
+    page.keyboard.type("Tel. i viktimës 044 123 456")
     page.click("main form.stacked button[type=submit]")
     assert "04* *** *56" in page.inner_text("main")
     _axe(page, "meeting form with errors")
-    page.fill("#id_minutes", "Rasti GJ-2019-000001 u diskutua.")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type("Rasti ")
+    page.click("trix-toolbar button[data-trix-attribute=bold]")
+    page.keyboard.type("GJ-2019-000001")
+    page.click("trix-toolbar button[data-trix-attribute=bold]")
+    page.keyboard.type(" u diskutua.")
+    if os.environ.get("MKK_SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["MKK_SCREENSHOTS"], "editor.png"))
     page.click("main form.stacked button[type=submit]")
     meeting = Meeting.objects.get()
     page.wait_for_url(f"{base}/meetings/{meeting.pk}/")
+    assert "<strong>GJ-2019-000001</strong>" in meeting.minutes
+    assert page.locator(".minutes strong").inner_text() == "GJ-2019-000001"
+    assert not csp_errors, csp_errors
     _axe(page, "detail")
 
     page.goto(f"{base}/meetings/{meeting.pk}/attendance/")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -45,6 +46,8 @@ def demo_totp_key(username: str) -> str:
 @transaction.atomic
 def load(directory: dict, out=None) -> list[dict]:
     rows = []
+    # One (deliberately slow) Argon2 hash of the shared demo password, not one per user.
+    password_hash = None
     for username, role, mcode, ikey, first, last in USERS:
         municipality = directory["municipalities"][mcode] if mcode else None
         institution = directory[mcode][ikey] if ikey else None
@@ -62,7 +65,8 @@ def load(directory: dict, out=None) -> list[dict]:
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            password_hash = password_hash or make_password(DEMO_PASSWORD)
+            user.password = password_hash
             user.save()
         secret = ""
         if role in settings.MKK_OTP_REQUIRED_ROLES:

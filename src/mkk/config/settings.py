@@ -368,13 +368,13 @@ CONTENT_SECURITY_POLICY = {
 # worker process shares the counts).
 MKK_API_RATE = env_str("MKK_API_RATE", "120/min")
 
-# Broker of the background jobs (Celery); empty runs tasks in-process. /health checks it.
-MKK_BROKER_URL = env_str("MKK_BROKER_URL", "")
-
 # Logs: one JSON object per line on stderr (MKK_LOG_FORMAT=text for development), each line
 # of a request carrying its request id. See mkk/ops/logs.py.
 MKK_LOG_FORMAT = env_str("MKK_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = mkk_logging(fmt=MKK_LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
+# The worker logs through LOGGING too (JSON, with the request id of the request that started
+# the job: mkk/ops/celery_signals.py), instead of Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Prometheus metrics at /metrics, answered only to these addresses/networks (else 404).
 MKK_METRICS_ALLOWED_IPS = env_list("MKK_METRICS_ALLOWED_IPS", [])
 # Errors to Sentry (or a compatible service) only when SENTRY_DSN is set; never request
@@ -387,3 +387,6 @@ if SENTRY_DSN:
 
 # Error pages inside the site's layout (mkk/ops/templates/), CSRF failure included.
 CSRF_FAILURE_VIEW = "mkk.ops.errors.csrf_failure"
+
+# `make bench` only: routes the bare authenticated view its load run compares pages with.
+MKK_BENCH_VIEWS = env_bool("MKK_BENCH_VIEWS", False)

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Activity, AttendanceStatus, Meeting
-from .richtext import ALLOWED_TAGS
 from .validators import CASE_REFERENCE_RE, case_reference_validator
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -40,7 +39,7 @@ class MeetingForm(forms.ModelForm):
             "start_time": TIME,
             "end_time": TIME,
             "challenges": forms.Textarea(attrs={"rows": 4}),
-            "minutes": forms.Textarea(attrs={"rows": 12}),
+            "minutes": forms.Textarea(attrs={"rows": 12, "data-richtext": "minutes"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -48,10 +47,9 @@ class MeetingForm(forms.ModelForm):
         self.fields["date"].input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
         # Built per request, so that it is in the user's language.
         self.fields["minutes"].help_text = _(
-            "Plain text, or simple formatting with these tags: %(tags)s. "
-            "Anything else is removed when saved. Refer to cases only by their reference "
-            "(e.g. DR-2025-000123)."
-        ) % {"tags": ", ".join(f"<{t}>" for t in sorted(ALLOWED_TAGS))}
+            "Use the toolbar for bold, headings and lists. Refer to cases only by their "
+            "reference (e.g. DR-2025-000123)."
+        )
         if self.instance.pk and "agenda" not in self.initial:
             self.initial["agenda"] = "\n".join(a.title for a in self.instance.agenda_items.all())
         field_order = [

@@ -7,6 +7,7 @@ import re
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 ALLOWED_TAGS = {
     "p",
@@ -57,3 +58,20 @@ def as_text(value: str | None) -> str:
     """Minutes as plain text (for e-mail and checks)."""
     cleaned = nh3.clean(re.sub(r"<\s*(br|/p|/li|/h3|/h4)\s*/?>", "\n", value or ""), tags=set())
     return html.unescape(cleaned).strip()
+
+
+def editor_labels() -> dict[str, str]:
+    """The rich-text editor's (Trix) button labels in the user's language."""
+    return {
+        "bold": _("Bold"),
+        "italic": _("Italic"),
+        "strike": _("Strikethrough"),
+        "heading1": _("Heading"),
+        "quote": _("Quote"),
+        "bullets": _("Bullets"),
+        "numbers": _("Numbers"),
+        "outdent": _("Decrease level"),
+        "indent": _("Increase level"),
+        "undo": _("Undo"),
+        "redo": _("Redo"),
+    }

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,7 +20,7 @@ from mkk.audit.services import record
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.models import Institution
 
-from . import ics, minutes, selectors, services
+from . import ics, minutes, richtext, selectors, services
 from .forms import (
     ActivityForm,
     AttendanceForm,
@@ -32,6 +34,9 @@ from .forms import (
 from .models import Activity, FollowUpStatus, Meeting, MeetingKind
 
 GET_POST = require_http_methods(["GET", "POST"])
+#: The minutes editor (Trix) adds one <style> element with its default rules; it carries this
+#: response's nonce (read from <meta name="csp-nonce">). Nothing else inline is allowed.
+EDITOR_CSP = csp_update({"style-src": [NONCE]})
 
 
 def _apply(form, exc: ValidationError) -> None:
@@ -97,6 +102,7 @@ def index(request, code: str):
 
 @login_required
 @GET_POST
+@EDITOR_CSP
 def meeting_create(request, code: str):
     municipality = _municipality(request, code)
     scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
@@ -114,12 +120,15 @@ def meeting_create(request, code: str):
             messages.success(request, _("The meeting was saved."))
             return redirect("meetings:detail", pk=meeting.pk)
     return render(
-        request, "meetings/meeting_form.html", {"form": form, "municipality": municipality}
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "municipality": municipality, "editor_labels": richtext.editor_labels()},
     )
 
 
 @login_required
 @GET_POST
+@EDITOR_CSP
 def meeting_edit(request, pk: int):
     meeting = _meeting(request, pk, manage=True)
     form = MeetingForm(request.POST or None, instance=meeting)
@@ -136,7 +145,12 @@ def meeting_edit(request, pk: int):
     return render(
         request,
         "meetings/meeting_form.html",
-        {"form": form, "meeting": meeting, "municipality": meeting.mechanism.municipality},
+        {
+            "form": form,
+            "meeting": meeting,
+            "municipality": meeting.mechanism.municipality,
+            "editor_labels": richtext.editor_labels(),
+        },
     )
 
 
@@ -176,7 +190,12 @@ def attendance(request, pk: int):
     return render(
         request,
         "meetings/attendance.html",
-        {"form": form, "meeting": meeting, "municipality": meeting.mechanism.municipality},
+        {
+            "form": form,
+            "meeting": meeting,
+            "municipality": meeting.mechanism.municipality,
+            "editor_labels": richtext.editor_labels(),
+        },
     )
 
 

@@ -12,13 +12,14 @@ and recommendations · annex tables.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from mkk.web.charts import cached
 
 from . import charts as report_charts
 from . import prose, suppression
@@ -158,6 +159,10 @@ def _has_data(fig: dict) -> bool:
 def build_document(data: dict, narrative: dict | None = None, title: str = "") -> Document:
     language = data["language"]
     with translation.override(language):
+        if data.get("scope") in ("national", "region"):
+            from .national import national_document
+
+            return national_document(data, narrative or {}, title, language)
         return _build(data, narrative or {}, title, language)
 
 
@@ -673,18 +678,10 @@ def _coverage_label(value: str) -> str:
     return {"full": _("complete"), "partial": _("partial"), "none": _("no data")}.get(value, value)
 
 
-_CHART_CACHE: dict[str, bytes] = {}
-
-
 def _cached_png(draw, *args, **kwargs) -> bytes:
-    """Charts are deterministic: draw each distinct chart once per process (several formats
-    of one report share them)."""
-    key = hashlib.sha256(repr((draw.__name__, args, sorted(kwargs.items()))).encode()).hexdigest()
-    if key not in _CHART_CACHE:
-        if len(_CHART_CACHE) > 64:
-            _CHART_CACHE.clear()
-        _CHART_CACHE[key] = draw(*args, **kwargs)
-    return _CHART_CACHE[key]
+    """Charts are deterministic: each distinct chart is drawn once and kept in the cache
+    (several formats of one report, and later renderings, share it)."""
+    return cached(draw, *args, **kwargs)
 
 
 def _chart_value(fig, key, field_name):

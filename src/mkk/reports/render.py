@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from mkk.core.documents import RefusingFetcher, html_to_pdf
+from mkk.core.spreadsheet import neutralise
 from mkk.web import charts
 
 from . import prose
@@ -49,16 +50,27 @@ def _doc(data: dict, narrative: dict | None, title: str) -> Document:
     return build_document(data, narrative, title)
 
 
-def render(fmt: str, data: dict, narrative: dict | None = None, title: str = "") -> bytes:
+def render(
+    fmt: str, data: dict, narrative: dict | None = None, title: str = "", *, doc=None
+) -> bytes:
+    """One format; pass ``doc`` (the built Document) to share it between formats."""
     if fmt == "docx":
-        return render_docx(data, narrative, title)
+        return render_docx(data, narrative, title, doc=doc)
     if fmt == "pdf":
-        return render_pdf(data, narrative, title)
+        return render_pdf(data, narrative, title, doc=doc)
     if fmt == "html":
-        return render_html(data, narrative, title).encode("utf-8")
+        return render_html(data, narrative, title, doc=doc).encode("utf-8")
     if fmt == "xlsx":
-        return render_xlsx(data, narrative, title)
+        return render_xlsx(data, narrative, title, doc=doc)
     raise ValueError(fmt)
+
+
+def render_all(
+    data: dict, narrative: dict | None = None, title: str = "", formats=tuple(FORMATS)
+) -> dict[str, bytes]:
+    """Every format from one data build and one Document: each chart is drawn once."""
+    doc = _doc(data, narrative, title)
+    return {fmt: render(fmt, data, narrative, title, doc=doc) for fmt in formats}
 
 
 # --- HTML ---------------------------------------------------------------------------------
@@ -162,8 +174,8 @@ def _html_document(doc: Document, *, for_pdf: bool) -> str:
     )
 
 
-def render_html(data: dict, narrative: dict | None = None, title: str = "") -> str:
-    doc = _doc(data, narrative, title)
+def render_html(data: dict, narrative: dict | None = None, title: str = "", *, doc=None) -> str:
+    doc = doc or _doc(data, narrative, title)
     with override(doc.language):
         return _html_document(doc, for_pdf=False)
 
@@ -176,8 +188,10 @@ def render_pdf(
     narrative: dict | None = None,
     title: str = "",
     fetcher: RefusingFetcher | None = None,
+    *,
+    doc=None,
 ) -> bytes:
-    doc = _doc(data, narrative, title)
+    doc = doc or _doc(data, narrative, title)
     with override(doc.language):
         html = _html_document(doc, for_pdf=True)
     return html_to_pdf(html, fetcher)
@@ -282,13 +296,13 @@ def _docx_widths(table, block: Table, usable_cm: float = 17.0) -> None:
             cell.width = Cm(widths[i])
 
 
-def render_docx(data: dict, narrative: dict | None = None, title: str = "") -> bytes:
+def render_docx(data: dict, narrative: dict | None = None, title: str = "", *, doc=None) -> bytes:
     from docx import Document as Docx
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.shared import Cm, Inches, Pt, RGBColor
 
-    doc = _doc(data, narrative, title)
+    doc = doc or _doc(data, narrative, title)
     d = Docx()
     d.core_properties.title = doc.title
     d.core_properties.author = "MKK"
@@ -387,15 +401,7 @@ def render_docx(data: dict, narrative: dict | None = None, title: str = "") -> b
 
 # --- XLSX ---------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
-
-
-def neutralise(value):
-    """A text cell that a spreadsheet could read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
@@ -408,12 +414,12 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def render_xlsx(data: dict, narrative: dict | None = None, title: str = "") -> bytes:
+def render_xlsx(data: dict, narrative: dict | None = None, title: str = "", *, doc=None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    doc = _doc(data, narrative, title)
+    doc = doc or _doc(data, narrative, title)
     wb = Workbook()
     used: set[str] = set()
     bold = Font(bold=True)

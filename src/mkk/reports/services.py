@@ -30,7 +30,7 @@ from mkk.ops.storage import private_storage
 
 from .builder import build_report_data
 from .models import MonitoringReport, ReportFile, ReportFormat, ReportStatus
-from .render import render
+from .render import render_all
 
 NARRATIVE_SECTIONS = ("mechanism", "meetings", "statistics", "plan", "followups")
 MAX_NARRATIVE = 20000
@@ -190,8 +190,9 @@ def render_files(report: MonitoringReport, *, public: bool) -> list[ReportFile]:
     data = report.public_snapshot if public else report.snapshot
     files: list[ReportFile] = []
     try:
-        for fmt in ReportFormat.values:
-            content = render(fmt, data, report.narrative(), report.title)
+        # Every format from one Document: each chart is drawn once.
+        rendered = render_all(data, report.narrative(), report.title, formats=ReportFormat.values)
+        for fmt, content in rendered.items():
             files.append(_store(report, fmt, public, content))
     except Exception:
         # A format that fails half way: the files already written for the others go too

@@ -10,9 +10,7 @@ from mkk.directory.i18n import localized
 from mkk.directory.models import Institution
 
 from .models import DataElement, DataSet, Disaggregation, Status
-from .validation import check_values, offending_keys, spec_of
-
-MAX_FIGURE = 10_000_000
+from .validation import MAX_FIGURE, check_values, offending_keys, spec_of
 
 
 class SubmissionFilterForm(forms.Form):

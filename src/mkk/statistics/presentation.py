@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from mkk.directory.i18n import localized
-from mkk.web.charts import data_uri
+from mkk.web.charts import cached, data_uri
 
 from . import formatting, periods
 from .comparison import RangeComparison
@@ -98,4 +98,4 @@ def chart_for(result: RangeComparison, lang: str) -> str | None:
             r.previous for r in rows
         ],
     }
-    return data_uri(_bars(categories, series))
+    return data_uri(cached(_bars, categories, series))

@@ -7,6 +7,7 @@ figure. Fonts: DejaVu Sans, which has ë and ç. Output is deterministic (no tim
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 from collections.abc import Sequence
 
@@ -123,3 +124,24 @@ def stacked_bars(
 def data_uri(png: bytes) -> str:
     """A PNG as a data: URI for <img src> (allowed by the CSP's img-src)."""
     return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+#: Seconds a drawn chart stays in the cache. Its key is a hash of everything it is drawn
+#: from, so new figures get a new key: no chart is ever stale.
+CHART_TIMEOUT = 7 * 24 * 3600
+
+
+def cached(draw, *args, **kwargs) -> bytes:
+    """``draw(*args, **kwargs)`` drawn once per distinct input and kept in Django's cache
+    (local memory by default, Redis when MKK_CACHE_URL is set), shared by every page and
+    report format that shows the same chart."""
+    from django.core.cache import cache
+
+    name = f"{draw.__module__}.{draw.__qualname__}"
+    digest = hashlib.sha256(repr((name, args, sorted(kwargs.items()))).encode()).hexdigest()
+    key = f"mkk:chart:{digest}"
+    png = cache.get(key)
+    if png is None:
+        png = draw(*args, **kwargs)
+        cache.set(key, png, CHART_TIMEOUT)
+    return png

@@ -6,6 +6,7 @@ import importlib
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import translation
 
 from mkk.accounts import demo as accounts_demo
@@ -34,7 +35,9 @@ class Command(BaseCommand):
                 "Use --allow-production on a throwaway instance only."
             )
         translation.activate("sq")
-        with acting(reason="load_demo"):
+        # One transaction: no commit (and no disk sync) per row; the audit log is written
+        # by the same signals as ever, inside it.
+        with transaction.atomic(), acting(reason="load_demo"):
             directory = directory_demo.load(out=self.stdout)
             users = accounts_demo.load(directory, out=self.stdout)
             for app in APP_DEMOS:
