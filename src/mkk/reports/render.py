@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from mkk.core.documents import RefusingFetcher, html_to_pdf
+from mkk.core.spreadsheet import neutralise
 from mkk.web import charts
 
 from . import prose
@@ -400,15 +401,7 @@ def render_docx(data: dict, narrative: dict | None = None, title: str = "", *, d
 
 # --- XLSX ---------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
-
-
-def neutralise(value):
-    """A text cell that a spreadsheet could read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _sheet_title(name: str, used: set[str]) -> str:

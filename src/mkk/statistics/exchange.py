@@ -43,6 +43,8 @@ from django.utils.translation import ngettext
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core.spreadsheet import FORMULA_START as spreadsheet_formula_start
+from mkk.core.spreadsheet import csv_writer, neutralise, unneutralise
 from mkk.directory.models import Institution
 
 from . import periods
@@ -73,7 +75,7 @@ MAX_ROWS = 200_000
 #: Largest DHIS2 JSON document read, and the deepest nesting (a dataValueSet is 3 deep).
 MAX_JSON_BYTES = 50 * 1024 * 1024
 MAX_JSON_DEPTH = 20
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = spreadsheet_formula_start  # kept for callers: mkk.core.spreadsheet
 
 
 class ImportRefused(ValidationError):
@@ -100,19 +102,6 @@ class ImportResult:
 
 
 # --- Helpers -----------------------------------------------------------------------------
-
-
-def neutralise(text: str) -> str:
-    """Prefix text a spreadsheet would run as a formula with an apostrophe."""
-    if text and text.startswith(FORMULA_START):
-        return "'" + text
-    return text
-
-
-def unneutralise(text: str) -> str:
-    if text.startswith("'") and text[1:].startswith(FORMULA_START):
-        return text[1:]
-    return text
 
 
 def _parse_date(text: str) -> dt.date:
@@ -642,7 +631,7 @@ def _audit_target(municipality, kw) -> dict:
 
 def export_csv(*, actor=None, municipality=None, start: dt.date, end: dt.date, **kw) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     n = 0
     for v in export_values(municipality=municipality, start=start, end=end, **kw):

@@ -76,15 +76,21 @@ def entry(request, code: str):
     institutions = selectors.entry_institutions(request.user, municipality)
     scoping.require(bool(institutions))
     today = timezone.localdate()
-    blocks = []
+    by_kind = selectors.active_data_sets_by_kind()
+    cells, pairs = [], []
     for inst in institutions:
-        for ds in selectors.data_sets_of(inst):
+        for ds in by_kind.get(inst.kind, []):
             ptype = ds.period_type if ds.period_type != "range" else "month"
-            recent, p = [], periods.last_complete(ptype, today)
+            p = periods.last_complete(ptype, today)
             for _i in range(6):
-                recent.append(selectors.completeness_row(inst, ds, p.start, p.end, today=today))
+                cells.append((inst, ds, p.start, p.end))
                 p = periods.containing(ptype, p.start - dt.timedelta(days=1))
-            blocks.append({"institution": inst, "data_set": ds, "recent": recent})
+            pairs.append((inst, ds))
+    rows = selectors.completeness_rows(cells, today=today)  # one query for every block
+    blocks = [
+        {"institution": inst, "data_set": ds, "recent": rows[6 * i : 6 * i + 6]}
+        for i, (inst, ds) in enumerate(pairs)
+    ]
     submissions = selectors.submissions_for(request.user, municipality)[:30]
     return render(
         request,
