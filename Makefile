@@ -79,6 +79,8 @@ test: setup sysdeps vnu lint
 	    $(PYTEST) ;; \
 	  *) echo "== DATABASE_URL is not PostgreSQL: PostgreSQL run skipped ==";; \
 	esac
+	@echo "== production set: gunicorn, Celery worker on Redis, SMTP (tests/production) =="
+	MKK_PRODUCTION_TEST=1 $(BIN)/python -m pytest -q -p no:xdist -m production tests/production
 
 # The property tests with their full example counts (slow; not part of `make test`).
 test-long: setup

@@ -558,18 +558,13 @@ def bench_reports(out) -> list[Row]:
 
 
 def big_plan_text(actions: int = 1000) -> bytes:
-    """The Drenas plan's text export with its action tables repeated until it has
-    ``actions`` actions (codes renumbered), the rest of the document as it is."""
-    maker = None
+    """A plan of ``actions`` actions in the seed's text-export layout (integrity's generator
+    of the import speed test, tests/plans/bigplan.py: the bench runs from the repository)."""
     try:
-        from mkk.plans import benchdata  # integrity's generator, when there is one
-
-        maker = benchdata.plan_text
-    except ImportError:
-        pass
-    if maker is not None:
-        return maker(actions)
-    raise NotImplementedError
+        from tests.plans.bigplan import big_plan_text as maker
+    except ImportError as exc:
+        raise NotImplementedError from exc
+    return maker(actions).encode("utf-8")
 
 
 def bench_plan_import(out) -> list:
@@ -582,9 +577,15 @@ def bench_plan_import(out) -> list:
     try:
         name, data = "plan-1000.txt", big_plan_text(1000)
     except NotImplementedError:
-        out("  plan import: no 1,000-action plan generator (mkk.plans.benchdata) yet: skipped")
+        out("  plan import: no 1,000-action plan generator (tests/plans/bigplan.py): skipped")
         return []
-    mechanism = Mechanism.objects.get(municipality__code="drenas")
+    from mkk.directory.models import Municipality
+
+    # A municipality without a plan (the demo's Drenas keeps its own).
+    town = Municipality.objects.exclude(code__in=DEMO).order_by("code").first()
+    mechanism, _created = Mechanism.objects.get_or_create(
+        municipality=town, defaults={"name_sq": f"MKK {town.name_sq}"}
+    )
 
     def count():
         with connection.cursor() as cursor:
