@@ -229,11 +229,8 @@ def owner_workers(case: Case):
 
 
 def _tell_owner(case: Case, event: str, *, referral: Referral | None = None, **context) -> None:
-    from django.apps import apps
     from django.urls import reverse
 
-    if not apps.is_installed("mkk.notifications"):  # pragma: no cover - until it lands
-        return
     from mkk.notifications.services import notify
 
     url = (
