@@ -9,7 +9,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: run test setup lint format messages sysdeps vnu bench clean
+.PHONY: static run test test-long setup lint format messages sysdeps vnu bench clean serve
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -50,6 +50,17 @@ run: setup
 	DEBUG=True $(BIN)/python manage.py load_demo
 	DEBUG=True $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The production set locally, DEBUG off: gunicorn + Celery worker + beat against DATABASE_URL
+# and MKK_BROKER_URL (see deploy/serve.sh; throwaway keys when none are set).
+serve: setup
+	./deploy/serve.sh
+
+# Static analysis of src/ with 0 findings: bandit (medium+ severity and confidence) and
+# semgrep with the project's own Django rules (.semgrep/, offline: no registry packs).
+static: setup
+	$(BIN)/bandit -r src -ll -ii -q
+	$(BIN)/semgrep scan --config .semgrep/ --metrics=off --disable-version-check --error --quiet src/
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -61,15 +72,25 @@ format: setup
 messages: setup
 	$(BIN)/python -m mkk.tools.makemessages
 
-test: setup sysdeps vnu lint
+# Two workers; a worker that runs out of tests takes over another's (the page crawl is one
+# test per demo user). Property tests run a bounded number of examples (tests/conftest.py).
+PYTEST := $(BIN)/python -m pytest -n 2 --dist worksteal -q --durations=30
+
+test: setup sysdeps vnu lint static
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=mkk.config.settings_test
 	@echo "== pytest on SQLite =="
-	env -u DATABASE_URL $(BIN)/python -m pytest -n 2 -q
+	env -u DATABASE_URL $(PYTEST)
 	@case "$$DATABASE_URL" in \
 	  postgres*|postgresql*) echo "== pytest on PostgreSQL ($$DATABASE_URL) =="; \
-	    $(BIN)/python -m pytest -n 2 -q ;; \
+	    $(PYTEST) ;; \
 	  *) echo "== DATABASE_URL is not PostgreSQL: PostgreSQL run skipped ==";; \
 	esac
+	@echo "== production set: gunicorn, Celery worker on Redis, SMTP (tests/production) =="
+	MKK_PRODUCTION_TEST=1 $(BIN)/python -m pytest -q -p no:xdist -m production tests/production
+
+# The property tests with their full example counts (slow; not part of `make test`).
+test-long: setup
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -n 2 --dist worksteal -q -m "not browser" $$(grep -rl "hypothesis" tests --include="test_*.py")
 
 bench: setup
 	$(BIN)/python -m mkk.tools.bench

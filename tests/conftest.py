@@ -7,11 +7,13 @@ another municipality (404) and a read-only role (403).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 
 from mkk.accounts.models import Role
 from mkk.directory.models import InstitutionKind as K
@@ -24,6 +26,31 @@ from .factories import (
     MunicipalityFactory,
     UserFactory,
 )
+
+# --- property tests: a bounded number of examples by default, the full count on demand -------
+#: `make test` (and a plain pytest) runs each property test with at most this many examples;
+#: `make test-long` (HYPOTHESIS_PROFILE=long) runs every one with its full, written count.
+CI_EXAMPLES = 25
+hypothesis_settings.register_profile("ci", max_examples=CI_EXAMPLES, deadline=None)
+hypothesis_settings.register_profile("long", deadline=None)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def pytest_collection_modifyitems(config, items):
+    """In the bounded profile, cap the count a test asks for in its own @settings too."""
+    if HYPOTHESIS_PROFILE == "long":
+        return
+    for item in items:
+        fn = getattr(item, "obj", None)
+        inner = getattr(fn, "hypothesis", None)
+        target = getattr(inner, "inner_test", None) and fn
+        own = getattr(target, "_hypothesis_internal_use_settings", None)
+        if own is not None and own.max_examples > CI_EXAMPLES:
+            target._hypothesis_internal_use_settings = hypothesis_settings(
+                own, max_examples=CI_EXAMPLES
+            )
+
 
 KINDS = [K.POLICE, K.SOCIAL_WORK, K.SHELTER, K.VICTIM_ADVOCATE, K.BASIC_COURT]
 

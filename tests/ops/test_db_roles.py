@@ -130,4 +130,5 @@ def test_print_sql_names_the_roles(capsys):
     sql = capsys.readouterr().out
     assert "CREATE DATABASE mkk OWNER mkk_owner" in sql
     assert "GRANT SELECT, INSERT ON audit_auditentry TO mkk_app;" in sql
+    assert "ALTER DEFAULT PRIVILEGES FOR ROLE mkk_owner" in sql
     assert "REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_auditentry" in sql

@@ -378,3 +378,11 @@ def test_mayor_returns_with_comments_then_a_named_approver_approves(draft, demo)
         .values_list("action", flat=True)
     )
     assert actions == ["submit", "return", "submit", "approve", "publish"]
+    # Each step is notified: the Mayor on submission, the coordinator on the decision.
+    from mkk.notifications.models import Notification
+
+    mine = Notification.objects.filter(recipient=mayor).values_list("event", flat=True)
+    assert list(mine).count("report_submitted") == 2 and "report_published" in mine
+    returned = Notification.objects.get(recipient=coordinator, event="report_returned")
+    assert "Shtoni buxhetin." in returned.body and returned.url.endswith(f"/reports/{report.pk}/")
+    assert Notification.objects.filter(recipient=coordinator, event="report_approved").exists()

@@ -177,7 +177,8 @@ def test_csv_export_neutralises_formulas(world):
     )
     line = text.splitlines()[1]
     assert line.startswith("drenas,\"'=HYPERLINK") and line.endswith(",5")
-    assert exchange.neutralise("-3") == "'-3" and exchange.neutralise("@x") == "'@x"
+    assert exchange.neutralise("-3+1") == "'-3+1" and exchange.neutralise("@x") == "'@x"
+    assert exchange.neutralise("-3") == "-3"  # a plain number is data, not a formula
     assert exchange.unneutralise("'=x") == "=x"
 
 

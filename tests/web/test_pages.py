@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import Resolver404, resolve
 
 from mkk.accounts.models import User
@@ -77,10 +78,28 @@ def crawl(client, start: str = "/", came_from: dict | None = None) -> dict[str, 
     return seen
 
 
-@pytest.fixture
-def demo(db, settings):
-    settings.DEBUG = False
-    call_command("load_demo", allow_production=True, quiet_logins=True, verbosity=0)
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The full demo, loaded once per test process (xdist worker) inside a transaction that
+    every test of this module nests in (a savepoint each) and that is rolled back at the end,
+    so the rest of the suite never sees it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("load_demo", allow_production=True, quiet_logins=True, verbosity=0)
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+#: Pages already checked by axe and the Nu Html Checker in this process (each URL once).
+VALIDATED: set[str] = set()
 
 
 def axe_violations(pages: dict[str, str]) -> list[str]:
@@ -133,33 +152,37 @@ def axe_violations(pages: dict[str, str]) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_every_reachable_page_works_and_is_valid(client, demo, tmp_path):
+@pytest.mark.parametrize("username", USERS)
+def test_every_reachable_page_works_and_is_valid(client, demo, tmp_path, username):
+    """One test per demo user, so that xdist spreads the crawl over the workers."""
     pages: dict[str, str] = {}
     problems = []
-    for username in USERS:
-        client.logout()
-        user = User.objects.get(username=username)
-        login(client, user)
-        came_from: dict[str, str] = {}
-        for url, (status, body) in crawl(client, came_from=came_from).items():
-            if status >= 500 or status == 404 and not url.startswith("/public/"):
-                problems.append(f"{username} {url} -> {status}")
-            if status == 403:  # a link the user is shown but may not follow: a dead end
-                problems.append(f"{username} {came_from.get(url)} links to {url} -> 403")
-            if status == 200 and body:
-                pages[url] = body
-                other = (
-                    "gjilan" if user.municipality and user.municipality.code == "drenas" else None
-                )
-                if other and f"/m/{other}/" in body:
-                    problems.append(f"{username} {url} links to {other}")
+    user = User.objects.get(username=username)
+    login(client, user)
+    came_from: dict[str, str] = {}
+    for url, (status, body) in crawl(client, came_from=came_from).items():
+        if status >= 500 or status == 404 and not url.startswith("/public/"):
+            problems.append(f"{username} {url} -> {status}")
+        if status == 403:  # a link the user is shown but may not follow: a dead end
+            problems.append(f"{username} {came_from.get(url)} links to {url} -> 403")
+        if status == 200 and body:
+            pages[url] = body
+            other = "gjilan" if user.municipality and user.municipality.code == "drenas" else None
+            if other and f"/m/{other}/" in body:
+                problems.append(f"{username} {url} links to {other}")
     assert not problems, problems
     assert len(pages) >= 5
+    # Each URL is validated once per process (the first user to reach it), as one crawl of
+    # every user did before the split.
+    pages = {url: body for url, body in pages.items() if url not in VALIDATED}
+    VALIDATED.update(pages)
     chromium = Path("/usr/bin/chromium")
-    violations = axe_violations(pages) if chromium.exists() else []
+    violations = axe_violations(pages) if chromium.exists() and pages else []
     assert not violations, "\n".join(violations[:40])
     if not VNU.exists():
         pytest.skip("Nu Html Checker not installed (make vnu)")
+    if not pages:
+        return
     files = []
     for i, (url, body) in enumerate(sorted(pages.items())):
         path = tmp_path / f"page{i:03d}.html"

@@ -37,7 +37,7 @@ from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.i18n import localized
-from mkk.directory.models import EmergencyContact, Institution, Municipality
+from mkk.directory.models import EmergencyContact, Institution, Municipality, Region
 from mkk.plans import selectors as plan_selectors
 from mkk.plans import services as plan_services
 from mkk.plans.models import ActionPlan, ActionStatus
@@ -810,6 +810,28 @@ def _figure_out(row) -> dict:
     }
 
 
+def _totals_out(key: str, kind: str, totals) -> dict:
+    return {
+        "key": key,
+        "kind": kind,
+        "name": totals.name,
+        "population": totals.population,
+        "rows": [
+            {
+                "element": r.element.code,
+                "disaggregation": r.disaggregation,
+                "current": r.current,
+                "previous": r.previous,
+                "difference": r.difference,
+                "percent": r.percent,
+                "current_per_10k": r.current_per_10k,
+                "previous_per_10k": r.previous_per_10k,
+            }
+            for r in totals.rows.values()
+        ],
+    }
+
+
 @statistics.get(
     "/statistics/comparison",
     response=answers(s.ComparisonOut),
@@ -824,31 +846,54 @@ def comparison(
     region: str | None = Query(None, pattern=r"^[a-z][a-z0-9-]{1,39}$"),
     include_submitted: bool = True,
 ):
-    """Figures of [start, end] against the same range a year earlier (the comparison the
-    statistics page shows). A missing figure is null, never 0; ``coverage`` says which
-    institutions and data sets are missing which days."""
-    if scope != "municipality":
-        # Region and all of Kosovo: national roles only (aggregates of every municipality).
+    """Figures of [start, end] against the same range a year earlier, from the engine the
+    statistics pages and reports use: for one municipality (``rows`` per institution), a
+    police region or all of Kosovo (national roles; totals summed in the database, each
+    institution counted once at its reporting level). ``totals`` sums the scope, ``regions``
+    each region, ``units`` each municipality and each regional or national institution;
+    figures per 10,000 inhabitants where the population is known. A missing figure is
+    null, never 0; ``coverage`` says which institutions and data sets miss which days."""
+    region_obj = None
+    if scope == "municipality":
+        if not municipality:
+            _refuse(_("Name the municipality (municipality=code)."))
+        m = directory_selectors.municipality_for(request.user, municipality)
+        scoping.require(scoping.can_read_aggregates(request.user))
+        area = m.code
+    else:
+        # A region or all of Kosovo: roles that read every municipality (national, admin).
         scoping.require(scoping.sees_all_municipalities(request.user))
-        _refuse(_("Comparisons by region and for all of Kosovo are not available yet."))
-    if not municipality:
-        _refuse(_("Name the municipality (municipality=code)."))
-    m = directory_selectors.municipality_for(request.user, municipality)
-    scoping.require(scoping.can_read_aggregates(request.user))
+        m = None
+        if scope == "region":
+            if not region:
+                _refuse(_("Name the police region (region=code)."))
+            region_obj = Region.objects.filter(code=region).first()
+            if region_obj is None:
+                raise Http404
+        area = region_obj.code if region_obj else "kosovo"
     _check_range(start, end)
     if end.year - start.year > 10:
         _refuse(_("Compare at most ten years at once."))
     result = compare_range(
-        municipality=m, start=start, end=end, include_submitted=include_submitted
+        municipality=m,
+        region=region_obj,
+        national=scope == "national",
+        start=start,
+        end=end,
+        include_submitted=include_submitted,
     )
     return {
         "scope": scope,
-        "area": m.code,
+        "area": area,
+        "totals": _totals_out(area, scope, result.totals) if result.totals else None,
+        "regions": [_totals_out(code, "region", tot) for code, tot in result.regions.items()],
+        "units": [_totals_out(key, unit.kind, tot) for key, (unit, tot) in result.units.items()],
         "start": result.start,
         "end": result.end,
         "previous_start": result.previous_start,
         "previous_end": result.previous_end,
-        "rows": [_figure_out(r) for r in result.rows],
+        # Per institution only for one municipality; a region or Kosovo answers with totals.
+        "rows": [_figure_out(r) for r in result.rows] if scope == "municipality" else [],
         "coverage": [
             {
                 "institution_id": c.institution.pk,
@@ -946,7 +991,23 @@ def report_detail(request, report_id: int = _pid()):
 
 @reports.get(
     "/reports/{report_id}/files/{file_id}",
-    response=answers(bytes),
+    response={k: v for k, v in answers(None).items() if k != 200},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file, as stored when the report was frozen.",
+                "content": {
+                    ctype: {"schema": {"type": "string", "format": "binary"}}
+                    for ctype in (
+                        "application/pdf",
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        "text/html",
+                    )
+                },
+            }
+        }
+    },
     operation_id="report_file",
     url_name="report_file",
 )

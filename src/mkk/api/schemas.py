@@ -305,6 +305,25 @@ class CoverageOut(Schema):
     unapproved: bool
 
 
+class TotalOut(Schema):
+    element: str
+    disaggregation: str
+    current: int | None
+    previous: int | None
+    difference: int | None
+    percent: Decimal | None
+    current_per_10k: Decimal | None
+    previous_per_10k: Decimal | None
+
+
+class TotalsOut(Schema):
+    key: str
+    kind: str
+    name: str
+    population: int | None
+    rows: list[TotalOut]
+
+
 class ComparisonOut(Schema):
     scope: str
     area: str
@@ -312,6 +331,9 @@ class ComparisonOut(Schema):
     end: dt.date
     previous_start: dt.date
     previous_end: dt.date
+    totals: TotalsOut | None
+    regions: list[TotalsOut]
+    units: list[TotalsOut]
     rows: list[FigureOut]
     coverage: list[CoverageOut]
 

@@ -70,6 +70,13 @@ def _field(model, name: str):
 def field_label(model, name: str) -> str:
     found = _field(model, name)
     label = getattr(found, "verbose_name", None)
+    if (
+        found is not None
+        and found.is_relation
+        and found.related_model is not None
+        and str(label) == found.name.replace("_", " ")
+    ):
+        label = found.related_model._meta.verbose_name  # no label of its own: the model's
     if label:
         return capfirst(str(label))
     return capfirst(name.replace("_", " "))
@@ -214,7 +221,7 @@ def reason_text(reason: str) -> str:
     return text
 
 
-def _changes(model, changes: dict, names: _Names) -> list[Change]:
+def _changes(model, changes: dict, names: _Names, *, created: bool = False) -> list[Change]:
     out = []
     for name, pair in changes.items():
         label = field_label(model, name)
@@ -223,7 +230,7 @@ def _changes(model, changes: dict, names: _Names) -> list[Change]:
             after = value_text(model, name, pair[1], names)
             if before == after == "–":
                 continue  # an empty field of a new object says nothing
-            out.append(Change(label, before, after))
+            out.append(Change(label, "" if created else before, after))
         elif isinstance(pair, dict):  # e.g. a correction: {value key: [before, after]}
             for key, sub in pair.items():
                 if isinstance(sub, list | tuple) and len(sub) == 2:
@@ -254,7 +261,9 @@ def rows(entries) -> list[Row]:
                 username=entry.actor_username if full else "",
                 object_kind=kind,
                 object_name=entry.object_repr,
-                changes=_changes(model, entry.changes or {}, names),
+                changes=_changes(
+                    model, entry.changes or {}, names, created=entry.action == "create"
+                ),
                 reason=reason_text(entry.reason),
             )
         )

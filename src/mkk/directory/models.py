@@ -100,6 +100,8 @@ class ReportingLevel(models.TextChoices):
     MUNICIPAL = "municipal", _("Municipal")
     REGIONAL = "regional", _("Regional")
     NATIONAL = "national", _("National")
+
+
 #: Institutions that give victims a service and so may receive a referral. The municipality,
 #: ministries, the human-rights unit (which runs the mechanism) and "other" bodies do not.
 SERVICE_KINDS = (

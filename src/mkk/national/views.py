@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from mkk.accounts import scoping
+from mkk.directory.models import InstitutionKind
 from mkk.statistics import exchange, periods
 from mkk.statistics.comparison import compare_range
 from mkk.statistics.forms import parse_day
@@ -84,7 +85,7 @@ def dashboard(request):
         "chart": charts.data_uri(chart),
         "matrix": selectors.completeness_matrix(start, end),
         "mechanisms": selectors.mechanisms(),
-        "uncovered": [(k, ms) for k, ms in result.uncovered.items() if ms],
+        "uncovered": [(InstitutionKind(k).label, ms) for k, ms in result.uncovered.items() if ms],
         "period_types": [
             ("month", _("Month")),
             ("quarter", _("Quarter")),

@@ -10,13 +10,14 @@ from openpyxl.styles import Font
 
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core import spreadsheet
+from mkk.core.spreadsheet import neutralise
 from mkk.statistics import periods
-from mkk.statistics.exchange import neutralise
 
 
 def _sheet(wb, title: str, header: list[str]):
     ws = wb.create_sheet(title[:31])
-    ws.append(header)
+    ws.append(spreadsheet.row(header))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
@@ -53,19 +54,21 @@ def workbook(result, matrix, *, actor=None) -> bytes:
     for level, totals in blocks:
         for row in totals.rows.values():
             ws.append(
-                [
-                    level,
-                    neutralise(totals.name),
-                    row.element.code,
-                    row.disaggregation,
-                    neutralise(row.label()),
-                    row.current,
-                    row.previous,
-                    row.difference,
-                    _per(row.percent),
-                    totals.population,
-                    _per(row.current_per_10k),
-                ]
+                spreadsheet.row(
+                    [
+                        level,
+                        neutralise(totals.name),
+                        row.element.code,
+                        row.disaggregation,
+                        neutralise(row.label()),
+                        row.current,
+                        row.previous,
+                        row.difference,
+                        _per(row.percent),
+                        totals.population,
+                        _per(row.current_per_10k),
+                    ]
+                )
             )
     ws = _sheet(
         wb,
@@ -75,8 +78,9 @@ def workbook(result, matrix, *, actor=None) -> bytes:
     for row in matrix.rows:
         region = row.municipality.region.name if row.municipality.region_id else ""
         ws.append(
-            [neutralise(row.municipality.name), neutralise(region)]
-            + [cell_label(c.state) for c in row.cells]
+            spreadsheet.row(
+                [row.municipality.name, region] + [cell_label(c.state) for c in row.cells]
+            )
         )
     ws = _sheet(
         wb,
@@ -85,13 +89,15 @@ def workbook(result, matrix, *, actor=None) -> bytes:
     )
     for c in result.missing:
         ws.append(
-            [
-                neutralise(c.institution.name),
-                neutralise(c.institution.municipality.name),
-                c.data_set.code,
-                c.current,
-                c.previous,
-            ]
+            spreadsheet.row(
+                [
+                    neutralise(c.institution.name),
+                    neutralise(c.institution.municipality.name),
+                    c.data_set.code,
+                    c.current,
+                    c.previous,
+                ]
+            )
         )
     buf = io.BytesIO()
     wb.save(buf)

@@ -44,8 +44,13 @@ _GRANTS = """-- 2. After every `migrate` (as {owner}: manage.py db_roles --apply
 GRANT USAGE ON SCHEMA public TO {runtime};
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {runtime};
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {runtime};
-REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {audit} FROM {runtime};
-GRANT SELECT, INSERT ON {audit} TO {runtime};
+-- The audit table (once it exists, i.e. after the first migrate): INSERT and SELECT only.
+DO $$ BEGIN
+  IF to_regclass('public.{audit}') IS NOT NULL THEN
+    REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {audit} FROM {runtime};
+    GRANT SELECT, INSERT ON {audit} TO {runtime};
+  END IF;
+END $$;
 ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public
     GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {runtime};
 ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public
@@ -58,11 +63,10 @@ def grant_sql(*, owner: str, runtime: str) -> str:
     return _GRANTS.format(owner=_ident(owner), runtime=_ident(runtime), audit=AUDIT_TABLE)
 
 
-def grant_statements(*, owner: str, runtime: str) -> list[str]:
-    """grant_sql as single statements (comments dropped), for running through a cursor."""
-    text = "\n".join(
+def grant_script(*, owner: str, runtime: str) -> str:
+    """grant_sql without its comment lines, run as one script through a cursor."""
+    return "\n".join(
         line
         for line in grant_sql(owner=owner, runtime=runtime).splitlines()
         if not line.startswith("--")
     )
-    return [s.strip() for s in text.split(";") if s.strip()]

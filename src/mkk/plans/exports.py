@@ -15,14 +15,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from mkk.core.spreadsheet import neutralise
+
 from .models import ActionPlan, ActionStatus, InstitutionRole, ProgressUpdate
 from .selectors import actions_of, implementation_of
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def safe(value):
-    """A cell value that cannot run as a formula."""
+    """A cell value that cannot run as a formula (mkk.core.spreadsheet.neutralise)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -31,10 +31,7 @@ def safe(value):
         return float(value) if value != value.to_integral_value() else int(value)
     if isinstance(value, int | float):
         return value
-    text = str(value)
-    if text.startswith(_DANGEROUS):
-        return "'" + text
-    return text
+    return neutralise(str(value))
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], rows) -> None:

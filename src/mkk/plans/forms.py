@@ -5,7 +5,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mkk.directory.models import Institution
+from mkk.web.concurrency import VersionedFormMixin
 
+from .concurrency import action_links
 from .models import Action, ActionPlan, ActionStatus, Funder, SpecificObjective
 
 
@@ -34,7 +36,7 @@ class ConfirmImportForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
-class PlanSettingsForm(forms.ModelForm):
+class PlanSettingsForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ActionPlan
         fields = [
@@ -50,7 +52,7 @@ class PlanSettingsForm(forms.ModelForm):
         }
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(VersionedFormMixin, forms.ModelForm):
     lead = forms.ModelMultipleChoiceField(
         label=_("Lead institutions"),
         queryset=Institution.objects.none(),
@@ -83,6 +85,7 @@ class ActionForm(forms.ModelForm):
         }
 
     def __init__(self, *args, plan: ActionPlan, **kwargs):
+        kwargs.setdefault("version_extra", action_links)
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.fields["specific_objective"].queryset = SpecificObjective.objects.filter(
@@ -144,7 +147,7 @@ class MultipleFileField(forms.FileField):
         return [single(f, initial) for f in files if f]
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(VersionedFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
     narrative = forms.CharField(
         label=_("Progress in this period"),

@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,9 @@ from mkk.audit.services import record
 from mkk.directory.models import Institution
 from mkk.notifications import hooks as notification_hooks
 from mkk.ops.storage import private_storage
+from mkk.web import concurrency
 
+from .concurrency import action_links, progress_state
 from .importing import ImportResult, PlanImportError, plan_import  # noqa: F401 - public API
 from .models import (
     Action,
@@ -119,6 +121,7 @@ def progress_save(
     spending: dict[str, Decimal | None],
     submit: bool,
     files: list[tuple[str, bytes]] = (),
+    version: str | None = None,
 ) -> ProgressUpdate:
     """Create or change the update of ``action`` for the period starting ``period_start``.
 
@@ -138,21 +141,34 @@ def progress_save(
     written: list[Path] = []
     try:
         return _progress_save(
-            actor, action, period, status, narrative, spending, submit, checked, written
+            actor, action, period, status, narrative, spending, submit, checked, written, version
         )
+    except IntegrityError as exc:  # two first reports of the same period at once
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise ValidationError(
+            _(
+                "Someone else reported progress for this period while you were writing; "
+                "what you typed is still in the form: check their report and save again."
+            )
+        ) from exc
     except Exception:
         for path in written:
             path.unlink(missing_ok=True)
         raise
 
 
-def _progress_save(actor, action, period, status, narrative, spending, submit, checked, written):
+def _progress_save(
+    actor, action, period, status, narrative, spending, submit, checked, written, version=None
+):
     with transaction.atomic():
         update = (
             ProgressUpdate.objects.select_for_update()
             .filter(action=action, period_start=period.start)
             .first()
         )
+        if update is not None:
+            concurrency.check(update, version, extra=progress_state)
         if update is not None and not update.is_editable:
             raise ValidationError(
                 _(
@@ -376,7 +392,7 @@ def _require_manager(actor, plan: ActionPlan) -> None:
         raise PermissionDenied
 
 
-def plan_update(*, actor, plan: ActionPlan, **fields) -> ActionPlan:
+def plan_update(*, actor, plan: ActionPlan, version: str | None = None, **fields) -> ActionPlan:
     _require_manager(actor, plan)
     allowed = {"title", "status", "adoption_decision", "adoption_date", "reporting_period_months"}
     months = fields.get("reporting_period_months")
@@ -397,6 +413,7 @@ def plan_update(*, actor, plan: ActionPlan, **fields) -> ActionPlan:
                 )
             )
     with transaction.atomic():
+        concurrency.check(plan, version)
         for k, v in fields.items():
             if k in allowed:
                 setattr(plan, k, v)
@@ -435,8 +452,12 @@ def action_save(
     values: dict,
     lead: list[Institution],
     supporting: list[Institution],
+    version: str | None = None,
 ) -> Action:
-    """Add (``action`` None) or change an action of ``plan`` from the coordinator's form."""
+    """Add (``action`` None) or change an action of ``plan`` from the coordinator's form.
+
+    ``version``: the form's version of the action; a save over someone else's newer save is
+    refused with what they changed (:mod:`mkk.web.concurrency`)."""
     _require_manager(actor, plan)
     sp: SpecificObjective = values["specific_objective"]
     if sp.strategic_objective.plan_id != plan.pk:
@@ -449,6 +470,8 @@ def action_save(
     ):
         raise ValidationError(_("Choose at least one lead institution."))
     with transaction.atomic():
+        if action is not None:
+            concurrency.check(action, version, extra=action_links)
         if action is None:
             action = Action(plan=plan)
             taken = set(

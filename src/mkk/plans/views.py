@@ -19,8 +19,10 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.core import bulk
+from mkk.web.concurrency import EditConflict
 
 from . import charts, exports, selectors, services, uploads
+from .concurrency import progress_state
 from .forms import (
     ActionFilterForm,
     ActionForm,
@@ -279,7 +281,10 @@ def plan_settings(request, code: str):
     form = PlanSettingsForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_update(actor=request.user, plan=plan, **form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            services.plan_update(actor=request.user, plan=plan, version=form.version, **data)
+        except EditConflict as exc:
+            form.add_error(None, exc)
         except ValidationError as exc:
             form.add_error("reporting_period_months", _messages_of(exc))
         else:
@@ -416,7 +421,10 @@ def _action_form(request, plan, action):
                 values=data,
                 lead=list(data["lead"]),
                 supporting=list(data["supporting"]),
+                version=form.version,
             )
+        except EditConflict as exc:
+            form.add_error(None, exc)
         except ValidationError as exc:
             form.add_error(None, _messages_of(exc))
         else:
@@ -489,7 +497,14 @@ def progress(request, pk: int):
     if update:
         initial = {"status": update.status, "narrative": update.narrative}
         initial.update({f"spent_{s.funder}": s.amount for s in update.spending.all()})
-    form = ProgressForm(request.POST or None, request.FILES or None, initial=initial)
+    form = ProgressForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        version_of=update,
+        version_extra=progress_state,
+        version_model=ProgressUpdate,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             uploads = form.cleaned_data.get("evidence") or []
@@ -511,7 +526,10 @@ def progress(request, pk: int):
                 spending=form.spending(),
                 submit=bool(request.POST.get("submit")),
                 files=[(upload.name, upload.read()) for upload in uploads],
+                version=form.version,
             )
+        except EditConflict as exc:
+            form.add_error(None, exc)
         except ValidationError as exc:
             form.add_error(None, _messages_of(exc))
         else:

@@ -31,6 +31,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -42,6 +43,8 @@ from django.utils.translation import ngettext
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core.spreadsheet import FORMULA_START as spreadsheet_formula_start
+from mkk.core.spreadsheet import csv_writer, neutralise, unneutralise
 from mkk.directory.models import Institution
 
 from . import periods
@@ -56,7 +59,7 @@ from .models import (
     Status,
     Submission,
 )
-from .validation import check_values, spec_of
+from .validation import MAX_FIGURE, check_values, spec_of
 
 CSV_COLUMNS = [
     "municipality",
@@ -69,7 +72,10 @@ CSV_COLUMNS = [
     "value",
 ]
 MAX_ROWS = 200_000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Largest DHIS2 JSON document read, and the deepest nesting (a dataValueSet is 3 deep).
+MAX_JSON_BYTES = 50 * 1024 * 1024
+MAX_JSON_DEPTH = 20
+FORMULA_START = spreadsheet_formula_start  # kept for callers: mkk.core.spreadsheet
 
 
 class ImportRefused(ValidationError):
@@ -98,36 +104,48 @@ class ImportResult:
 # --- Helpers -----------------------------------------------------------------------------
 
 
-def neutralise(text: str) -> str:
-    """Prefix text a spreadsheet would run as a formula with an apostrophe."""
-    if text and text.startswith(FORMULA_START):
-        return "'" + text
-    return text
-
-
-def unneutralise(text: str) -> str:
-    if text.startswith("'") and text[1:].startswith(FORMULA_START):
-        return text[1:]
-    return text
-
-
 def _parse_date(text: str) -> dt.date:
     return dt.date.fromisoformat(text.strip())
 
 
 def _parse_value(text) -> int:
+    """A whole number, or ValueError (never another exception, whatever ``text`` is)."""
     if isinstance(text, bool):
         raise ValueError
     if isinstance(text, int):
         return text
     if isinstance(text, float):
-        if text != int(text):
+        if not math.isfinite(text) or text != int(text):
             raise ValueError
         return int(text)
-    s = str(text).strip()
-    if not s or not (s.isdigit() or (s[0] == "-" and s[1:].isdigit())):
+    if not isinstance(text, str):
+        raise ValueError
+    s = text.strip()
+    if not s or len(s) > 30 or not (s.isdigit() or (s[0] == "-" and s[1:].isdigit())):
         raise ValueError
     return int(s)
+
+
+def _json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON nests deeper than ``limit`` (scanned without recursion, strings skipped)."""
+    depth, in_string, escaped = 0, False, False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
 
 
 class _Catalogue:
@@ -209,6 +227,12 @@ def _finish_row(
         errors.append(
             _("%(where)s: %(value)s is negative; figures cannot be negative.")
             % {"where": where, "value": value}
+        )
+        return None
+    if value > MAX_FIGURE:
+        errors.append(
+            _("%(where)s: %(value)s is larger than the largest figure accepted (%(max)s).")
+            % {"where": where, "value": value, "max": MAX_FIGURE}
         )
         return None
     if end < start:
@@ -310,9 +334,23 @@ def parse_csv(data: bytes | str, *, actor, municipality=None) -> tuple[list[Row]
 
 
 def parse_dhis2(data: bytes | str, *, actor, municipality=None) -> tuple[list[Row], list[str]]:
+    if len(data) > MAX_JSON_BYTES:
+        return [], [
+            _("The file is larger than %(mb)s MB.") % {"mb": MAX_JSON_BYTES // (1024 * 1024)}
+        ]
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return [], [_("The file is not valid JSON.")]
+    if _json_too_deep(data):
+        return [], [
+            _("The JSON nests deeper than %(depth)s levels; a DHIS2 data value set never does.")
+            % {"depth": MAX_JSON_DEPTH}
+        ]
     try:
         doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         return [], [_("The file is not valid JSON.")]
     values = doc.get("dataValues") if isinstance(doc, dict) else None
     if not isinstance(values, list):
@@ -593,7 +631,7 @@ def _audit_target(municipality, kw) -> dict:
 
 def export_csv(*, actor=None, municipality=None, start: dt.date, end: dt.date, **kw) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     n = 0
     for v in export_values(municipality=municipality, start=start, end=end, **kw):

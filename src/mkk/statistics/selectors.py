@@ -13,7 +13,7 @@ from mkk.accounts.models import Role
 from mkk.directory.models import Institution, Municipality
 
 from . import periods
-from .comparison import KIND_ORDER, aggregate, data_sets_by_kind
+from .comparison import KIND_ORDER, choose_submissions, data_sets_by_kind
 from .models import DataSet, Status, Submission
 
 
@@ -102,6 +102,14 @@ def data_sets_of(institution: Institution) -> list[DataSet]:
     return list(DataSet.objects.filter(institution_kind=institution.kind, is_active=True))
 
 
+def active_data_sets_by_kind() -> dict[str, list[DataSet]]:
+    """Active data sets by institution kind, in one query (no elements loaded)."""
+    out: dict[str, list[DataSet]] = {}
+    for ds in DataSet.objects.filter(is_active=True):
+        out.setdefault(ds.institution_kind, []).append(ds)
+    return out
+
+
 def data_set_for(institution: Institution, pk: int) -> DataSet:
     """A data set of the institution's kind (404 otherwise)."""
     from django.http import Http404
@@ -137,35 +145,57 @@ def _submitted_day(s: Submission) -> dt.date:
     return timezone.localdate(moment) if moment else s.period_end
 
 
+def completeness_rows(
+    cells: list[tuple[Institution, DataSet, dt.date, dt.date]], *, today: dt.date
+) -> list[CompletenessRow]:
+    """The completeness of many (institution, data set, start, end) cells in one query: the
+    same rules as compare_range (approved and submitted submissions wholly inside the
+    period, the best non-overlapping set), a pending draft or returned one named."""
+    if not cells:
+        return []
+    lo = min(c[2] for c in cells)
+    hi = max(c[3] for c in cells)
+    by_pair: dict[tuple[int, int], list[Submission]] = {}
+    for sub in Submission.objects.filter(
+        institution_id__in={c[0].pk for c in cells},
+        data_set_id__in={c[1].pk for c in cells},
+        period_start__gte=lo,
+        period_end__lte=hi,
+    ).order_by():
+        by_pair.setdefault((sub.institution_id, sub.data_set_id), []).append(sub)
+    counted = {Status.APPROVED, Status.SUBMITTED}
+    rows = []
+    for inst, ds, start, end in cells:
+        inside = [
+            sub
+            for sub in by_pair.get((inst.pk, ds.pk), [])
+            if sub.period_start >= start and sub.period_end <= end
+        ]
+        used = choose_submissions([sub for sub in inside if sub.status in counted])
+        covered = sum(sub.days for sub in used)
+        due = periods.deadline(end, ds.deadline_days)
+        row = CompletenessRow(inst, ds, start, end, due, "missing", today > due)
+        if covered and covered >= (end - start).days + 1:
+            day = max(_submitted_day(sub) for sub in used)
+            row.submitted_on = day
+            row.state = "on_time" if day <= due else "late"
+            row.submission = used[0] if len(used) == 1 else None
+        elif covered:
+            row.state = "partial"
+        else:
+            pending = [sub for sub in inside if sub.status in {Status.DRAFT, Status.RETURNED}]
+            if pending:
+                latest = max(pending, key=lambda sub: sub.updated_at)
+                row.state = latest.status
+                row.submission = latest
+        rows.append(row)
+    return rows
+
+
 def completeness_row(
     inst: Institution, ds: DataSet, start: dt.date, end: dt.date, *, today: dt.date
 ) -> CompletenessRow:
-    due = periods.deadline(end, ds.deadline_days)
-    agg = aggregate(inst, ds, start, end)
-    row = CompletenessRow(inst, ds, start, end, due, "missing", today > due)
-    if agg.coverage == "full":
-        day = max(_submitted_day(s) for s in agg.submissions)
-        row.submitted_on = day
-        row.state = "on_time" if day <= due else "late"
-        row.submission = agg.submissions[0] if len(agg.submissions) == 1 else None
-    elif agg.coverage == "partial":
-        row.state = "partial"
-    else:
-        pending = (
-            Submission.objects.filter(
-                institution=inst,
-                data_set=ds,
-                period_start__gte=start,
-                period_end__lte=end,
-                status__in=[Status.DRAFT, Status.RETURNED],
-            )
-            .order_by("-updated_at")
-            .first()
-        )
-        if pending is not None:
-            row.state = pending.status
-            row.submission = pending
-    return row
+    return completeness_rows([(inst, ds, start, end)], today=today)[0]
 
 
 def completeness(
@@ -174,11 +204,14 @@ def completeness(
     """For a period: which institutions submitted (on time or late), partly, or not at all."""
     today = today or timezone.localdate()
     by_kind = data_sets_by_kind()
-    return [
-        completeness_row(inst, ds, start, end, today=today)
-        for inst in reporting_institutions(municipality)
-        for ds in by_kind.get(inst.kind, [])
-    ]
+    return completeness_rows(
+        [
+            (inst, ds, start, end)
+            for inst in reporting_institutions(municipality)
+            for ds in by_kind.get(inst.kind, [])
+        ],
+        today=today,
+    )
 
 
 def due_for_focal_point(user, *, today: dt.date | None = None) -> list[CompletenessRow]:
@@ -202,12 +235,12 @@ def late_rows(municipality: Municipality, *, today: dt.date | None = None) -> li
     period type, that is overdue and not (fully) submitted."""
     today = today or timezone.localdate()
     by_kind = data_sets_by_kind()
-    out = []
+    cells = []
     for inst in reporting_institutions(municipality):
         for ds in by_kind.get(inst.kind, []):
             ptype = ds.period_type if ds.period_type != "range" else "month"
             p = periods.last_complete(ptype, today)
-            row = completeness_row(inst, ds, p.start, p.end, today=today)
-            if row.needs_reminder and row.overdue:
-                out.append(row)
-    return out
+            cells.append((inst, ds, p.start, p.end))
+    return [
+        row for row in completeness_rows(cells, today=today) if row.needs_reminder and row.overdue
+    ]

@@ -25,6 +25,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+#: The largest figure accepted anywhere (the entry form, the CSV and DHIS2 imports, the
+#: database's integer columns all hold it).
+MAX_FIGURE = 10_000_000
+
 
 @dataclass(frozen=True)
 class OptionSpec:

@@ -7,6 +7,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("health", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("my-work/", views.my_work, name="my_work"),
 ]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from mkk.ops.roles import grant_sql, grant_statements, setup_sql
+from mkk.ops.roles import grant_script, grant_sql, setup_sql
 
 
 class Command(BaseCommand):
@@ -36,8 +36,7 @@ class Command(BaseCommand):
                 self.stdout.write(grant_sql(owner=owner, runtime=runtime))
             if apply:
                 with transaction.atomic(), connection.cursor() as cursor:
-                    for statement in grant_statements(owner=owner, runtime=runtime):
-                        cursor.execute(statement)
+                    cursor.execute(grant_script(owner=owner, runtime=runtime))
                 self.stdout.write(
                     f"granted: {runtime} reads and writes the tables of {owner}, and only "
                     "INSERT and SELECT on the audit table"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from mkk.core.spreadsheet import csv_dict_writer
 from mkk.directory.i18n import localized
 from mkk.directory.models import Municipality, Region
 from mkk.statistics import formatting, periods
@@ -158,7 +158,7 @@ class Command(BaseCommand):
                     )
                 )
             elif o["format"] == "csv":
-                writer = csv.DictWriter(self.stdout, fieldnames=COLUMNS, lineterminator="\n")
+                writer = csv_dict_writer(self.stdout, COLUMNS, lineterminator="\n")
                 writer.writeheader()
                 for rec in records:
                     writer.writerow({k: ("" if v is None else v) for k, v in rec.items()})
@@ -255,9 +255,7 @@ class Command(BaseCommand):
             )
             return
         if o["format"] == "csv":
-            writer = csv.DictWriter(
-                self.stdout, fieldnames=list(SCOPE_COLUMNS), lineterminator="\n"
-            )
+            writer = csv_dict_writer(self.stdout, list(SCOPE_COLUMNS), lineterminator="\n")
             writer.writeheader()
             for rec in records:
                 writer.writerow({k: ("" if v is None else v) for k, v in rec.items()})

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from mkk.core.spreadsheet import csv_writer, unneutralise
 from mkk.directory.models import Institution, Municipality
 from mkk.statistics.comparison import element_keys
 from mkk.statistics.exchange import mapping_generate
@@ -57,7 +58,7 @@ class Command(BaseCommand):
             return
         if o["export"]:
             out = io.StringIO()
-            w = csv.writer(out, lineterminator="\n")
+            w = csv_writer(out, lineterminator="\n")
             w.writerow(COLUMNS)
             de = {(m.element_id, m.key): m for m in Dhis2DataElementMap.objects.all()}
             for e in DataElement.objects.prefetch_related("disaggregations__options"):
@@ -90,6 +91,7 @@ class Command(BaseCommand):
         errors, n = [], 0
         elements = {e.code: e for e in DataElement.objects.all()}
         by_name = {(i.municipality.code, i.name_sq): i for i in insts}
+        rows = [{k: unneutralise(v) for k, v in r.items()} for r in rows]
         for number, row in enumerate(rows, start=2):
             try:
                 if row.get("kind") == "element":

@@ -1,4 +1,15 @@
 // Small progressive enhancements; every page works without JavaScript.
+
+// Quick exit (public pages about domestic violence): go to a neutral site and replace this
+// page in the browser's history, so that "Back" does not return here. Without JavaScript the
+// link simply opens that site.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest ? event.target.closest("a[data-quick-exit]") : null;
+  if (!link) return;
+  event.preventDefault();
+  document.body.hidden = true;
+  window.location.replace(link.href);
+});
 document.addEventListener("DOMContentLoaded", () => {
   // Send Django's CSRF token with every htmx request.
   const token = document.querySelector("input[name=csrfmiddlewaretoken]");
