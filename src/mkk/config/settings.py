@@ -228,7 +228,14 @@ LANGUAGES = [
     ("en", _("English")),
     ("sr-latn", _("Serbian (Latin)")),
 ]
-LOCALE_PATHS: list[Path] = []  # each app keeps its own locale/ folder
+# Each app keeps its own locale/ folder. They are also named here so that MKK's words win
+# over the catalogues of Django's own apps (admin, auth), which INSTALLED_APPS lists first:
+# otherwise "Change" reads as the admin's button "Ndryshoje" (issue 15.8).
+LOCALE_PATHS: list[Path] = [
+    SRC_DIR / app.removeprefix("mkk.") / "locale"
+    for app in INSTALLED_APPS
+    if app.startswith("mkk.") and (SRC_DIR / app.removeprefix("mkk.") / "locale").is_dir()
+]
 TIME_ZONE = "Europe/Belgrade"
 USE_I18N = True
 USE_TZ = True
@@ -324,6 +331,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is down delays a user's action by about two seconds: the outbox keeps the
+# e-mail and the sweep (resend_stuck_mail) starts it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2}
 CELERY_TIMEZONE = "Europe/Belgrade"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Reports of periods longer than this many days are rendered by a background job.

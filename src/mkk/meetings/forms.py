@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mkk.web.concurrency import VersionedFormMixin
+
 from .models import Activity, AttendanceStatus, Meeting
 from .validators import CASE_REFERENCE_RE, case_reference_validator
 
@@ -14,7 +16,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(VersionedFormMixin, forms.ModelForm):
     agenda = forms.CharField(
         label=_("Agenda"),
         required=False,
@@ -183,15 +185,15 @@ class DecisionForm(FollowUpFields):
         return None
 
 
-class FollowUpForm(FollowUpFields):
+class FollowUpForm(VersionedFormMixin, FollowUpFields):
     pass
 
 
-class DecisionTextForm(forms.Form):
+class DecisionTextForm(VersionedFormMixin, forms.Form):
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Activity
         fields = [

@@ -12,11 +12,14 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.models import EmergencyContact, Institution, Membership
+from mkk.web import concurrency
+from mkk.web.concurrency import label_extra
 
 from . import ics
 from .models import (
@@ -53,6 +56,14 @@ def _agenda_lines(agenda: list[str] | str | None) -> list[str]:
     return [line for line in lines if line]
 
 
+label_extra("agenda", _lazy("Agenda"))
+
+
+def meeting_agenda(meeting: Meeting) -> dict:
+    """The agenda of a meeting, for its edit form's version."""
+    return {"agenda": "; ".join(a.title for a in meeting.agenda_items.order_by("order"))}
+
+
 def _label(field: str) -> str:
     return str(Meeting._meta.get_field(field).verbose_name).capitalize()
 
@@ -76,11 +87,16 @@ def check_meeting_text(
 
 
 @transaction.atomic
-def meeting_save(*, actor, meeting: Meeting, agenda: list[str] | str | None = None) -> Meeting:
+def meeting_save(
+    *, actor, meeting: Meeting, agenda: list[str] | str | None = None, version: str | None = None
+) -> Meeting:
     """Create or update ``meeting`` (its fields already set) and replace its agenda.
 
-    ``agenda`` is one item per line; ``None`` keeps the agenda as it is.
+    ``agenda`` is one item per line; ``None`` keeps the agenda as it is. ``version``: the edit
+    form's version; a save over someone else's newer save is refused (mkk.web.concurrency).
     """
+    if meeting.pk is not None:
+        concurrency.check(meeting, version, extra=meeting_agenda)
     if agenda is not None:
         lines = _agenda_lines(agenda)
     elif meeting.pk:
@@ -222,7 +238,10 @@ def follow_up_create(
 
 
 @transaction.atomic
-def decision_update(*, actor, decision: Decision, text: str) -> Decision:
+def decision_update(
+    *, actor, decision: Decision, text: str, version: str | None = None
+) -> Decision:
+    concurrency.check(decision, version)
     check_personal_data(decision.meeting.mechanism.municipality, {"text": (_("Decision"), text)})
     decision.text = (text or "").strip()
     decision.full_clean()
@@ -232,9 +251,16 @@ def decision_update(*, actor, decision: Decision, text: str) -> Decision:
 
 @transaction.atomic
 def follow_up_update(
-    *, actor, follow_up: FollowUp, owner: Institution, description: str, due_date: dt.date
+    *,
+    actor,
+    follow_up: FollowUp,
+    owner: Institution,
+    description: str,
+    due_date: dt.date,
+    version: str | None = None,
 ) -> FollowUp:
     """Change a task's owner, text or due date (its status moves with ``follow_up_set_status``)."""
+    concurrency.check(follow_up, version)
     check_personal_data(
         follow_up.decision.meeting.mechanism.municipality, {"description": (_("Task"), description)}
     )
@@ -265,7 +291,9 @@ def follow_up_set_status(*, actor, follow_up: FollowUp, status: str) -> FollowUp
 
 
 @transaction.atomic
-def activity_save(*, actor, activity: Activity) -> Activity:
+def activity_save(*, actor, activity: Activity, version: str | None = None) -> Activity:
+    if activity.pk is not None:
+        concurrency.check(activity, version)
     check_personal_data(
         activity.mechanism.municipality,
         {

@@ -5,6 +5,7 @@ from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.models import Institution
+from mkk.web.concurrency import EditConflict
 
 from . import ics, minutes, richtext, selectors, services
 from .forms import (
@@ -41,7 +43,9 @@ EDITOR_CSP = csp_update({"style-src": [NONCE]})
 
 def _apply(form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field, or above the form."""
-    if hasattr(exc, "error_dict"):
+    if isinstance(exc, EditConflict):  # someone else saved first: keep what was typed
+        form.add_error(None, exc)
+    elif hasattr(exc, "error_dict"):
         for name, errors in exc.message_dict.items():
             form.add_error(name if name in form.fields else None, errors)
     else:
@@ -131,11 +135,16 @@ def meeting_create(request, code: str):
 @EDITOR_CSP
 def meeting_edit(request, pk: int):
     meeting = _meeting(request, pk, manage=True)
-    form = MeetingForm(request.POST or None, instance=meeting)
+    form = MeetingForm(
+        request.POST or None, instance=meeting, version_extra=services.meeting_agenda
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_save(
-                actor=request.user, meeting=form.instance, agenda=form.cleaned_data["agenda"]
+                actor=request.user,
+                meeting=form.instance,
+                agenda=form.cleaned_data["agenda"],
+                version=form.version,
             )
         except ValidationError as exc:
             _apply(form, exc)
@@ -280,11 +289,16 @@ def follow_up_create(request, pk: int):
 def decision_edit(request, pk: int):
     decision = selectors.decision_for(request.user, pk)
     meeting = _meeting(request, decision.meeting_id, manage=True)
-    form = DecisionTextForm(request.POST or None, initial={"text": decision.text})
+    form = DecisionTextForm(
+        request.POST or None, initial={"text": decision.text}, version_of=decision
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_update(
-                actor=request.user, decision=decision, text=form.cleaned_data["text"]
+                actor=request.user,
+                decision=decision,
+                text=form.cleaned_data["text"],
+                version=form.version,
             )
         except ValidationError as exc:
             _apply(form, exc)
@@ -310,7 +324,10 @@ def follow_up_edit(request, pk: int):
     municipality = meeting.mechanism.municipality
     initial = {"owner": task.owner_id, "description": task.description, "due_date": task.due_date}
     form = FollowUpForm(
-        request.POST or None, initial=initial, institutions=_institutions(municipality)
+        request.POST or None,
+        initial=initial,
+        institutions=_institutions(municipality),
+        version_of=task,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -382,9 +399,12 @@ def follow_ups(request, code: str):
     show = request.GET.get("show", "open")
     if show == "open":
         tasks = tasks.filter(status__in=selectors.OPEN_STATUSES)
+    page = Paginator(tasks, 100).get_page(request.GET.get("page"))
     context = {
         "municipality": municipality,
-        "tasks": _mark_actions(request.user, list(tasks), municipality.pk),
+        "tasks": _mark_actions(request.user, list(page), municipality.pk),
+        "page": page,
+        "query": _query_without_page(request),
         "mine": mine,
         "show": show,
         "today": timezone.localdate(),
@@ -465,12 +485,22 @@ def meeting_ics(request, pk: int):
 @require_GET
 def activities(request, code: str):
     municipality = _municipality(request, code)
+    items = selectors.activities_for(request.user, municipality)
+    page = Paginator(items, 100).get_page(request.GET.get("page"))
     context = {
         "municipality": municipality,
-        "activities": selectors.activities_for(request.user, municipality),
+        "activities": page,
+        "page": page,
+        "query": _query_without_page(request),
         "can_manage": scoping.can_manage_mechanism(request.user, municipality.pk),
     }
     return render(request, "meetings/activities.html", context)
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def _activity_form(request, municipality, activity):
@@ -478,7 +508,7 @@ def _activity_form(request, municipality, activity):
     form = ActivityForm(request.POST or None, instance=activity, meetings=meetings)
     if request.method == "POST" and form.is_valid():
         try:
-            services.activity_save(actor=request.user, activity=form.instance)
+            services.activity_save(actor=request.user, activity=form.instance, version=form.version)
         except ValidationError as exc:
             _apply(form, exc)
         else:

@@ -23,7 +23,7 @@ def grouped_bars(
     """SVG text: one group of bars per category, one bar per series; ``None`` is drawn as a
     dash (missing), never as a zero-height bar."""
     width, left, right, top, bottom = 720, 130, 20, 40, 30
-    row_h = 26
+    row_h = 34
     height = top + bottom + row_h * max(len(categories), 1)
     values = [v for _name, vals in series for v in vals if v is not None]
     peak = max(values) if values else 0
@@ -51,7 +51,7 @@ def grouped_bars(
             y = y0 + 4 + i * bar_h
             if v is None:
                 parts.append(
-                    f'<text x="{left + 4}" y="{y + bar_h - 2:.1f}" fill="#555555">'
+                    f'<text x="{left + 4}" y="{y + bar_h - 2:.1f}" fill="#555555" font-size="10">'
                     f"{escape(missing_label)}</text>"
                 )
                 continue

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import Prefetch, Q, Sum
 
 from mkk.directory.i18n import localized
@@ -547,6 +548,17 @@ def _population_of(municipalities) -> int | None:
     return sum(pops)
 
 
+def _fetch(qs) -> list[tuple]:
+    """Rows of a ``values_list`` query; on PostgreSQL straight from the driver (the dates
+    and numbers it returns are already Python's), without Django's per-row conversion."""
+    if connection.vendor == "postgresql":
+        sql, params = qs.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    return list(qs)
+
+
 def _scope_q(prefix: str, municipality, region) -> Q:
     """The institutions of a scope (active ones), as a filter through ``prefix``."""
     p = prefix
@@ -652,7 +664,7 @@ def compare_range(
         .values_list("institution_id", "data_set_id", "pk", "period_start", "period_end", "status")
     )
     by_pair: dict[tuple[int, int], list[tuple]] = defaultdict(list)
-    for inst_id, ds_id, *rest in sub_rows:
+    for inst_id, ds_id, *rest in _fetch(sub_rows):
         by_pair[(inst_id, ds_id)].append(rest)
 
     windows: dict[tuple[int, int], tuple[_Window, _Window]] = {}
@@ -696,7 +708,7 @@ def compare_range(
             )
             .annotate(cur=Sum("value", filter=sub_current), prev=Sum("value", filter=sub_previous))
         )
-        for inst_id, ds_id, element_id, key, cur, prev in grouped:
+        for inst_id, ds_id, element_id, key, cur, prev in _fetch(grouped):
             sums[(inst_id, ds_id)][(element_id, key)] = (cur, prev)
 
     keys_of = {

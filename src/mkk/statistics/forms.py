@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mkk.directory.i18n import localized
 from mkk.directory.models import Institution
+from mkk.web.concurrency import VersionedFormMixin
 
 from .models import DataElement, DataSet, Disaggregation, Status
 from .validation import MAX_FIGURE, check_values, offending_keys, spec_of
@@ -55,7 +56,7 @@ def field_name(code: str, key: str) -> str:
     return f"v__{code}__{key.replace('=', '-') if key else 'total'}"
 
 
-class ValuesForm(forms.Form):
+class ValuesForm(VersionedFormMixin, forms.Form):
     """One number field per element and category of a data set."""
 
     def __init__(self, *args, data_set: DataSet, initial_values=None, **kwargs):

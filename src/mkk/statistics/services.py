@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from mkk.accounts import scoping
 from mkk.audit.context import acting, current
@@ -22,6 +23,8 @@ from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.directory.models import Institution, Membership
 from mkk.notifications import hooks as notification_hooks
+from mkk.web import concurrency
+from mkk.web.concurrency import label_extra
 
 from . import periods
 from .comparison import aggregate
@@ -48,6 +51,19 @@ def _elements_of(data_set: DataSet) -> list[DataElement]:
 
 def specs_of(data_set: DataSet):
     return [spec_of(e) for e in _elements_of(data_set)]
+
+
+label_extra("figures", _lazy("Figures"))
+
+
+def submission_figures(submission: Submission) -> dict:
+    """The figures of a submission, for its edit form's version."""
+    return {
+        "figures": {
+            f"{code} {key}".strip(): value
+            for (code, key), value in sorted(submission.values_dict().items())
+        }
+    }
 
 
 def _clean_values(values: Values) -> dict[tuple[str, str], int]:
@@ -181,6 +197,7 @@ def submission_save(
     submit: bool = False,
     comment: str | None = None,
     is_synthetic: bool = False,
+    version: str | None = None,
 ) -> Submission:
     """Create or update the draft (or submitted, not yet approved) figures of one institution,
     data set and period; with ``submit=True`` also submit them for approval.
@@ -210,6 +227,8 @@ def submission_save(
             )
             .first()
         )
+        if submission is not None:
+            concurrency.check(submission, version, extra=submission_figures)
         if submission is not None and submission.is_locked:
             raise ValidationError(
                 _(
@@ -232,7 +251,17 @@ def submission_save(
         if not submit and submission.status == Status.SUBMITTED:
             submission.status = Status.DRAFT  # changed again: back to draft until resubmitted
         submission.full_clean(validate_unique=False)
-        submission.save()
+        try:
+            with transaction.atomic():  # two first submissions of one period at the same time
+                submission.save()
+        except IntegrityError as exc:
+            raise ValidationError(
+                _(
+                    "Someone else saved the figures of this period at the same time. Yours were "
+                    "not saved and are still in the form: check theirs and save again."
+                ),
+                code="edit_conflict",
+            ) from exc
         _write_values(submission, data_set, clean)
         if submit:
             _do_submit(actor, submission)
@@ -313,7 +342,9 @@ def submission_return(*, actor, submission: Submission, comment: str) -> Submiss
 
 
 @transaction.atomic
-def submission_correct(*, actor, submission: Submission, values: Values, reason: str) -> Submission:
+def submission_correct(
+    *, actor, submission: Submission, values: Values, reason: str, version: str | None = None
+) -> Submission:
     """Correct approved figures. Needs a reason; every changed number is in the audit log
     (with the reason) and the correction itself as one entry with all changes."""
     _check_manager(actor, submission)
@@ -326,6 +357,7 @@ def submission_correct(*, actor, submission: Submission, values: Values, reason:
         )
     clean = _clean_values(values)
     _validate(submission.data_set, clean)
+    concurrency.check(submission, version, extra=submission_figures)
     with _actor_ctx(actor, reason=reason):
         changes = _write_values(submission, submission.data_set, clean)
         if not changes:

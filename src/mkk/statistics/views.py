@@ -21,7 +21,7 @@ from mkk.directory.models import Institution
 
 from . import exchange, forms, periods, selectors, services
 from .comparison import compare_range
-from .models import DataElement, DataSet, Disaggregation, Status
+from .models import DataElement, DataSet, Disaggregation, Status, Submission
 from .presentation import chart_for, institution_sections
 
 
@@ -129,7 +129,14 @@ def entry_form(request, institution: int, data_set: int):
     if existing is not None and not (existing.is_editable or existing.status == Status.SUBMITTED):
         return redirect("statistics:submission", pk=existing.pk)
     initial = existing.values_dict() if existing else {}
-    form = forms.ValuesForm(request.POST or None, data_set=ds, initial_values=initial)
+    form = forms.ValuesForm(
+        request.POST or None,
+        data_set=ds,
+        initial_values=initial,
+        version_of=existing,
+        version_extra=services.submission_figures,
+        version_model=Submission,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             sub = services.submission_save(
@@ -141,6 +148,7 @@ def entry_form(request, institution: int, data_set: int):
                 values=form.values(),
                 submit="submit" in request.POST,
                 comment=request.POST.get("comment", "")[:2000],
+                version=form.version,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -375,7 +383,11 @@ def submission_correct(request, pk: int):
     scoping.require(scoping.can_manage_mechanism(request.user, sub.institution.municipality_id))
     scoping.require(sub.status == Status.APPROVED)
     form = forms.CorrectionForm(
-        request.POST or None, data_set=sub.data_set, initial_values=sub.values_dict()
+        request.POST or None,
+        data_set=sub.data_set,
+        initial_values=sub.values_dict(),
+        version_of=sub,
+        version_extra=services.submission_figures,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -384,6 +396,7 @@ def submission_correct(request, pk: int):
                 submission=sub,
                 values=form.values(),
                 reason=form.cleaned_data["reason"],
+                version=form.version,
             )
         except ValidationError as exc:
             form.add_error(None, exc)

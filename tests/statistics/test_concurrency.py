@@ -1,0 +1,185 @@
+"""No lost figures (issue 12, item 3): two people entering the same period."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from mkk.directory.models import InstitutionKind as K
+from mkk.statistics import services
+from mkk.statistics.models import DataSet, DataValue, Submission
+from tests.conftest import login
+
+PERIOD = {"start": "2025-01-01", "end": "2025-01-31"}
+
+
+def _url(world):
+    return reverse(
+        "statistics:entry_form",
+        kwargs={
+            "institution": world.drenas.inst(K.POLICE).pk,
+            "data_set": DataSet.objects.get(code="POLICE").pk,
+        },
+    )
+
+
+def _form_data(response, **figures) -> dict:
+    form = response.context["form"]
+    data = dict(PERIOD)
+    for name in form.fields:
+        value = form[name].value()
+        if value not in (None, ""):
+            data[name] = str(value)
+    data.update(figures)
+    return data
+
+
+def _field_of(response, code: str) -> str:
+    form = response.context["form"]
+    return next(n for n in form.fields if code in n and "comment" not in n)
+
+
+@pytest.mark.django_db
+def test_two_first_entries_of_a_period_one_saved_the_other_told(world):
+    url = _url(world)
+    focal = world.drenas.users["focal_police"]
+    anna, besa = Client(), Client()
+    login(anna, focal)
+    login(besa, focal)
+    page_a, page_b = anna.get(url, PERIOD), besa.get(url, PERIOD)
+    field = _field_of(page_a, "POL_CASES")
+    assert anna.post(url, _form_data(page_a, **{field: "12"})).status_code == 302
+    response = besa.post(url, _form_data(page_b, **{field: "15"}))
+    assert response.status_code == 200  # never a 500
+    message = " ".join(response.context["form"].non_field_errors())
+    assert "12" in message  # what the other person entered is shown
+    assert response.context["form"][field].value() == "15"  # and Besa's figure is kept
+    assert DataValue.objects.get(element__code="POL_CASES").value == 12
+    # Besa saves again on purpose: her figure replaces it, with the audit trail
+    again = _form_data(response)
+    assert besa.post(url, again).status_code == 302
+    assert DataValue.objects.get(element__code="POL_CASES").value == 15
+    assert Submission.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_edit_of_a_draft_over_someone_elses_save(world):
+    url = _url(world)
+    focal = world.drenas.users["focal_police"]
+    inst, ds = world.drenas.inst(K.POLICE), DataSet.objects.get(code="POLICE")
+    services.submission_save(
+        actor=focal,
+        institution=inst,
+        data_set=ds,
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 1, 31),
+        values={("POL_CASES", ""): 5},
+    )
+    anna, besa = Client(), Client()
+    login(anna, focal)
+    login(besa, world.drenas.users["coordinator"])
+    page_a = anna.get(url, PERIOD)
+    field = _field_of(page_a, "POL_CASES")
+    page_b = besa.get(url, PERIOD) if besa.get(url, PERIOD).status_code == 200 else None
+    assert anna.post(url, _form_data(page_a, **{field: "6"})).status_code == 302
+    if page_b is not None:
+        response = besa.post(url, _form_data(page_b, **{field: "7"}))
+        assert response.status_code == 200
+        assert "5" in " ".join(response.context["form"].non_field_errors())
+    assert DataValue.objects.get(element__code="POL_CASES").value == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_first_submission_one_success_no_500(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (the in-memory SQLite test database locks)")
+    focal = world.drenas.users["focal_police"]
+    inst, ds = world.drenas.inst(K.POLICE), DataSet.objects.get(code="POLICE")
+    results: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def submit(n: int) -> None:
+        try:
+            barrier.wait()
+            services.submission_save(
+                actor=focal,
+                institution=inst,
+                data_set=ds,
+                period_start=dt.date(2025, 1, 1),
+                period_end=dt.date(2025, 1, 31),
+                values={("POL_CASES", ""): 10 + n},
+                submit=True,
+                version=None,
+            )
+            results.append("saved")
+        except ValidationError as exc:
+            results.append("told: " + exc.messages[0])
+        except Exception as exc:  # noqa: BLE001 - anything else fails below
+            results.append(f"error {type(exc).__name__}: {exc}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not [r for r in results if r.startswith("error")], results
+    assert results.count("saved") >= 1
+    told = [r for r in results if r.startswith("told")]
+    assert len(told) + results.count("saved") == 4
+    assert Submission.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_with_versions_no_lost_update(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (the in-memory SQLite test database locks)")
+    from mkk.web.concurrency import EditConflict, stamp
+
+    focal = world.drenas.users["focal_police"]
+    inst, ds = world.drenas.inst(K.POLICE), DataSet.objects.get(code="POLICE")
+    sub = services.submission_save(
+        actor=focal,
+        institution=inst,
+        data_set=ds,
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 1, 31),
+        values={("POL_CASES", ""): 1},
+    )
+    token = stamp(sub, services.submission_figures)
+    results: list[str] = []
+    barrier = threading.Barrier(3)
+
+    def save(n: int) -> None:
+        try:
+            barrier.wait()
+            services.submission_save(
+                actor=focal,
+                institution=inst,
+                data_set=ds,
+                period_start=dt.date(2025, 1, 1),
+                period_end=dt.date(2025, 1, 31),
+                values={("POL_CASES", ""): 100 + n},
+                version=token,
+            )
+            results.append("saved")
+        except EditConflict:
+            results.append("conflict")
+        except Exception as exc:  # noqa: BLE001
+            results.append(f"error {type(exc).__name__}: {exc}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["conflict", "conflict", "saved"], results
