@@ -91,6 +91,7 @@ def index(request, code: str):
         "query": _query_without_page(request),
         "years": range(today.year, today.year - 5, -1),
         "can_manage": scoping.can_manage_mechanism(user, municipality.pk),
+        "per_case": scoping.can_read_case_rows(user),
     }
     return render(request, "cases/index_coordinator.html", context)
 

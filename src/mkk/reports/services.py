@@ -353,7 +353,7 @@ def report_publish(*, actor, report: MonitoringReport) -> MonitoringReport:
     report = _transition(actor, report, {ReportStatus.APPROVED}, ReportStatus.PUBLISHED, None)
     report.published_at = timezone.now()
     report.save()
-    render_files(report, public=True)
+    render_files_later(report, public=True)
     record(AuditAction.PUBLISH, report, actor=actor)
     _notify(_report_managers(report) + _report_approvers(report), "report_published", report)
     return report
