@@ -9,7 +9,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: run test test-long setup lint format messages sysdeps vnu bench clean serve
+.PHONY: static run test test-long setup lint format messages sysdeps vnu bench clean serve
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -55,6 +55,12 @@ run: setup
 serve: setup
 	./deploy/serve.sh
 
+# Static analysis of src/ with 0 findings: bandit (medium+ severity and confidence) and
+# semgrep with the project's own Django rules (.semgrep/, offline: no registry packs).
+static: setup
+	$(BIN)/bandit -r src -ll -ii -q
+	$(BIN)/semgrep scan --config .semgrep/ --metrics=off --disable-version-check --error --quiet src/
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -70,7 +76,7 @@ messages: setup
 # test per demo user). Property tests run a bounded number of examples (tests/conftest.py).
 PYTEST := $(BIN)/python -m pytest -n 2 --dist worksteal -q --durations=30
 
-test: setup sysdeps vnu lint
+test: setup sysdeps vnu lint static
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=mkk.config.settings_test
 	@echo "== pytest on SQLite =="
 	env -u DATABASE_URL $(PYTEST)

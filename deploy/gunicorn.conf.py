@@ -40,7 +40,9 @@ logconfig_dict = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "loggers": {
         "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Off: MKK's own mkk.request line carries the request id (accesslog = None alone
+        # does not silence it once a logging config is given).
+        "gunicorn.access": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

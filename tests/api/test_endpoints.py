@@ -223,3 +223,21 @@ def test_pagination_and_filters(client, world, gjilan_objects):
         "/api/reports", {"period_from": "2024-01-01", "municipality": "gjilan"}, **auth(coordinator)
     ).json()
     assert [r["id"] for r in reports["items"]] == [gjilan_objects.report.pk]
+
+
+def test_refusals_speak_the_callers_language(client, world, gjilan_objects):
+    raw = token(world.gjilan.users["focal_police"])
+    url = f"/api/actions/{gjilan_objects.action.pk}/progress"
+    body = json.dumps({"period_start": "2025-07-02", "status": "in_progress"})
+    albanian = client.put(url, body, content_type="application/json", **auth(raw))
+    assert albanian.status_code == 422
+    assert albanian.json()["detail"] == "Kërkesa u refuzua; asgjë nuk u ruajt."
+    english = client.put(
+        url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en", **auth(raw)
+    )
+    assert english.json()["detail"] == "The request was refused; nothing was saved."
+    assert english.json()["errors"] == ["That is not the first day of a reporting period."]
+    serbian = client.put(
+        url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="sr-Latn", **auth(raw)
+    )
+    assert serbian.json()["detail"] == "Zahtev je odbijen; ništa nije sačuvano."

@@ -154,3 +154,27 @@ def test_a_later_no_by_the_owner_wins_over_the_receivers_consent(world):
     )
     case.refresh_from_db()
     assert not services.can_see_identity(qps, Referral.objects.get(pk=referral.pk).case)
+
+
+def test_owner_is_notified_of_each_sharing_decision(world):
+    from mkk.notifications.models import Notification
+
+    police, qps, case, referral = _refused_case_and_referral(world)
+    services.referral_accept(
+        actor=qps, referral=referral, legal_ground="legal_duty", ground_reason="ARSYE-E-LIRE-77"
+    )
+    inbox = Notification.objects.filter(recipient=police)
+    assert inbox.count() == 1
+    note = inbox.get()
+    assert case.reference in note.title and "ARSYE-E-LIRE-77" not in note.body
+    services.referral_ground_decide(actor=police, referral=referral, confirm=True)
+    assert Notification.objects.filter(recipient=police).count() == 2
+    services.case_set_consent(
+        actor=police,
+        case=case,
+        consent_to_share=Consent.NO,
+        consent_date=None,
+        sharing_legal_ground="court_order",
+        sharing_reason="Urdhër.",
+    )
+    assert Notification.objects.filter(recipient=police).count() == 3

@@ -21,8 +21,13 @@ def test_label_of_the_gjilan_range(lang, expected):
 
 def test_labels_of_fixed_periods():
     assert periods.period_label(D(2019, 9, 1), D(2019, 9, 30), "sq") == "shtator 2019"
-    assert periods.period_label(D(2019, 1, 1), D(2019, 3, 31), "en") == "Quarter I 2019"
-    assert periods.period_label(D(2019, 7, 1), D(2019, 12, 31), "sq") == "gjashtëmujori II 2019"
+    assert periods.period_label(D(2019, 1, 1), D(2019, 3, 31), "en") == "first quarter of 2019"
+    assert periods.period_label(D(2019, 7, 1), D(2019, 12, 31), "sq") == "gjashtëmujori i dytë 2019"
+    assert periods.period_label(D(2026, 1, 1), D(2026, 6, 30), "sq") == "gjashtëmujori i parë 2026"
+    assert periods.period_label(D(2026, 1, 1), D(2026, 6, 30), "sr-latn") == (
+        "prvo polugodište 2026"
+    )
+    assert periods.period_label(D(2026, 7, 1), D(2026, 9, 30), "sr-latn") == ("treći kvartal 2026")
     assert periods.period_label(D(2019, 1, 1), D(2019, 12, 31), "sr-latn") == "2019"
     assert (
         periods.period_label(D(2019, 1, 5), D(2019, 2, 10), "en")

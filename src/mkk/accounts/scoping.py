@@ -208,6 +208,13 @@ def can_work_cases(user) -> bool:
     return _is_authenticated(user) and user.role == Role.CASE_WORKER and bool(user.institution_id)
 
 
+def can_read_case_rows(user) -> bool:
+    """Per-case rows (reference, institution, dates, referral targets): the municipal
+    coordinator (their municipality) and administrators. The national coordinator sees
+    aggregates only: figures per municipality, never a row per case."""
+    return _is_authenticated(user) and user.role in {Role.ADMIN, Role.COORDINATOR}
+
+
 def can_read_case_references(user) -> bool:
     """Pseudonymous case lists and figures (references, dates, response times; never identity):
     municipal and national coordinators and administrators. Focal points and viewers: none."""

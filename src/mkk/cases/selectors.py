@@ -122,7 +122,7 @@ def child_for_worker(user, model, pk: int):
 
 def reference_list(user, municipality) -> QuerySet[Case]:
     """References, institutions, dates and referrals of a municipality's cases; never identity."""
-    if not scoping.can_read_case_references(user):
+    if not scoping.can_read_case_rows(user):
         return Case.objects.none()
     qs = Case.objects.filter(institution__municipality=municipality).select_related("institution")
     qs = qs.prefetch_related("referrals__to_institution")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.notifications import hooks as notification_hooks
+from mkk.web import concurrency
 
 from . import crypto, selectors
 from .models import (
@@ -229,11 +230,8 @@ def owner_workers(case: Case):
 
 
 def _tell_owner(case: Case, event: str, *, referral: Referral | None = None, **context) -> None:
-    from django.apps import apps
     from django.urls import reverse
 
-    if not apps.is_installed("mkk.notifications"):  # pragma: no cover - until it lands
-        return
     from mkk.notifications.services import notify
 
     url = (
@@ -379,11 +377,15 @@ def child_add(*, actor, case: Case, record_type: str, **fields):
 
 
 @transaction.atomic
-def child_update(*, actor, obj, **fields):
+def child_update(*, actor, obj, version: str | None = None, **fields):
+    """Change a protection order or shelter stay; ``version`` is its edit form's version (a
+    save over someone else's newer save is refused, mkk.web.concurrency)."""
     _require(can_handle(actor, obj.case))
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    return _clean_save(obj)
+    with transaction.atomic():
+        concurrency.check(obj, version)
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        return _clean_save(obj)
 
 
 # --- Referrals ---------------------------------------------------------------------------------
@@ -626,24 +628,27 @@ def rotate_keys() -> dict[str, int]:
     """Re-encrypt every identity value with the first key of MKK_FIELD_KEYS.
 
     Works on the raw tokens (MultiFernet.rotate), so no plain value is held longer than the
-    library needs. All or nothing.
+    library needs. Through the ORM: the columns are read as plain text (``Cast`` to a text
+    field skips the decrypting field) and written back as ``Value``s of a text field (which
+    skips encrypting them again). All or nothing; the rows are locked while they turn.
     """
-    table = VictimIdentity._meta.db_table
-    columns = [VictimIdentity._meta.get_field(f).column for f in VictimIdentity.IDENTITY_FIELDS]
-    qn = connection.ops.quote_name
+    from django.db.models import F, TextField, Value
+    from django.db.models.functions import Cast
+
+    fields = list(VictimIdentity.IDENTITY_FIELDS)
+    raw = {f"raw_{f}": Cast(F(f), output_field=TextField()) for f in fields}
     rows = values = 0
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {qn('id')}, {', '.join(qn(c) for c in columns)} FROM {qn(table)}")  # noqa: S608
-        for row in cursor.fetchall():
-            pk, tokens = row[0], row[1:]
-            rotated = [crypto.rotate_token(t) if t else t for t in tokens]
-            values += sum(1 for t in tokens if t)
-            rows += 1
-            assignments = ", ".join(f"{qn(c)} = %s" for c in columns)
-            cursor.execute(
-                f"UPDATE {qn(table)} SET {assignments} WHERE {qn('id')} = %s",  # noqa: S608
-                [*rotated, pk],
-            )
+    for item in (
+        VictimIdentity.objects.select_for_update().annotate(**raw).values("pk", *raw).iterator()
+    ):
+        tokens = {f: item[f"raw_{f}"] for f in fields}
+        rotated = {
+            f: Value(crypto.rotate_token(t) if t else t, output_field=TextField())
+            for f, t in tokens.items()
+        }
+        VictimIdentity.objects.filter(pk=item["pk"]).update(**rotated)
+        values += sum(1 for t in tokens.values() if t)
+        rows += 1
     record(
         AuditAction.OTHER,
         object_type="cases.victimidentity",

@@ -91,6 +91,7 @@ def index(request, code: str):
         "query": _query_without_page(request),
         "years": range(today.year, today.year - 5, -1),
         "can_manage": scoping.can_manage_mechanism(user, municipality.pk),
+        "per_case": scoping.can_read_case_rows(user),
     }
     return render(request, "cases/index_coordinator.html", context)
 
@@ -276,7 +277,8 @@ def child_add(request, pk: int, kind: str):
     form = forms.CHILD_FORMS[kind](request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.child_add(actor=request.user, case=case, record_type=kind, **form.cleaned_data)
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            services.child_add(actor=request.user, case=case, record_type=kind, **fields)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:

@@ -228,7 +228,14 @@ LANGUAGES = [
     ("en", _("English")),
     ("sr-latn", _("Serbian (Latin)")),
 ]
-LOCALE_PATHS: list[Path] = []  # each app keeps its own locale/ folder
+# Each app keeps its own locale/ folder. They are also named here so that MKK's words win
+# over the catalogues of Django's own apps (admin, auth), which INSTALLED_APPS lists first:
+# otherwise "Change" reads as the admin's button "Ndryshoje" (issue 15.8).
+LOCALE_PATHS: list[Path] = [
+    SRC_DIR / app.removeprefix("mkk.") / "locale"
+    for app in INSTALLED_APPS
+    if app.startswith("mkk.") and (SRC_DIR / app.removeprefix("mkk.") / "locale").is_dir()
+]
 TIME_ZONE = "Europe/Belgrade"
 USE_I18N = True
 USE_TZ = True

@@ -6,7 +6,7 @@ import html
 import re
 
 import nh3
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 ALLOWED_TAGS = {
@@ -51,7 +51,9 @@ def sanitize(value: str | None) -> str:
 
 def as_html(value: str | None) -> SafeString:
     """Sanitised again at display time, so that only sanitised HTML ever reaches a page."""
-    return mark_safe(sanitize(value))  # noqa: S308 - nh3 output with a fixed tag set
+    from mkk.web.safehtml import trusted_html
+
+    return trusted_html(sanitize(value))
 
 
 def as_text(value: str | None) -> str:

@@ -5,6 +5,7 @@ from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -273,7 +274,8 @@ def follow_up_create(request, pk: int):
     form = FollowUpForm(request.POST or None, institutions=_institutions(municipality))
     if request.method == "POST" and form.is_valid():
         try:
-            services.follow_up_create(actor=request.user, decision=decision, **form.cleaned_data)
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            services.follow_up_create(actor=request.user, decision=decision, **fields)
         except ValidationError as exc:
             _apply(form, exc)
         else:
@@ -398,9 +400,12 @@ def follow_ups(request, code: str):
     show = request.GET.get("show", "open")
     if show == "open":
         tasks = tasks.filter(status__in=selectors.OPEN_STATUSES)
+    page = Paginator(tasks, 100).get_page(request.GET.get("page"))
     context = {
         "municipality": municipality,
-        "tasks": _mark_actions(request.user, list(tasks), municipality.pk),
+        "tasks": _mark_actions(request.user, list(page), municipality.pk),
+        "page": page,
+        "query": _query_without_page(request),
         "mine": mine,
         "show": show,
         "today": timezone.localdate(),
@@ -481,12 +486,22 @@ def meeting_ics(request, pk: int):
 @require_GET
 def activities(request, code: str):
     municipality = _municipality(request, code)
+    items = selectors.activities_for(request.user, municipality)
+    page = Paginator(items, 100).get_page(request.GET.get("page"))
     context = {
         "municipality": municipality,
-        "activities": selectors.activities_for(request.user, municipality),
+        "activities": page,
+        "page": page,
+        "query": _query_without_page(request),
         "can_manage": scoping.can_manage_mechanism(request.user, municipality.pk),
     }
     return render(request, "meetings/activities.html", context)
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def _activity_form(request, municipality, activity):

@@ -8,6 +8,7 @@ writable) leaves nothing behind and no other user ever sees a partial or readabl
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 
@@ -59,8 +60,18 @@ class PrivateFileSystemStorage(FileSystemStorage):
                 except FileExistsError:
                     name = self.get_available_name(name)
                     continue
+                except OSError as exc:
+                    # File systems without hard links: rename (names are random; checked).
+                    if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EMLINK):
+                        raise
+                    if os.path.exists(full_path):
+                        name = self.get_available_name(name)
+                        continue
+                    os.rename(tmp, full_path)
+                    return str(name).replace("\\", "/")
             finally:
-                os.unlink(tmp)
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
             return str(name).replace("\\", "/")
 
 

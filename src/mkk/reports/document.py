@@ -18,6 +18,7 @@ from functools import partial
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from mkk.web.charts import cached
 
@@ -89,6 +90,16 @@ NARRATIVE_SECTIONS = ["summary", "mechanism", "meetings", "statistics", "plan", 
 
 def _lang_suffix(language: str) -> str:
     return {"sq": "sq", "en": "en", "sr-latn": "sr"}[language]
+
+
+def _has_figure(fig) -> bool:
+    """Any value, or a value hidden for privacy, in either period."""
+    for key, values in (fig.get("values") or {}).items():
+        if values.get("current") is not None or values.get("previous") is not None:
+            return True
+        if (fig.get("hidden") or {}).get(key):
+            return True
+    return False
 
 
 def _name(names: dict, suffix: str) -> str:
@@ -179,18 +190,28 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
 
     # Cover -----------------------------------------------------------------------------
     lines = [
-        (_("Municipality"), data["municipality"]["bilingual"] if suffix != "en" else municipality),
-        (_("Period"), period),
-        (_("Compared with"), data["period"]["previous_label"]),
+        (
+            pgettext("report", "Municipality"),
+            data["municipality"]["bilingual"] if suffix != "en" else municipality,
+        ),
+        (pgettext("report", "Period"), period),
+        (pgettext("report", "Compared with"), data["period"]["previous_label"]),
     ]
     if mech:
-        lines.append((_("Mechanism"), _name(mech["name"], suffix)))
+        lines.append((pgettext("report", "Mechanism"), _name(mech["name"], suffix)))
         coordinator = ", ".join(
             x for x in (mech.get("coordinator_name"), mech.get("coordinator_title")) if x
         )
         if coordinator:
-            lines.append((_("Coordinator"), coordinator))
-    lines.append((_("Version"), _("Public version") if public else _("Internal version")))
+            lines.append((pgettext("report", "Coordinator"), coordinator))
+    lines.append(
+        (
+            pgettext("report", "Version"),
+            pgettext("report", "Public version")
+            if public
+            else pgettext("report", "Internal version"),
+        )
+    )
     blocks.append(Cover(title, lines, confidential=not public))
     if public:
         blocks.append(
@@ -206,7 +227,7 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
         )
 
     # 1. Summary ------------------------------------------------------------------------
-    blocks.append(Heading(_("1. Summary")))
+    blocks.append(Heading(pgettext("report", "1. Summary")))
     meetings = data.get("meetings")
     plan = data.get("plan")
     stats = data["statistics"]
@@ -268,8 +289,17 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
                 or "–"
             )
         member_rows.append(row)
-    header = [_("Institution"), _("Role")] + ([] if public else [_("Focal person")])
-    blocks.append(Table(_("Members of the mechanism"), header, member_rows, sheet=_("Members")))
+    header = [pgettext("report", "Institution"), pgettext("report", "Role")] + (
+        [] if public else [pgettext("report", "Focal person")]
+    )
+    blocks.append(
+        Table(
+            pgettext("report", "Members of the mechanism"),
+            header,
+            member_rows,
+            sheet=pgettext("report", "Members"),
+        )
+    )
     _narrative(blocks, narrative.get("mechanism", ""))
 
     # 3. Meetings -----------------------------------------------------------------------
@@ -284,11 +314,11 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
         )
         blocks.append(
             Table(
-                _("Meetings held by type"),
-                [_("Type"), _("Meetings")],
+                pgettext("report", "Meetings held by type"),
+                [pgettext("report", "Type"), pgettext("report", "Meetings")],
                 [[t["label"], t["count"]] for t in meetings["by_type"]]
-                + [[_("Total"), meetings["held"]]],
-                sheet=_("Meetings"),
+                + [[pgettext("report", "Total"), meetings["held"]]],
+                sheet=pgettext("report", "Meetings"),
                 numeric=[1],
             )
         )
@@ -302,14 +332,14 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
         if meetings["attendance"]:
             blocks.append(
                 Table(
-                    _("Attendance per institution"),
+                    pgettext("report", "Attendance per institution"),
                     [
-                        _("Institution"),
-                        _("Meetings"),
-                        _("Present"),
-                        _("Excused"),
-                        _("Absent"),
-                        _("Rate"),
+                        pgettext("report", "Institution"),
+                        pgettext("report", "Meetings"),
+                        pgettext("report", "Present"),
+                        pgettext("report", "Excused"),
+                        pgettext("report", "Absent"),
+                        pgettext("report", "Rate"),
                     ],
                     [
                         [
@@ -324,15 +354,21 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
                         ]
                         for a in meetings["attendance"]
                     ],
-                    sheet=_("Attendance"),
+                    sheet=pgettext("report", "Attendance"),
                     numeric=[1, 2, 3, 4, 5],
                 )
             )
         if meetings["activities"]:
             blocks.append(
                 Table(
-                    _("Trainings and activities"),
-                    [_("Date"), _("Type"), _("Activity"), _("Partner"), _("Participants")],
+                    pgettext("report", "Trainings and activities"),
+                    [
+                        pgettext("report", "Date"),
+                        pgettext("report", "Type"),
+                        pgettext("report", "Activity"),
+                        pgettext("report", "Partner"),
+                        pgettext("report", "Participants"),
+                    ],
                     [
                         [
                             dt.date.fromisoformat(a["date"]).strftime("%d.%m.%Y"),
@@ -343,7 +379,7 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
                         ]
                         for a in meetings["activities"]
                     ],
-                    sheet=_("Activities"),
+                    sheet=pgettext("report", "Activities"),
                     numeric=[4],
                 )
             )
@@ -373,8 +409,12 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
     by_inst: dict = {}
     for fig in stats["figures"]:
         by_inst.setdefault(fig["institution"]["id"], []).append(fig)
+    without_data = []
     for figs in by_inst.values():
         inst_name = _name(figs[0]["institution"]["name"], suffix)
+        if not any(_has_figure(f) for f in figs):
+            without_data.append(inst_name)  # said once for all of them, below
+            continue
         blocks.append(Heading(inst_name, 2))
         sentences = [
             prose.figure_sentence(f, start=start, end=end, language=language) for f in figs
@@ -400,16 +440,31 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
             Table(
                 inst_name,
                 [
-                    _("Figure"),
+                    pgettext("report", "Figure"),
                     period,
                     data["period"]["previous_label"],
-                    _("Difference"),
-                    _("Change"),
+                    pgettext("report", "Difference"),
+                    pgettext("report", "Change"),
                 ],
                 rows,
                 sheet=figs[0]["institution"].get("abbreviation") or inst_name,
                 numeric=[1, 2, 3, 4],
                 formats={3: "signed", 4: "percent"},
+            )
+        )
+    if without_data:
+        blocks.append(
+            Paragraph(
+                _(
+                    "For %(period)s and %(reference)s, these institutions reported no figures: "
+                    "%(institutions)s."
+                )
+                % {
+                    "period": period,
+                    "reference": prose.reference_phrase(start, end, language, "accusative"),
+                    "institutions": prose.join_names(without_data, language),
+                },
+                "note",
             )
         )
     if not stats["figures"]:
@@ -420,16 +475,16 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
     if bd:
         blocks.append(bd)
     if data.get("cases") and not data["cases"]["rows"]:
-        blocks.append(Heading(_("Case management"), 2))
+        blocks.append(Heading(pgettext("report", "Case management"), 2))
         blocks.append(
             Paragraph(_("No cases are recorded in the case register for this period."), "note")
         )
     if data.get("cases") and data["cases"]["rows"]:
-        blocks.append(Heading(_("Case management"), 2))
+        blocks.append(Heading(pgettext("report", "Case management"), 2))
         blocks.append(
             Table(
-                _("Case management"),
-                [_("Figure"), _("Number")],
+                pgettext("report", "Case management"),
+                [pgettext("report", "Figure"), pgettext("report", "Number")],
                 [
                     [
                         r["label"],
@@ -439,7 +494,7 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
                     ]
                     for r in data["cases"]["rows"]
                 ],
-                sheet=_("Cases"),
+                sheet=pgettext("report", "Cases"),
                 numeric=[1],
             )
         )
@@ -470,7 +525,9 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
             )
         statuses = plan["statuses"]
         rows = []
-        for obj in plan["objectives"] + ([dict(o, code=_("Total"), title="")] if o else []):
+        for obj in plan["objectives"] + (
+            [dict(o, code=pgettext("report", "Total"), title="")] if o else []
+        ):
             rows.append(
                 [f"{obj['code']} {obj['title']}".strip()]
                 + [obj["counts"].get(s["code"], 0) for s in statuses]
@@ -484,23 +541,29 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
         blocks.append(
             Table(
                 _("Actions by status per objective"),
-                [_("Objective")]
+                [pgettext("report", "Objective")]
                 + [s["label"] for s in statuses]
-                + [_("Total"), _("Completion rate")],
+                + [pgettext("report", "Total"), pgettext("report", "Completion rate")],
                 rows,
-                sheet=_("Plan objectives"),
+                sheet=pgettext("report", "Plan objectives"),
                 numeric=list(range(1, len(statuses) + 3)),
             )
         )
         pc = _plan_chart(plan)
         if pc:
             blocks.append(pc)
-        blocks.append(Heading(_("What was done"), 2))
+        blocks.append(Heading(pgettext("report", "What was done"), 2))
         if plan["done"]:
             blocks.append(
                 Table(
-                    _("What was done"),
-                    [_("Action"), _("Description"), _("Period"), _("Status"), _("Report")],
+                    pgettext("report", "What was done"),
+                    [
+                        pgettext("report", "Action"),
+                        pgettext("report", "Description"),
+                        pgettext("report", "Period"),
+                        pgettext("report", "Status"),
+                        pgettext("report", "Report"),
+                    ],
                     [
                         [
                             d["code"],
@@ -511,22 +574,22 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
                         ]
                         for d in plan["done"]
                     ],
-                    sheet=_("Plan done"),
+                    sheet=pgettext("report", "Plan done"),
                 )
             )
         else:
             blocks.append(Paragraph(_("No progress reports were approved for the period."), "note"))
-        blocks.append(Heading(_("What is late"), 2))
+        blocks.append(Heading(pgettext("report", "What is late"), 2))
         if plan["late"]:
             blocks.append(
                 Table(
-                    _("What is late"),
+                    pgettext("report", "What is late"),
                     [
-                        _("Action"),
-                        _("Description"),
-                        _("Deadline"),
-                        _("Status"),
-                        _("Lead institutions"),
+                        pgettext("report", "Action"),
+                        pgettext("report", "Description"),
+                        pgettext("report", "Deadline"),
+                        pgettext("report", "Status"),
+                        pgettext("report", "Lead institutions"),
                     ],
                     [
                         [
@@ -538,12 +601,12 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
                         ]
                         for d in plan["late"]
                     ],
-                    sheet=_("Plan late"),
+                    sheet=pgettext("report", "Plan late"),
                 )
             )
         else:
             blocks.append(Paragraph(_("No action is late."), "note"))
-        blocks.append(Heading(_("Budget planned and spent"), 2))
+        blocks.append(Heading(pgettext("report", "Budget planned and spent"), 2))
         blocks.append(
             Paragraph(
                 prose.budget_sentence(
@@ -558,17 +621,29 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
             blocks.append(
                 Table(
                     _("Budget planned and spent (%(currency)s)") % {"currency": plan["currency"]},
-                    [_("Year"), _("Source of funding"), _("Planned"), _("Spent")],
+                    [
+                        pgettext("report", "Year"),
+                        pgettext("report", "Source of funding"),
+                        pgettext("report", "Planned"),
+                        pgettext("report", "Spent"),
+                    ],
                     [[b["year"], b["funder"], b["planned"], b["spent"]] for b in plan["budget"]]
-                    + [[_("Total"), "", plan["planned_total"], plan["spent_total"]]],
-                    sheet=_("Budget"),
+                    + [
+                        [
+                            pgettext("report", "Total"),
+                            "",
+                            plan["planned_total"],
+                            plan["spent_total"],
+                        ]
+                    ],
+                    sheet=pgettext("report", "Budget"),
                     numeric=[2, 3],
                 )
             )
     _narrative(blocks, narrative.get("plan", ""))
 
     # 6. Follow-ups ---------------------------------------------------------------------
-    blocks.append(Heading(_("6. Follow-up of decisions")))
+    blocks.append(Heading(pgettext("report", "6. Follow-up of decisions")))
     if meetings is None:
         blocks.append(Paragraph(_("Meeting records are not available in this system."), "note"))
     else:
@@ -581,8 +656,14 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
         if fu["overdue_list"]:
             blocks.append(
                 Table(
-                    _("Overdue follow-ups"),
-                    [_("Institution"), _("Task"), _("Decision"), _("Meeting"), _("Due")],
+                    pgettext("report", "Overdue follow-ups"),
+                    [
+                        pgettext("report", "Institution"),
+                        pgettext("report", "Task"),
+                        pgettext("report", "Decision"),
+                        pgettext("report", "Meeting"),
+                        pgettext("report", "Due"),
+                    ],
                     [
                         [
                             _name(o["owner"]["name"], suffix),
@@ -593,14 +674,14 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
                         ]
                         for o in fu["overdue_list"]
                     ],
-                    sheet=_("Follow-ups"),
+                    sheet=pgettext("report", "Follow-ups"),
                 )
             )
     _narrative(blocks, narrative.get("followups", ""))
 
     # 7. Challenges and recommendations -------------------------------------------------
-    blocks.append(Heading(_("7. Challenges and recommendations")))
-    blocks.append(Heading(_("Challenges"), 2))
+    blocks.append(Heading(pgettext("report", "7. Challenges and recommendations")))
+    blocks.append(Heading(pgettext("report", "Challenges"), 2))
     if narrative.get("challenges", "").strip():
         _narrative(blocks, narrative["challenges"])
     if meetings and meetings.get("challenges"):
@@ -611,7 +692,7 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
         meetings and meetings.get("challenges")
     ):
         blocks.append(Paragraph(_("No challenges were recorded."), "note"))
-    blocks.append(Heading(_("Recommendations"), 2))
+    blocks.append(Heading(pgettext("report", "Recommendations"), 2))
     if narrative.get("recommendations", "").strip():
         _narrative(blocks, narrative["recommendations"])
     else:
@@ -619,11 +700,16 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
 
     # Annex -----------------------------------------------------------------------------
     blocks.append(PageBreak())
-    blocks.append(Heading(_("Annex: tables")))
+    blocks.append(Heading(pgettext("report", "Annex: tables")))
     blocks.append(
         Table(
             _("Annex 1. Data coverage per institution"),
-            [_("Institution"), _("Data set"), period, data["period"]["previous_label"]],
+            [
+                pgettext("report", "Institution"),
+                pgettext("report", "Data set"),
+                period,
+                data["period"]["previous_label"],
+            ],
             [
                 [
                     _name(c["institution"]["name"], suffix),
@@ -633,7 +719,7 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
                 ]
                 for c in stats["coverage"]
             ],
-            sheet=_("Coverage"),
+            sheet=pgettext("report", "Coverage"),
         )
     )
     all_rows = []
@@ -643,17 +729,17 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
             all_rows.append([inst] + row)
     blocks.append(
         Table(
-            _("Annex 2. All figures"),
+            pgettext("report", "Annex 2. All figures"),
             [
-                _("Institution"),
-                _("Figure"),
+                pgettext("report", "Institution"),
+                pgettext("report", "Figure"),
                 period,
                 data["period"]["previous_label"],
-                _("Difference"),
-                _("Change"),
+                pgettext("report", "Difference"),
+                pgettext("report", "Change"),
             ],
             all_rows,
-            sheet=_("All figures"),
+            sheet=pgettext("report", "All figures"),
             numeric=[2, 3, 4, 5],
             formats={4: "signed", 5: "percent"},
         )
@@ -661,13 +747,13 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
     if meetings and meetings["meetings"]:
         blocks.append(
             Table(
-                _("Annex 3. Meetings held"),
-                [_("Date"), _("Type")],
+                pgettext("report", "Annex 3. Meetings held"),
+                [pgettext("report", "Date"), pgettext("report", "Type")],
                 [
                     [dt.date.fromisoformat(m["date"]).strftime("%d.%m.%Y"), m["kind_label"]]
                     for m in meetings["meetings"]
                 ],
-                sheet=_("Meeting list"),
+                sheet=pgettext("report", "Meeting list"),
             )
         )
     doc_title = f"{title} – {municipality} – {period}"
@@ -675,7 +761,11 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
 
 
 def _coverage_label(value: str) -> str:
-    return {"full": _("complete"), "partial": _("partial"), "none": _("no data")}.get(value, value)
+    return {
+        "full": pgettext("report", "complete"),
+        "partial": pgettext("report", "partial"),
+        "none": pgettext("report", "no data"),
+    }.get(value, value)
 
 
 def _cached_png(draw, *args, **kwargs) -> bytes:
@@ -705,7 +795,7 @@ def _statistics_chart(stats: dict, suffix: str, data: dict) -> Chart | None:
         report_charts.comparison_bars,
         cats,
         {data["period"]["label"]: cur, data["period"]["previous_label"]: prev},
-        title=_("Figures per institution"),
+        title=pgettext("report", "Figures per institution"),
     )
     alt = _("Bar chart: figures per institution, %(period)s against %(previous)s") % {
         "period": data["period"]["label"],
@@ -715,7 +805,15 @@ def _statistics_chart(stats: dict, suffix: str, data: dict) -> Chart | None:
 
 
 def _breakdown_chart(stats: dict, suffix: str, data: dict) -> Chart | None:
-    cats, parts = [], {_("Women"): [], _("Men"): [], _("Adults"): [], _("Children"): []}
+    cats, parts = (
+        [],
+        {
+            pgettext("report", "Women"): [],
+            pgettext("report", "Men"): [],
+            pgettext("report", "Adults"): [],
+            pgettext("report", "Children"): [],
+        },
+    )
     for f in stats["figures"]:
         vals = {
             k: _chart_value(f, k, "current")
@@ -725,10 +823,10 @@ def _breakdown_chart(stats: dict, suffix: str, data: dict) -> Chart | None:
             continue
         inst = f["institution"].get("abbreviation") or _name(f["institution"]["name"], suffix)[:14]
         cats.append(f"{inst}: {_name(f['element']['name'], suffix)[:24]}")
-        parts[_("Women")].append(vals["sex=female"])
-        parts[_("Men")].append(vals["sex=male"])
-        parts[_("Adults")].append(vals["age=adult"])
-        parts[_("Children")].append(vals["age=child"])
+        parts[pgettext("report", "Women")].append(vals["sex=female"])
+        parts[pgettext("report", "Men")].append(vals["sex=male"])
+        parts[pgettext("report", "Adults")].append(vals["age=adult"])
+        parts[pgettext("report", "Children")].append(vals["age=child"])
     if not cats:
         return None
     series = {k: v for k, v in parts.items() if any(x is not None for x in v)}

@@ -16,6 +16,7 @@ import datetime as dt
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from mkk.directory.i18n import localized
 from mkk.statistics.comparison import compare_range
@@ -324,7 +325,7 @@ def national_document(data: dict, narrative: dict, title: str, language: str) ->
                     period,
                     previous,
                     _("Difference"),
-                    _("Change"),
+                    pgettext("report", "Change"),
                     _("Per 10,000 inhabitants"),
                 ],
                 rows,
@@ -397,7 +398,7 @@ def _table(figs: list[dict], period: str, previous: str, language: str, suffix: 
         rows.extend(_figure_table_rows(f, language, suffix))
     return Table(
         name,
-        [_("Figure"), period, previous, _("Difference"), _("Change")],
+        [_("Figure"), period, previous, _("Difference"), pgettext("report", "Change")],
         rows,
         sheet=name,
         numeric=[1, 2, 3, 4],

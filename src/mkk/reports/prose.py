@@ -450,6 +450,14 @@ def no_data_sentence(institution: Mapping, *, start: dt.date, end: dt.date, lang
         }
 
 
+def join_names(names: list[str], language: str) -> str:
+    """ "A, B and C" in the report's language."""
+    with translation.override(django_language(language)):
+        if len(names) < 2:
+            return "".join(names)
+        return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
 # --- Summary ----------------------------------------------------------------------------
 
 

@@ -131,7 +131,7 @@ def body_html(doc: Document, *, heading_offset: int = 0, for_print: bool = False
     for block in doc.blocks:
         if isinstance(block, Cover):
             out.append('<section class="cover">')
-            if block.confidential:
+            if block.confidential and not for_print:  # on paper the page header carries it
                 out.append(f'<p class="confidential">{_text(CONFIDENTIAL)}</p>')
             level = 1 + heading_offset
             out.append(f'<h{level} class="cover-title">{_text(block.title)}</h{level}>')
@@ -261,7 +261,9 @@ def column_widths(block: Table, total: float) -> list[float]:
     widths = [0.0] * n
     base_num = min(total * (2.3 if n > 4 else 3.0) / 17.0, total * 0.55 / max(len(numeric), 1))
     for i in numeric:
-        widths[i] = max(base_num, (words(i)[1] + 2) * per_char)
+        # Headings are bold: their longest word gets a fifth more room, so that "arsyetuar"
+        # or "Pjesëmarrës" fits whole (no break inside a word).
+        widths[i] = max(base_num, (words(i)[1] + 2) * per_char * 1.2)
     if not text:
         scale = total / (sum(widths) or 1)
         return [w * scale for w in widths]
@@ -332,11 +334,7 @@ def render_docx(data: dict, narrative: dict | None = None, title: str = "", *, d
 
     for block in doc.blocks:
         if isinstance(block, Cover):
-            if block.confidential:
-                p = d.add_paragraph()
-                r = p.add_run(CONFIDENTIAL)
-                r.bold = True
-                r.font.color.rgb = RGBColor(0xA0, 0x00, 0x00)
+            # The confidential marking is in the header of every page (cover included): once.
             d.add_paragraph(block.title, style="Title")
             for label, value in block.lines:
                 p = d.add_paragraph()
@@ -404,11 +402,23 @@ def render_docx(data: dict, narrative: dict | None = None, title: str = "", *, d
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
+def _cut_at_word(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut after a whole word (a single long word is cut)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0].rstrip(" –-,;.")
+    return cut if cut and len(cut) <= limit else text[:limit].rstrip()
+
+
 def _sheet_title(name: str, used: set[str]) -> str:
-    base = _SHEET_BAD.sub(" ", str(name)).strip().strip("'")[:28] or "Sheet"
+    """Excel's sheet names: at most 31 characters, unique (case-insensitively), cut at a
+    word boundary; a repeated name gets " (2)", " (3)" within the limit."""
+    base = _cut_at_word(_SHEET_BAD.sub(" ", str(name)).strip().strip("'"), 31) or "Sheet"
     title, n = base, 2
     while title.lower() in used:
-        title = f"{base[:25]} {n}"
+        suffix = f" ({n})"
+        title = _cut_at_word(base, 31 - len(suffix)) + suffix
         n += 1
     used.add(title.lower())
     return title

@@ -9,15 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.directory import selectors as directory_selectors
+from mkk.web.safehtml import trusted_html
 
 from . import selectors, services
 from .document import build_document
@@ -86,7 +87,7 @@ def _preview(report, *, public: bool) -> str:
     data = services.data_for(report, public=public)
     doc = build_document(data, report.narrative(), report.title)
     # body_html escapes every text it places (narratives included); nothing raw is inserted.
-    return mark_safe(body_html(doc, heading_offset=1))  # noqa: S308
+    return trusted_html(body_html(doc, heading_offset=1))
 
 
 def _detail_context(request, report, form=None) -> dict:
@@ -142,6 +143,7 @@ def edit(request, pk: int):
                 challenges=form.cleaned_data["challenges"],
                 recommendations=form.cleaned_data["recommendations"],
                 section_remarks=form.section_remarks(),
+                version=form.version,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -273,10 +275,13 @@ def diff(request, pk: int):
 
 
 def _filename(report, fmt: str, public: bool) -> str:
+    """The download's name in the reader's language, e.g.
+    "raporti-i-monitorimit-drenas-20250101-20251231-v1-publik.pdf"."""
     code = report.mechanism.municipality.code
-    suffix = "-public" if public else ""
+    stem = pgettext("file name", "monitoring-report")
+    suffix = "-" + pgettext("file name", "public") if public else ""
     return (
-        f"monitoring-report-{code}-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
+        f"{stem}-{code}-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
         f"-v{report.version}{suffix}.{fmt}"
     )
 
@@ -286,7 +291,7 @@ def _file_response(
 ) -> HttpResponse:
     content_type, _ext = FORMATS[fmt]
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["X-Checksum-SHA256"] = sha256 or hashlib.sha256(content).hexdigest()
@@ -329,7 +334,7 @@ def public_detail(request, slug: str):
     context = {
         "report": report,
         "municipality": report.mechanism.municipality,
-        "preview": mark_safe(body_html(doc, heading_offset=1)),  # noqa: S308 (escaped)
+        "preview": trusted_html(body_html(doc, heading_offset=1)),
         "formats": ReportFormat.choices,
     }
     return render(request, "reports/public_detail.html", context)

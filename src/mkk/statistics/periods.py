@@ -60,6 +60,37 @@ MONTHS = {
 QUARTER_WORD = {"sq": "tremujori", "sr": "kvartal", "en": "Quarter"}
 HALF_WORD = {"sq": "gjashtëmujori", "sr": "polugodište", "en": "Half-year"}
 ROMAN = ["I", "II", "III", "IV"]
+# Quarters and half-years with ordinal words, as a native writer names them (a Roman numeral
+# after the noun reads as a list item and wraps badly: "gjashtëmujori I 2026").
+ORDINAL_PERIOD = {
+    "sq": {
+        "quarter": [
+            "tremujori i parë {year}",
+            "tremujori i dytë {year}",
+            "tremujori i tretë {year}",
+            "tremujori i katërt {year}",
+        ],
+        "half": ["gjashtëmujori i parë {year}", "gjashtëmujori i dytë {year}"],
+    },
+    "sr": {
+        "quarter": [
+            "prvi kvartal {year}",
+            "drugi kvartal {year}",
+            "treći kvartal {year}",
+            "četvrti kvartal {year}",
+        ],
+        "half": ["prvo polugodište {year}", "drugo polugodište {year}"],
+    },
+    "en": {
+        "quarter": [
+            "first quarter of {year}",
+            "second quarter of {year}",
+            "third quarter of {year}",
+            "fourth quarter of {year}",
+        ],
+        "half": ["first half of {year}", "second half of {year}"],
+    },
+}
 
 
 def _lang(language: str | None) -> str:
@@ -216,7 +247,7 @@ def _day(d: dt.date, lang: str) -> str:
 
 def period_label(start: dt.date, end: dt.date, language: str | None = None) -> str:
     """'janar – shtator 2019', 'January – September 2019', 'januar – septembar 2019';
-    a month is 'shtator 2019', a quarter 'tremujori I 2019', a year '2019'; other ranges
+    a month is 'shtator 2019', a quarter 'tremujori i parë 2019', a year '2019'; other ranges
     are written from day to day."""
     lang = _lang(language)
     names = MONTHS[lang]
@@ -224,17 +255,9 @@ def period_label(start: dt.date, end: dt.date, language: str | None = None) -> s
     if kind == "year":
         return str(start.year)
     if kind == "quarter":
-        q = ROMAN[(start.month - 1) // 3]
-        return (
-            f"{QUARTER_WORD[lang]} {q} {start.year}"
-            if lang != "en"
-            else f"Quarter {q} {start.year}"
-        )
+        return ORDINAL_PERIOD[lang]["quarter"][(start.month - 1) // 3].format(year=start.year)
     if kind == "half_year":
-        h = ROMAN[0 if start.month == 1 else 1]
-        return (
-            f"{HALF_WORD[lang]} {h} {start.year}" if lang != "en" else f"Half-year {h} {start.year}"
-        )
+        return ORDINAL_PERIOD[lang]["half"][0 if start.month == 1 else 1].format(year=start.year)
     if start.day == 1 and is_month_end(end):
         if start.year == end.year and start.month == end.month:
             return f"{names[start.month - 1]} {start.year}"

@@ -24,6 +24,7 @@ NAV = [
     (_("Reports"), "reports:index", ALL, True),
     (_("Users"), "accounts:users", {Role.COORDINATOR}, True),
     (_("Audit log"), "audit:index", {Role.ADMIN, Role.COORDINATOR}, False),
+    (_("Sent e-mails"), "notifications:outbox", {Role.ADMIN, Role.COORDINATOR}, False),
 ]
 
 
