@@ -77,8 +77,7 @@ class EditConflict(ValidationError):
         self.changes = changes
         self.fresh = fresh
         shown = "; ".join(
-            _("%(field)s: %(old)s → %(new)s")
-            % {"field": label, "old": old, "new": new}
+            _("%(field)s: %(old)s → %(new)s") % {"field": label, "old": old, "new": new}
             for label, old, new in _described(current, changes)
         )
         super().__init__(
