@@ -9,15 +9,31 @@ import os
 import re
 
 import pytest
-from django.core import mail
 
 from mkk.directory.models import InstitutionKind as K
-from tests.meetings.test_browser import CHROMIUM, _axe, _login, page  # noqa: F401
+from tests.meetings.test_browser import CHROMIUM, _axe, _login
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
 ]
+
+
+@pytest.fixture
+def page():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser.new_page(viewport={"width": 1280, "height": 900})
+        browser.close()
+        from django.db import connections
+
+        connections.close_all()
 
 
 def _look(page, name: str) -> None:
@@ -76,7 +92,8 @@ def test_public_day(live_server, page, world):
 def test_mayor_day(live_server, page, world):
     """The coordinator creates and submits a report; the Mayor approves it with a comment;
     the coordinator publishes it."""
-    from mkk.reports.models import MonitoringReport as Report, ReportStatus
+    from mkk.reports.models import MonitoringReport as Report
+    from mkk.reports.models import ReportStatus
 
     base = live_server.url
     g = world.gjilan
