@@ -204,3 +204,119 @@ def test_case_worker_day(live_server, page, world):
     assert not Referral.objects.filter(case=first).exists()
     _look(page, "case after referral")
     assert not csp, csp
+
+
+# -- focal point ----------------------------------------------------------------------------
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (20, 90, 160)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _pdf() -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string="<h1>Lista e pjesëmarrësve</h1><p>12 pjesëmarrës</p>").write_pdf()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_focal_point_day(live_server, page, world, settings, tmp_path):
+    """Reset the forgotten password by e-mail, open My work, enter figures that do not add up
+    (the grid marks them), and report progress on an action with two evidence files."""
+    from django.core import mail
+
+    from mkk.plans.models import Evidence, ProgressUpdate
+    from mkk.statistics.catalogue import ensure_default_catalogue
+    from mkk.statistics.models import DataSet
+    from tests.plans.helpers import make_plan
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    ensure_default_catalogue()
+    base = live_server.url
+    g = world.gjilan
+    focal = g.users[f"focal_{K.SOCIAL_WORK}"]
+    focal.email = "fokal.qps@example.org"
+    focal.save(update_fields=["email"])
+    plan = make_plan(g, lead_kind=K.SOCIAL_WORK, n_actions=1)
+    action = plan.actions.get()
+    csp = _csp_watch(page)
+
+    # 1. Forgotten password: the link arrives by e-mail.
+    page.goto(f"{base}/accounts/login/")
+    _look(page, "login")
+    page.goto(f"{base}/accounts/password/reset/")
+    _look(page, "password reset")
+    page.fill("#id_email", focal.email)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url("**/accounts/password/reset/sent/")
+    _look(page, "password reset sent")
+    sent = [m for m in mail.outbox if focal.email in m.to]
+    assert len(sent) == 1
+    link = re.search(r"(/accounts/password/reset/[^/\s]+/[^/\s]+/)", sent[0].body).group(1)
+    page.goto(base + link)
+    page.wait_for_selector("#id_new_password1")
+    _look(page, "new password")
+    new_password = "Qershi-Lumi-2026-ruaje"
+    page.fill("#id_new_password1", new_password)
+    page.fill("#id_new_password2", new_password)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url("**/accounts/password/reset/done/")
+    focal.refresh_from_db()
+    assert focal.check_password(new_password)
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", focal.username)
+    page.fill("#id_password", new_password)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    _look(page, "focal dashboard")
+
+    # 2. My work.
+    page.goto(f"{base}/my-work/")
+    _look(page, "my work")
+    assert action.code in page.inner_text("main") or action.description in page.inner_text("main")
+
+    # 3. The statistics grid marks the figures that do not add up.
+    ds = DataSet.objects.get(code="SOCIAL_WORK")
+    page.goto(
+        f"{base}/statistics/institutions/{focal.institution_id}/data-sets/{ds.pk}/"
+        "?start=2025-01-01&end=2025-03-31"
+    )
+    page.fill("#id_v__QPS_VICTIMS__total", "30")
+    page.fill("#id_v__QPS_VICTIMS__sex-female", "25")
+    page.fill("#id_v__QPS_VICTIMS__sex-male", "9")
+    page.locator("#id_v__QPS_VICTIMS__sex-male").blur()
+    out = page.locator('output[data-sum="QPS_VICTIMS:sex"]')
+    assert "\u2260" in out.inner_text()
+    assert out.inner_text().replace("\u00a0", " ") == "34 \u2260 30"
+    for field in ("total", "sex-female", "sex-male"):
+        assert "mismatch" in page.get_attribute(f"#id_v__QPS_VICTIMS__{field}", "class")
+    _look(page, "statistics grid with an error")
+    page.fill("#id_v__QPS_VICTIMS__sex-male", "5")
+    assert out.inner_text() == "30"
+
+    # 4. Progress on the action, with two evidence files.
+    page.goto(f"{base}/plans/actions/{action.pk}/progress/")
+    _look(page, "progress form")
+    page.select_option("#id_status", "in_progress")
+    page.fill("#id_narrative", "U mbajtën dy sesione informimi me punonjësit e QPS.")
+    page.set_input_files(
+        "#id_evidence",
+        [
+            {"name": "lista.pdf", "mimeType": "application/pdf", "buffer": _pdf()},
+            {"name": "foto.png", "mimeType": "image/png", "buffer": _png()},
+        ],
+    )
+    page.click("button[name=submit]")
+    page.wait_for_load_state()
+    update = ProgressUpdate.objects.get(action=action)
+    assert update.narrative.startswith("U mbajtën dy sesione")
+    names = sorted(Evidence.objects.filter(update=update).values_list("original_name", flat=True))
+    assert names == ["foto.png", "lista.pdf"]
+    _look(page, "progress saved")
+    assert not csp, csp
