@@ -312,11 +312,193 @@ def test_focal_point_day(live_server, page, world, settings, tmp_path):
             {"name": "foto.png", "mimeType": "image/png", "buffer": _png()},
         ],
     )
-    page.click("button[name=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=submit]")
     update = ProgressUpdate.objects.get(action=action)
     assert update.narrative.startswith("U mbajtën dy sesione")
     names = sorted(Evidence.objects.filter(update=update).values_list("original_name", flat=True))
     assert names == ["foto.png", "lista.pdf"]
     _look(page, "progress saved")
+    assert not csp, csp
+
+
+# -- coordinator ----------------------------------------------------------------------------
+
+SEED_PLAN = (
+    __import__("pathlib").Path(__import__("mkk").__file__).parent
+    / "seeds"
+    / "drenas-local-action-plan-2025-2028.txt"
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_coordinator_day(live_server, page, settings, tmp_path):
+    """Invite a focal point, import the action plan, bulk-approve submitted figures and progress
+    updates, record a meeting with minutes written in the rich-text editor and export them as
+    PDF. (The coordinator's report chain, submit → Mayor approves → publish, is walked in
+    test_mayor_day.)"""
+    import subprocess
+
+    from django.core import mail
+
+    from mkk.accounts.models import Role, User
+    from mkk.directory import demo as directory_demo
+    from mkk.directory.kosovo import ensure_kosovo
+    from mkk.meetings.models import Meeting
+    from mkk.plans.models import Action, ImportRun, ProgressUpdate, ReviewState
+    from mkk.statistics.catalogue import ensure_default_catalogue
+    from mkk.statistics.models import Status, Submission
+    from tests.factories import UserFactory
+    from tests.statistics.conftest import make_submission
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    ensure_kosovo()
+    directory = directory_demo.load()
+    ensure_default_catalogue()
+    drenas = directory["municipalities"]["drenas"]
+    police = directory["drenas"]["police"]
+    social = directory["drenas"]["social_work"]
+    coordinator = UserFactory(
+        username="drenas.koordinatorja", role=Role.COORDINATOR, municipality=drenas
+    )
+    base = live_server.url
+    csp = _csp_watch(page)
+    _login(page, base, coordinator)
+    _look(page, "coordinator dashboard")
+
+    # 1. Invite a focal point from the users page.
+    page.goto(f"{base}/accounts/m/drenas/users/")
+    _look(page, "users")
+    page.click("a.button[href$='/users/invite/']")
+    page.wait_for_url("**/users/invite/")
+    _look(page, "invite form")
+    page.fill("#id_email", "arta.fokale@example.org")
+    page.fill("#id_first_name", "Arta")
+    page.fill("#id_last_name", "Fokale")
+    page.select_option("#id_role", Role.FOCAL_POINT)
+    page.select_option("#id_institution", str(police.pk))
+    with page.expect_navigation():
+        page.click("form.stacked button[type=submit]")
+    invited = User.objects.get(email="arta.fokale@example.org")
+    assert invited.role == Role.FOCAL_POINT and invited.institution_id == police.pk
+    assert invited.municipality_id == drenas.pk and not invited.has_usable_password()
+    invitation = [m for m in mail.outbox if invited.email in m.to]
+    assert len(invitation) == 1 and "/accounts/enrol/" in invitation[0].body
+    _look(page, "after the invitation")
+
+    # 2. Import the action plan: upload, preview, confirm.
+    page.goto(f"{base}/m/drenas/plan/import/")
+    _look(page, "plan import")
+    page.set_input_files("input[type=file]", str(SEED_PLAN))
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_selector("button[name=confirm]")
+    _look(page, "plan import preview")
+    assert Action.objects.count() == 0  # the preview saves nothing
+    page.click("button[name=confirm]")
+    page.wait_for_url("**/plans/imports/**")
+    run = ImportRun.objects.get()
+    assert run.actor == coordinator
+    assert Action.objects.filter(plan__mechanism__municipality=drenas).count() == 37
+    _look(page, "plan import done")
+
+    # 3. Bulk approval of submitted figures and progress updates.
+    subs = [
+        make_submission(
+            inst,
+            code,
+            dt.date(2025, 1, 1),
+            dt.date(2025, 3, 31),
+            {(element, ""): 4},
+            status=Status.SUBMITTED,
+        )
+        for inst, code, element in (
+            (police, "POLICE", "POL_CASES"),
+            (social, "SOCIAL_WORK", "QPS_VICTIMS"),
+        )
+    ]
+    page.goto(f"{base}/m/drenas/statistics/submissions/")
+    _look(page, "submissions")
+    for sub in subs:
+        page.check(f"#pick-{sub.pk}")
+    page.check("input[name=decision][value=approve]")
+    page.click("fieldset.bulk button[type=submit]")
+    page.wait_for_selector("input[name=confirm]", state="attached")
+    _look(page, "submissions confirm")
+    assert Submission.objects.filter(status=Status.APPROVED).count() == 0
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert Submission.objects.filter(status=Status.APPROVED).count() == 2, page.inner_text("main")
+
+    actions = list(
+        Action.objects.filter(plan__mechanism__municipality=drenas).order_by("order")[:3]
+    )
+    updates = [
+        ProgressUpdate.objects.create(
+            action=action,
+            period_start=dt.date(2025, 1, 1),
+            period_end=dt.date(2025, 6, 30),
+            status="in_progress",
+            narrative="U mbajt trajnimi.",
+            review_state=ReviewState.SUBMITTED,
+        )
+        for action in actions
+    ]
+    page.goto(f"{base}/m/drenas/plan/reviews/")
+    _look(page, "plan reviews")
+    for update in updates[:2]:
+        page.check(f"#pick-{update.pk}")
+    page.check("input[name=decision][value=approve]")
+    page.click("fieldset.bulk button[type=submit]")
+    page.wait_for_selector("input[name=confirm]", state="attached")
+    _look(page, "plan reviews confirm")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    states = dict(ProgressUpdate.objects.values_list("pk", "review_state"))
+    assert states[updates[0].pk] == states[updates[1].pk] == ReviewState.APPROVED
+    assert states[updates[2].pk] == ReviewState.SUBMITTED
+
+    # 4. A meeting with minutes in the rich-text editor, exported as PDF.
+    page.goto(f"{base}/m/drenas/meetings/new/")
+    _look(page, "meeting form")
+    page.fill("#id_date", "2025-02-14")
+    page.fill("#id_start_time", "10:00")
+    page.select_option("#id_status", "held")
+    page.fill("#id_agenda", "Rastet e reja\nPlani i veprimit")
+    editor = page.locator("trix-editor#id_minutes_editor")
+    editor.click()
+    page.keyboard.type("U shqyrtua ")
+    page.click("trix-toolbar button[data-trix-attribute=bold]")
+    page.keyboard.type("plani lokal i veprimit")
+    page.click("trix-toolbar button[data-trix-attribute=bold]")
+    page.keyboard.type(" dhe u caktuan detyrat.")
+    page.click("main form.stacked button[type=submit]")
+    meeting = Meeting.objects.get()
+    page.wait_for_url(f"{base}/meetings/{meeting.pk}/")
+    assert "<strong>plani lokal i veprimit</strong>" in meeting.minutes
+    _look(page, "meeting detail")
+    response = page.request.get(f"{base}/meetings/{meeting.pk}/minutes.pdf")
+    assert response.ok and response.headers["content-type"].startswith("application/pdf")
+    pdf = tmp_path / "minutes.pdf"
+    pdf.write_bytes(response.body())
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "plani lokal i veprimit" in text and "14.02.2025" in text
+    folder = os.environ.get("MKK_SCREENSHOTS")
+    if folder:
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(pdf),
+                f"{folder}/day-minutes",
+            ],
+            check=True,
+        )
     assert not csp, csp
