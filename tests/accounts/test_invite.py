@@ -253,3 +253,38 @@ def test_focal_person_link_shows_in_the_registry(client, world):
     assert "Besa Fokale" in registry.content.decode()
     login(client, world.drenas.users["focal_police"])
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_linked_focal_person_is_in_the_report_data(world):
+    import datetime as dt
+
+    from mkk.directory import services as directory_services
+    from mkk.directory.models import Membership
+    from mkk.reports.builder import build_report_data
+
+    focal = world.drenas.users["focal_police"]
+    focal.first_name, focal.last_name = "Besa", "Fokale"
+    focal.save()
+    membership = Membership.objects.get(
+        mechanism=world.drenas.mechanism, institution=world.drenas.inst("police")
+    )
+    directory_services.membership_focal_link(
+        actor=world.drenas.users["coordinator"], membership=membership, user=focal
+    )
+    data = build_report_data(
+        municipality=world.drenas.municipality,
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 12, 31),
+        language="sq",
+        public=False,
+    )
+    assert "Besa Fokale" in str(data)
+    public = build_report_data(
+        municipality=world.drenas.municipality,
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 12, 31),
+        language="sq",
+        public=True,
+    )
+    assert "Besa Fokale" not in str(public)  # names stay out of the public report

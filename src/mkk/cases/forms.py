@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mkk.directory.models import SERVICE_KINDS, Institution, InstitutionKind, Municipality
+from mkk.web.concurrency import VersionedFormMixin
 
 from . import selectors
 from .models import (
@@ -322,7 +323,7 @@ class DeclineForm(forms.Form):
     )
 
 
-class ProtectionOrderForm(forms.ModelForm):
+class ProtectionOrderForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ProtectionOrder
         fields = ["kind", "status", "requested_on", "decided_on", "valid_until", "violated_on"]
@@ -338,7 +339,7 @@ class CourtOutcomeForm(forms.ModelForm):
         widgets = {"decided_on": DateInput()}
 
 
-class ShelterStayForm(forms.ModelForm):
+class ShelterStayForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ShelterStay
         fields = ["admitted_on", "discharged_on", "accompanying_children"]

@@ -20,6 +20,7 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.notifications import hooks as notification_hooks
+from mkk.web import concurrency
 
 from . import crypto, selectors
 from .models import (
@@ -376,11 +377,15 @@ def child_add(*, actor, case: Case, record_type: str, **fields):
 
 
 @transaction.atomic
-def child_update(*, actor, obj, **fields):
+def child_update(*, actor, obj, version: str | None = None, **fields):
+    """Change a protection order or shelter stay; ``version`` is its edit form's version (a
+    save over someone else's newer save is refused, mkk.web.concurrency)."""
     _require(can_handle(actor, obj.case))
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    return _clean_save(obj)
+    with transaction.atomic():
+        concurrency.check(obj, version)
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        return _clean_save(obj)
 
 
 # --- Referrals ---------------------------------------------------------------------------------

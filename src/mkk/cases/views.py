@@ -277,7 +277,8 @@ def child_add(request, pk: int, kind: str):
     form = forms.CHILD_FORMS[kind](request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.child_add(actor=request.user, case=case, record_type=kind, **form.cleaned_data)
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            services.child_add(actor=request.user, case=case, record_type=kind, **fields)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:

@@ -7,13 +7,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mkk.accounts.models import User
+from mkk.web.concurrency import VersionedFormMixin
 
 from .models import EmergencyContact, GlossaryTerm, Institution, Mechanism, Membership
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MechanismForm(forms.ModelForm):
+class MechanismForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Mechanism
         fields = [
@@ -38,7 +39,7 @@ class MechanismForm(forms.ModelForm):
             self.fields[name].queryset = people
 
 
-class InstitutionForm(forms.ModelForm):
+class InstitutionForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Institution
         fields = [
@@ -59,7 +60,7 @@ class InstitutionForm(forms.ModelForm):
         widgets = {"aliases": forms.Textarea(attrs={"rows": 3})}
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Membership
         fields = [
@@ -114,7 +115,7 @@ class NumbersField(forms.CharField):
                 )
 
 
-class EmergencyContactForm(forms.ModelForm):
+class EmergencyContactForm(VersionedFormMixin, forms.ModelForm):
     numbers = NumbersField(label=_("Numbers (one per line)"))
 
     class Meta:
@@ -136,7 +137,7 @@ class EmergencyContactForm(forms.ModelForm):
         self.fields["institution"].queryset = Institution.objects.filter(municipality=municipality)
 
 
-class GlossaryTermForm(forms.ModelForm):
+class GlossaryTermForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = GlossaryTerm
         fields = ["abbreviation", "meaning_sq", "meaning_sr", "meaning_en", "order"]

@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from django.db import models, transaction
 
+from mkk.web import concurrency
+
 from .models import Municipality
 
 
 @transaction.atomic
-def registry_save(*, actor, obj: models.Model, municipality: Municipality) -> models.Model:
+def registry_save(
+    *, actor, obj: models.Model, municipality: Municipality, version: str | None = None
+) -> models.Model:
     """Validate and save a registry object that belongs to ``municipality``.
 
     The caller has already checked that ``actor`` may manage that municipality's mechanism;
-    the owning municipality is set here, never taken from the form.
+    the owning municipality is set here, never taken from the form. ``version``: the edit
+    form's version; a save over someone else's newer save is refused (mkk.web.concurrency).
     """
+    concurrency.check(obj, version)
     if hasattr(obj, "municipality_id"):
         obj.municipality = municipality
     elif hasattr(obj, "mechanism_id") and not obj.mechanism_id:

@@ -108,7 +108,10 @@ def _edit(request, *, municipality, form_class, instance, title, form_kwargs=Non
     if request.method == "POST" and form.is_valid():
         try:
             services.registry_save(
-                actor=request.user, obj=form.save(commit=False), municipality=municipality
+                actor=request.user,
+                obj=form.save(commit=False),
+                municipality=municipality,
+                version=form.version,
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -274,7 +274,8 @@ def follow_up_create(request, pk: int):
     form = FollowUpForm(request.POST or None, institutions=_institutions(municipality))
     if request.method == "POST" and form.is_valid():
         try:
-            services.follow_up_create(actor=request.user, decision=decision, **form.cleaned_data)
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            services.follow_up_create(actor=request.user, decision=decision, **fields)
         except ValidationError as exc:
             _apply(form, exc)
         else:

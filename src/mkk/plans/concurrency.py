@@ -13,9 +13,7 @@ label_extra("spending", _("Spending"))
 
 def action_links(action) -> dict:
     """The directory institutions linked to an action, by role (names, as people read them)."""
-    links = action.institution_links.filter(institution__isnull=False).select_related(
-        "institution"
-    )
+    links = action.institution_links.filter(institution__isnull=False).select_related("institution")
     by_role: dict[str, list[str]] = {"lead": [], "supporting": []}
     for link in links.order_by("institution__name_sq"):
         by_role.setdefault(link.role, []).append(str(link.institution))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mkk.web.concurrency import VersionedFormMixin
+
 from .models import MonitoringReport, ReportLanguage
 
 SECTION_LABELS = {
@@ -42,7 +44,7 @@ class ReportCreateForm(forms.Form):
         return data
 
 
-class NarrativeForm(forms.ModelForm):
+class NarrativeForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = MonitoringReport
         fields = ["title", "summary_remarks", "challenges", "recommendations"]

@@ -261,7 +261,9 @@ def column_widths(block: Table, total: float) -> list[float]:
     widths = [0.0] * n
     base_num = min(total * (2.3 if n > 4 else 3.0) / 17.0, total * 0.55 / max(len(numeric), 1))
     for i in numeric:
-        widths[i] = max(base_num, (words(i)[1] + 2) * per_char)
+        # Headings are bold: their longest word gets a fifth more room, so that "arsyetuar"
+        # or "Pjesëmarrës" fits whole (no break inside a word).
+        widths[i] = max(base_num, (words(i)[1] + 2) * per_char * 1.2)
     if not text:
         scale = total / (sum(widths) or 1)
         return [w * scale for w in widths]

@@ -27,6 +27,7 @@ from mkk.audit.services import record
 from mkk.directory.models import Mechanism, Municipality
 from mkk.notifications.reportjobs import render_files_later
 from mkk.ops.storage import private_storage
+from mkk.web import concurrency
 
 from .builder import build_report_data
 from .models import MonitoringReport, ReportFile, ReportFormat, ReportStatus
@@ -99,8 +100,10 @@ def report_update_narrative(
     challenges: str,
     recommendations: str,
     section_remarks: dict[str, str],
+    version: str | None = None,
 ) -> MonitoringReport:
     _require_manager(actor, report)
+    concurrency.check(report, version)  # locks the row: someone else's newer save is refused
     report = MonitoringReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_editable:
         raise ValidationError(_("A submitted report cannot be changed; make a new version."))

@@ -143,6 +143,7 @@ def edit(request, pk: int):
                 challenges=form.cleaned_data["challenges"],
                 recommendations=form.cleaned_data["recommendations"],
                 section_remarks=form.section_remarks(),
+                version=form.version,
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -69,7 +69,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         language = {"sr": "sr-latn"}.get(options["lang"], options["lang"])
-        translation.activate(language)
+        # override, not activate: the language must not outlive the command (tests run many
+        # commands in one thread).
+        with translation.override(language):
+            return self._handle(options, language)
+
+    def _handle(self, options, language):
         if not options["municipality"]:
             return self._national(options, language)
         code = options["municipality"].strip().lower()

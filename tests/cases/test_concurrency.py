@@ -1,0 +1,55 @@
+"""No lost update on a case's protection order (issue 12, item 3): two case workers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from mkk.cases import services
+from tests.conftest import login
+
+from .helpers import open_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _form_data(response, **changes) -> dict:
+    form = response.context["form"]
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            continue
+        data[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+    data.update(changes)
+    return data
+
+
+def test_protection_order_second_save_refused_and_kept(world):
+    police = world.drenas.users["case_police"]
+    case = open_case(police)
+    order = services.child_add(
+        actor=police,
+        case=case,
+        record_type="order",
+        kind="interim_police",
+        status="requested",
+        requested_on=dt.date(2026, 1, 5),
+    )
+    url = reverse("cases:child_edit", kwargs={"kind": "order", "pk": order.pk})
+    anna, besa = Client(), Client()
+    login(anna, police)
+    login(besa, police)
+    a, b = _form_data(anna.get(url)), _form_data(besa.get(url))
+    assert a["version"]
+    issued = {"status": "issued", "decided_on": "2026-01-07"}
+    assert anna.post(url, {**a, **issued}).status_code == 302
+    response = besa.post(url, {**b, "requested_on": "2026-01-06"})
+    assert response.status_code == 200
+    assert "2026-01-07" in " ".join(response.context["form"].non_field_errors())
+    assert str(response.context["form"]["requested_on"].value()) == "2026-01-06"
+    order.refresh_from_db()
+    assert order.status == "issued" and order.requested_on == dt.date(2026, 1, 5)
