@@ -54,4 +54,4 @@ def trusted_html(html: str | None) -> SafeString:
     """``html`` cleaned against the allow-list, then marked safe (reviewed: the input has
     just been sanitised by nh3, so no script, handler or style can remain)."""
     # Reviewed: the only mark_safe of MKK; its input has just been cleaned by nh3.
-    return mark_safe(clean(html))  # nosec B308,B703
+    return mark_safe(clean(html))  # nosec B308, B703

@@ -1,0 +1,322 @@
+"""One Playwright test per role walking that role's day through the real pages, in Debian's
+chromium, with axe-core (WCAG 2.1 AA) on every page visited and the database checked after each
+step. Screenshots of every page go to $MKK_SCREENSHOTS when it is set."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+
+import pytest
+
+from mkk.directory.models import InstitutionKind as K
+from tests.meetings.test_browser import CHROMIUM, _axe, _login
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture
+def page():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser.new_page(viewport={"width": 1280, "height": 900})
+        browser.close()
+        from django.db import connections
+
+        connections.close_all()
+
+
+def _look(page, name: str) -> None:
+    """axe-core on the page, and a screenshot of it when MKK_SCREENSHOTS is set."""
+    _axe(page, name)
+    folder = os.environ.get("MKK_SCREENSHOTS")
+    if folder:
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        page.screenshot(path=os.path.join(folder, f"day-{slug}.png"), full_page=True)
+
+
+def _csp_watch(page) -> list:
+    errors: list = []
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    return errors
+
+
+# -- public ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_public_day(live_server, page, world):
+    """No login: the public index, the municipality's public page, and the quick exit."""
+    base = live_server.url
+    csp = _csp_watch(page)
+    page.goto(f"{base}/public/")
+    _look(page, "public index")
+    page.goto(f"{base}/public/drenas/")
+    _look(page, "public drenas")
+    assert world.drenas.municipality.name_sq in page.inner_text("main")
+    exit_link = page.locator("a[data-quick-exit]")
+    assert exit_link.count() == 1
+    assert exit_link.get_attribute("href").startswith("https://")
+    # Chromium has no network here: catch the navigation to the outside site instead of
+    # loading it, and check the page really leaves when the link is used.
+    left: list[str] = []
+
+    def _outside(route):
+        left.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body="<!doctype html><title>x</title>")
+
+    page.route(re.compile(r"^https://"), _outside)
+    exit_link.click()
+    page.wait_for_url(re.compile(r"^https://"))
+    assert left and not left[0].startswith(base)
+    assert not csp, csp
+
+
+# -- Mayor (viewer) and the coordinator's report --------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mayor_day(live_server, page, world):
+    """The coordinator creates and submits a report; the Mayor approves it with a comment;
+    the coordinator publishes it."""
+    from mkk.reports.models import MonitoringReport as Report
+    from mkk.reports.models import ReportStatus
+
+    base = live_server.url
+    g = world.gjilan
+    csp = _csp_watch(page)
+    _login(page, base, g.users["coordinator"])
+    page.goto(f"{base}/m/gjilan/reports/")
+    _look(page, "reports index")
+    page.fill("#id_period_start", "2019-01-01")
+    page.fill("#id_period_end", "2019-09-30")
+    page.select_option("#id_language", "sq")
+    page.click("form.form-grid button[type=submit]")
+    page.wait_for_url(re.compile(r"/reports/\d+/$"))
+    report = Report.objects.get()
+    assert report.status == ReportStatus.DRAFT
+    assert report.period_start == dt.date(2019, 1, 1)
+    _look(page, "report draft")
+    page.click("form[action$='/step/'] input[value=submit] ~ button")
+    page.wait_for_url(f"**/reports/{report.pk}/")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.submitted_by == g.users["coordinator"]
+
+    # The Mayor works in a browser of her own (a second login of the coordinator in the same
+    # 30-second TOTP window would be a replayed code, rightly refused).
+    coordinator_page = page
+    page = page.context.browser.new_page(viewport={"width": 1280, "height": 900})
+    mayor = g.users["viewer"]
+    _login(page, base, mayor)
+    _look(page, "mayor dashboard")
+    page.goto(f"{base}/reports/{report.pk}/")
+    _look(page, "report for the mayor")
+    page.fill("#id_comment", "Miratohet. Shtoni të dhënat e gjykatës në versionin e ardhshëm.")
+    page.click("button[name=decision][value=approve]")
+    page.wait_for_url(f"**/reports/{report.pk}/")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED
+    assert report.decided_by == mayor
+    assert "gjykatës" in report.approval_comment
+    assert "gjykatës" in page.inner_text("main")
+    _look(page, "report approved")
+
+    page.close()
+    page = coordinator_page
+    page.goto(f"{base}/reports/{report.pk}/")
+    page.click("form[action$='/step/'] input[value=publish] ~ button")
+    page.wait_for_url(f"**/reports/{report.pk}/")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.PUBLISHED
+    assert report.published_at is not None
+    _look(page, "report published")
+    page.context.clear_cookies()
+    page.goto(f"{base}/public/reports/{report.public_slug}/")
+    _look(page, "public report")
+    assert page.locator("a[data-quick-exit]").count() == 1
+    assert not csp, csp
+
+
+# -- case worker ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_case_worker_day(live_server, page, world):
+    """Search the cases with filters, open one, refer it through the grouped recipient list."""
+    from mkk.cases.models import CaseStatus, Consent, Referral
+    from tests.cases.helpers import identity, open_case
+
+    base = live_server.url
+    g = world.gjilan
+    worker = g.users[f"case_{K.SOCIAL_WORK}"]
+    first = open_case(worker, consent=Consent.YES)
+    second = open_case(
+        worker, ident=identity(name="Ema Provë", number="9876501234"), consent=Consent.YES
+    )
+    csp = _csp_watch(page)
+    _login(page, base, worker)
+    page.goto(f"{base}/m/gjilan/cases/")
+    _look(page, "case worker cases")
+    rows = page.locator("main table tbody th[scope=row] a")
+    assert rows.count() == 2
+    page.fill("#id_q", second.reference)
+    page.select_option("#id_status", CaseStatus.OPEN)
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url(re.compile(r"\?.*q="))
+    _look(page, "case search filtered")
+    assert rows.count() == 1
+    assert rows.first.inner_text() == second.reference
+    assert first.reference not in page.inner_text("main table")
+    rows.first.click()
+    page.wait_for_url(f"**/cases/{second.pk}/")
+    _look(page, "case detail")
+    page.click(f"a[href$='/cases/{second.pk}/refer/']")
+    page.wait_for_url(f"**/cases/{second.pk}/refer/")
+    _look(page, "refer form")
+    groups = page.locator("#id_to_institution optgroup")
+    assert groups.count() >= 1
+    labels = [groups.nth(i).get_attribute("label") for i in range(groups.count())]
+    assert all(labels), labels
+    police = g.inst(K.POLICE)
+    option = page.locator(f"#id_to_institution optgroup option[value='{police.pk}']")
+    assert option.count() == 1
+    page.select_option("#id_to_institution", str(police.pk))
+    page.fill("#id_reason", "Kërkohet vlerësim i rrezikut dhe urdhër mbrojtjeje.")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"**/cases/{second.pk}/")
+    referral = Referral.objects.get(case=second)
+    assert referral.to_institution == police
+    assert referral.from_institution == worker.institution
+    assert not Referral.objects.filter(case=first).exists()
+    _look(page, "case after referral")
+    assert not csp, csp
+
+
+# -- focal point ----------------------------------------------------------------------------
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (20, 90, 160)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _pdf() -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string="<h1>Lista e pjesëmarrësve</h1><p>12 pjesëmarrës</p>").write_pdf()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_focal_point_day(live_server, page, world, settings, tmp_path):
+    """Reset the forgotten password by e-mail, open My work, enter figures that do not add up
+    (the grid marks them), and report progress on an action with two evidence files."""
+    from django.core import mail
+
+    from mkk.plans.models import Evidence, ProgressUpdate
+    from mkk.statistics.catalogue import ensure_default_catalogue
+    from mkk.statistics.models import DataSet
+    from tests.plans.helpers import make_plan
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    ensure_default_catalogue()
+    base = live_server.url
+    g = world.gjilan
+    focal = g.users[f"focal_{K.SOCIAL_WORK}"]
+    focal.email = "fokal.qps@example.org"
+    focal.save(update_fields=["email"])
+    plan = make_plan(g, lead_kind=K.SOCIAL_WORK, n_actions=1)
+    action = plan.actions.get()
+    csp = _csp_watch(page)
+
+    # 1. Forgotten password: the link arrives by e-mail.
+    page.goto(f"{base}/accounts/login/")
+    _look(page, "login")
+    page.goto(f"{base}/accounts/password/reset/")
+    _look(page, "password reset")
+    page.fill("#id_email", focal.email)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url("**/accounts/password/reset/sent/")
+    _look(page, "password reset sent")
+    sent = [m for m in mail.outbox if focal.email in m.to]
+    assert len(sent) == 1
+    link = re.search(r"(/accounts/password/reset/[^/\s]+/[^/\s]+/)", sent[0].body).group(1)
+    page.goto(base + link)
+    page.wait_for_selector("#id_new_password1")
+    _look(page, "new password")
+    new_password = "Qershi-Lumi-2026-ruaje"
+    page.fill("#id_new_password1", new_password)
+    page.fill("#id_new_password2", new_password)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url("**/accounts/password/reset/done/")
+    focal.refresh_from_db()
+    assert focal.check_password(new_password)
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", focal.username)
+    page.fill("#id_password", new_password)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    _look(page, "focal dashboard")
+
+    # 2. My work.
+    page.goto(f"{base}/my-work/")
+    _look(page, "my work")
+    assert action.code in page.inner_text("main") or action.description in page.inner_text("main")
+
+    # 3. The statistics grid marks the figures that do not add up.
+    ds = DataSet.objects.get(code="SOCIAL_WORK")
+    page.goto(
+        f"{base}/statistics/institutions/{focal.institution_id}/data-sets/{ds.pk}/"
+        "?start=2025-01-01&end=2025-03-31"
+    )
+    page.fill("#id_v__QPS_VICTIMS__total", "30")
+    page.fill("#id_v__QPS_VICTIMS__sex-female", "25")
+    page.fill("#id_v__QPS_VICTIMS__sex-male", "9")
+    page.locator("#id_v__QPS_VICTIMS__sex-male").blur()
+    out = page.locator('output[data-sum="QPS_VICTIMS:sex"]')
+    assert "\u2260" in out.inner_text()
+    assert out.inner_text().replace("\u00a0", " ") == "34 \u2260 30"
+    for field in ("total", "sex-female", "sex-male"):
+        assert "mismatch" in page.get_attribute(f"#id_v__QPS_VICTIMS__{field}", "class")
+    _look(page, "statistics grid with an error")
+    page.fill("#id_v__QPS_VICTIMS__sex-male", "5")
+    assert out.inner_text() == "30"
+
+    # 4. Progress on the action, with two evidence files.
+    page.goto(f"{base}/plans/actions/{action.pk}/progress/")
+    _look(page, "progress form")
+    page.select_option("#id_status", "in_progress")
+    page.fill("#id_narrative", "U mbajtën dy sesione informimi me punonjësit e QPS.")
+    page.set_input_files(
+        "#id_evidence",
+        [
+            {"name": "lista.pdf", "mimeType": "application/pdf", "buffer": _pdf()},
+            {"name": "foto.png", "mimeType": "image/png", "buffer": _png()},
+        ],
+    )
+    page.click("button[name=submit]")
+    page.wait_for_load_state()
+    update = ProgressUpdate.objects.get(action=action)
+    assert update.narrative.startswith("U mbajtën dy sesione")
+    names = sorted(Evidence.objects.filter(update=update).values_list("original_name", flat=True))
+    assert names == ["foto.png", "lista.pdf"]
+    _look(page, "progress saved")
+    assert not csp, csp
