@@ -77,3 +77,22 @@ def test_decision_text_second_save_refused(world):
     assert response.context["form"]["text"].value() == "Vendimi i Besës"
     decision.refresh_from_db()
     assert decision.text == "Vendimi i Anës"
+
+
+def test_attendance_second_save_refused(world):
+    from mkk.directory.models import InstitutionKind as K
+
+    meeting = Meeting.objects.create(
+        mechanism=world.drenas.mechanism, date=dt.date(2025, 3, 12), status="held"
+    )
+    url = reverse("meetings:attendance", kwargs={"pk": meeting.pk})
+    anna, besa = _two(world)
+    a, b = _form_data(anna.get(url)), _form_data(besa.get(url))
+    police = world.drenas.inst(K.POLICE).pk
+    a.update({f"status_{police}": "present", f"person_{police}": "Arta Testi"})
+    assert anna.post(url, a).status_code == 302
+    b.update({f"status_{police}": "absent"})
+    response = besa.post(url, b)
+    assert response.status_code == 200
+    assert "Arta Testi" in " ".join(response.context["form"].non_field_errors())
+    assert meeting.attendance.get().status == "present"

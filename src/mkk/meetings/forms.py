@@ -80,7 +80,7 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
         return data
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(VersionedFormMixin, forms.Form):
     """One row per member institution: status and the representative's name."""
 
     def __init__(self, *args, institutions, meeting, **kwargs):

@@ -64,6 +64,19 @@ def meeting_agenda(meeting: Meeting) -> dict:
     return {"agenda": "; ".join(a.title for a in meeting.agenda_items.order_by("order"))}
 
 
+label_extra("attendance", _lazy("Attendance"))
+
+
+def meeting_attendance(meeting: Meeting) -> dict:
+    """Who attended, for the attendance form's version."""
+    rows = meeting.attendance.select_related("institution").order_by("institution__name_sq")
+    return {
+        "attendance": "; ".join(
+            f"{a.institution}: {a.get_status_display()} {a.person_name}".strip() for a in rows
+        )
+    }
+
+
 def _label(field: str) -> str:
     return str(Meeting._meta.get_field(field).verbose_name).capitalize()
 
@@ -150,9 +163,16 @@ def attendance_institutions(meeting: Meeting) -> list[Institution]:
 
 @transaction.atomic
 def attendance_record(
-    *, actor, meeting: Meeting, rows: list[tuple[Institution, str | None, str]]
+    *,
+    actor,
+    meeting: Meeting,
+    rows: list[tuple[Institution, str | None, str]],
+    version: str | None = None,
 ) -> None:
-    """Set each institution's attendance; a status of ``None``/"" removes its row."""
+    """Set each institution's attendance; a status of ``None``/"" removes its row.
+
+    ``version``: the attendance form's version of the meeting and its attendance."""
+    concurrency.check(meeting, version, extra=meeting_attendance)
     allowed = {i.pk for i in attendance_institutions(meeting)}
     current = {a.institution_id: a for a in meeting.attendance.all()}
     for institution, status, person in rows:

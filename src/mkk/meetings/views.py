@@ -185,11 +185,20 @@ def meeting_detail(request, pk: int):
 def attendance(request, pk: int):
     meeting = _meeting(request, pk, manage=True)
     institutions = services.attendance_institutions(meeting)
-    form = AttendanceForm(request.POST or None, institutions=institutions, meeting=meeting)
+    form = AttendanceForm(
+        request.POST or None,
+        institutions=institutions,
+        meeting=meeting,
+        version_of=meeting,
+        version_extra=services.meeting_attendance,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.attendance_record(
-                actor=request.user, meeting=meeting, rows=form.cleaned_rows()
+                actor=request.user,
+                meeting=meeting,
+                rows=form.cleaned_rows(),
+                version=form.version,
             )
         except ValidationError as exc:
             _apply(form, exc)

@@ -16,11 +16,12 @@ def status_chart(impl: PlanImplementation) -> str | None:
         return None
     labels = {s: str(label) for s, label, _n in impl.overall.count_list}
     parts = {labels[s]: [row.counts.get(s, 0) for row in impl.objectives] for s in STATUS_ORDER}
-    png = charts.stacked_bars(
+    png = charts.cached(  # drawn once per distinct figures and language
+        charts.stacked_bars,
         [row.code for row in impl.objectives],
         parts,
-        title=_("Actions by status"),
-        ylabel=_("Actions"),
+        title=str(_("Actions by status")),
+        ylabel=str(_("Actions")),
     )
     return charts.data_uri(png)
 
@@ -29,13 +30,14 @@ def budget_chart(impl: PlanImplementation) -> str | None:
     rows = impl.budget_by_year()
     if not rows:
         return None
-    png = charts.grouped_bars(
+    png = charts.cached(  # drawn once per distinct figures and language
+        charts.grouped_bars,
         [str(year) for year, _p, _s in rows],
         {
-            _("Planned"): [float(p) for _y, p, _s in rows],
-            _("Spent"): [float(s) for _y, _p, s in rows],
+            str(_("Planned")): [float(p) for _y, p, _s in rows],
+            str(_("Spent")): [float(s) for _y, _p, s in rows],
         },
-        title=_("Planned and spent per year (EUR)"),
+        title=str(_("Planned and spent per year (EUR)")),
         ylabel="EUR",
     )
     return charts.data_uri(png)

@@ -700,6 +700,26 @@ def _locust(port: int, path: str, cookies: list[str], users: int, seconds: int, 
     return {"requests": 0, "failures": 0, "p50": float("inf"), "p95": float("inf")}
 
 
+def _drain(port: int, limit: float = 120.0) -> None:
+    """Wait until the server has worked off the requests a previous run left queued (sync
+    workers finish every accepted request), so that each run starts on an idle server."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        t0 = time.perf_counter()
+        try:
+            url = f"http://127.0.0.1:{port}/health"
+            with urllib.request.urlopen(url, timeout=limit) as r:  # noqa: S310
+                r.read()
+        except urllib.error.HTTPError:
+            pass  # an answer all the same
+        if time.perf_counter() - t0 < 0.2:
+            return
+        time.sleep(0.5)
+
+
 def bench_load(env: dict, users: int, seconds: int, folder: str, out) -> list[Row]:
     from django.core.management import call_command
     from django.db import connections
@@ -748,6 +768,7 @@ def bench_load(env: dict, users: int, seconds: int, folder: str, out) -> list[Ro
                         raise SystemExit(f"{path}: {r.status} {r.url}")  # fmt: skip
         figures = {}
         for name, path in pages:
+            _drain(port)
             figures[name] = _locust(port, path, cookies, users, seconds, folder)
             f = figures[name]
             out(

@@ -142,6 +142,8 @@ def _described(current, changes):
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
             field = None
+        if field is not None and not getattr(field, "concrete", False):
+            field = None  # an ``extra`` key named like a reverse relation
         label = str(getattr(field, "verbose_name", "") or _EXTRA_LABELS.get(name) or name)
         label = label[:1].upper() + label[1:]
         yield label, _shown(field, old), _shown(field, new)
