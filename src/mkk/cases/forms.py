@@ -368,7 +368,9 @@ class ImportForm(forms.Form):
     )
 
 
-class DeadlineForm(forms.ModelForm):
+class DeadlineForm(VersionedFormMixin, forms.ModelForm):
+    """One row of the municipality's deadline table; its version covers the whole table."""
+
     class Meta:
         model = ReferralDeadline
         fields = ["from_kind", "to_kind", "urgency", "hours"]

@@ -23,6 +23,7 @@ from mkk.notifications import hooks as notification_hooks
 from mkk.web import concurrency
 
 from . import crypto, selectors
+from .concurrency import deadline_table
 from .models import (
     Case,
     CaseSequence,
@@ -662,11 +663,22 @@ def rotate_keys() -> dict[str, int]:
 
 
 @transaction.atomic
+@transaction.atomic
 def deadline_set(
-    *, actor, municipality, from_kind: str, to_kind: str, urgency: str, hours: int
+    *,
+    actor,
+    municipality,
+    from_kind: str,
+    to_kind: str,
+    urgency: str,
+    hours: int,
+    version: str | None = None,
 ) -> ReferralDeadline:
-    """A municipality's own deadline for a referral type (its coordinator, or an admin)."""
+    """A municipality's own deadline for a referral type (its coordinator, or an admin).
+    ``version`` is the deadline form's version of the municipality's table: a save over
+    someone else's newer change of the table is refused (mkk.web.concurrency)."""
     _require(scoping.can_manage_mechanism(actor, municipality.pk))
+    concurrency.check(municipality, version, extra=deadline_table)
     row = ReferralDeadline.objects.filter(
         municipality=municipality, from_kind=from_kind, to_kind=to_kind, urgency=urgency
     ).first() or ReferralDeadline(
