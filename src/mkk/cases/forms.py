@@ -172,7 +172,7 @@ def _check_ground_reason(form, data) -> None:
         )
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(VersionedFormMixin, forms.ModelForm):
     """The owner's record of consent, or of a legal ground (with its reason)."""
 
     class Meta:

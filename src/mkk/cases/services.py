@@ -307,8 +307,12 @@ def case_set_consent(
     consent_date: dt.date | None,
     sharing_legal_ground: str,
     sharing_reason: str = "",
+    version: str | None = None,
 ) -> Case:
+    """Record the owner's consent; ``version`` is the consent form's version (a save over
+    someone else's newer save is refused, mkk.web.concurrency)."""
     _require(scoping.can_work_cases(actor) and actor.institution_id == case.institution_id)
+    concurrency.check(case, version)
     sharing_reason = _check_ground(consent_to_share, sharing_legal_ground, sharing_reason)
     new_ground = sharing_legal_ground and (
         sharing_legal_ground != case.sharing_legal_ground or sharing_reason != case.sharing_reason

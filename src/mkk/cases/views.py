@@ -222,6 +222,7 @@ def case_consent(request, pk: int):
                 consent_date=form.cleaned_data["consent_date"],
                 sharing_legal_ground=form.cleaned_data["sharing_legal_ground"],
                 sharing_reason=form.cleaned_data["sharing_reason"],
+                version=form.version,
             )
         except ValidationError as exc:
             _form_errors(form, exc)
