@@ -53,3 +53,52 @@ def test_protection_order_second_save_refused_and_kept(world):
     assert str(response.context["form"]["requested_on"].value()) == "2026-01-06"
     order.refresh_from_db()
     assert order.status == "issued" and order.requested_on == dt.date(2026, 1, 5)
+
+
+def test_consent_second_save_refused_and_kept(world):
+    police = world.drenas.users["case_police"]
+    case = open_case(police)
+    url = reverse("cases:consent", kwargs={"pk": case.pk})
+    anna, besa = Client(), Client()
+    login(anna, police)
+    login(besa, police)
+    a, b = _form_data(anna.get(url)), _form_data(besa.get(url))
+    assert a["version"]
+    said_no = {"consent_to_share": "no", "consent_date": "2026-01-07"}
+    assert anna.post(url, {**a, **said_no}).status_code == 302
+    typed = {"consent_to_share": "yes", "consent_date": "2026-01-08"}
+    response = besa.post(url, {**b, **typed})
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].non_field_errors())
+    assert "2026-01-07" in errors
+    assert response.context["form"]["consent_to_share"].value() == "yes"
+    assert str(response.context["form"]["consent_date"].value()) == "2026-01-08"
+    case.refresh_from_db()
+    assert case.consent_to_share == "no" and case.consent_date == dt.date(2026, 1, 7)
+    # saving again now deliberately keeps this user's entries
+    again = {**_form_data(response), **typed}
+    assert besa.post(url, again).status_code == 302
+    case.refresh_from_db()
+    assert case.consent_to_share == "yes"
+
+
+def test_deadline_table_second_save_refused_and_kept(world):
+    coordinator = world.drenas.users["coordinator"]
+    url = reverse("cases:deadlines", kwargs={"code": world.drenas.municipality.code})
+    anna, besa = Client(), Client()
+    login(anna, coordinator)
+    login(besa, coordinator)
+    a, b = _form_data(anna.get(url)), _form_data(besa.get(url))
+    assert a["version"]
+    row = {"from_kind": "police", "to_kind": "social_work", "urgency": "normal"}
+    assert anna.post(url, {**a, **row, "hours": "12"}).status_code == 302
+    response = besa.post(url, {**b, **row, "hours": "48"})
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].non_field_errors())
+    assert "“12”" in errors
+    assert str(response.context["form"]["hours"].value()) == "48"
+    stored = services.deadline_hours(municipality=world.drenas.municipality, **row)
+    assert stored == 12
+    # saving again now deliberately keeps this user's entry
+    assert besa.post(url, {**_form_data(response), "hours": "48"}).status_code == 302
+    assert services.deadline_hours(municipality=world.drenas.municipality, **row) == 48

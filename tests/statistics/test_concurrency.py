@@ -183,3 +183,41 @@ def test_threads_with_versions_no_lost_update(world):
     for t in threads:
         t.join()
     assert sorted(results) == ["conflict", "conflict", "saved"], results
+
+
+def _formset_data(response, **police) -> dict:
+    formset = response.context["formset"]
+    data = {
+        f"{formset.prefix}-TOTAL_FORMS": str(formset.total_form_count()),
+        f"{formset.prefix}-INITIAL_FORMS": str(formset.initial_form_count()),
+    }
+    for form in formset.forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value in (None, "", False):
+                continue
+            data[form.add_prefix(name)] = "on" if value is True else str(value)
+        if form.instance.code == "POLICE":
+            data.update({form.add_prefix(k): v for k, v in police.items()})
+    return data
+
+
+def test_data_set_settings_second_save_refused_and_kept(world):
+    coordinator = world.drenas.users["coordinator"]
+    url = reverse("statistics:data_sets")
+    anna, besa = Client(), Client()
+    login(anna, coordinator)
+    login(besa, coordinator)
+    a = _formset_data(anna.get(url), deadline_days="15")
+    b = _formset_data(besa.get(url), deadline_days="9")
+    assert any(k.endswith("-version") and v for k, v in a.items())
+    assert anna.post(url, a).status_code == 302
+    response = besa.post(url, b)
+    assert response.status_code == 200
+    police = next(f for f in response.context["formset"].forms if f.instance.code == "POLICE")
+    assert "“15”" in " ".join(police.non_field_errors())
+    assert str(police["deadline_days"].value()) == "9"
+    assert DataSet.objects.get(code="POLICE").deadline_days == 15
+    # saving again now deliberately keeps this user's entry
+    assert besa.post(url, _formset_data(response)).status_code == 302
+    assert DataSet.objects.get(code="POLICE").deadline_days == 9

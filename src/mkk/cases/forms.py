@@ -172,7 +172,7 @@ def _check_ground_reason(form, data) -> None:
         )
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(VersionedFormMixin, forms.ModelForm):
     """The owner's record of consent, or of a legal ground (with its reason)."""
 
     class Meta:
@@ -368,7 +368,9 @@ class ImportForm(forms.Form):
     )
 
 
-class DeadlineForm(forms.ModelForm):
+class DeadlineForm(VersionedFormMixin, forms.ModelForm):
+    """One row of the municipality's deadline table; its version covers the whole table."""
+
     class Meta:
         model = ReferralDeadline
         fields = ["from_kind", "to_kind", "urgency", "hours"]

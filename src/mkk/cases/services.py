@@ -23,6 +23,7 @@ from mkk.notifications import hooks as notification_hooks
 from mkk.web import concurrency
 
 from . import crypto, selectors
+from .concurrency import deadline_table
 from .models import (
     Case,
     CaseSequence,
@@ -307,8 +308,12 @@ def case_set_consent(
     consent_date: dt.date | None,
     sharing_legal_ground: str,
     sharing_reason: str = "",
+    version: str | None = None,
 ) -> Case:
+    """Record the owner's consent; ``version`` is the consent form's version (a save over
+    someone else's newer save is refused, mkk.web.concurrency)."""
     _require(scoping.can_work_cases(actor) and actor.institution_id == case.institution_id)
+    concurrency.check(case, version)
     sharing_reason = _check_ground(consent_to_share, sharing_legal_ground, sharing_reason)
     new_ground = sharing_legal_ground and (
         sharing_legal_ground != case.sharing_legal_ground or sharing_reason != case.sharing_reason
@@ -658,11 +663,22 @@ def rotate_keys() -> dict[str, int]:
 
 
 @transaction.atomic
+@transaction.atomic
 def deadline_set(
-    *, actor, municipality, from_kind: str, to_kind: str, urgency: str, hours: int
+    *,
+    actor,
+    municipality,
+    from_kind: str,
+    to_kind: str,
+    urgency: str,
+    hours: int,
+    version: str | None = None,
 ) -> ReferralDeadline:
-    """A municipality's own deadline for a referral type (its coordinator, or an admin)."""
+    """A municipality's own deadline for a referral type (its coordinator, or an admin).
+    ``version`` is the deadline form's version of the municipality's table: a save over
+    someone else's newer change of the table is refused (mkk.web.concurrency)."""
     _require(scoping.can_manage_mechanism(actor, municipality.pk))
+    concurrency.check(municipality, version, extra=deadline_table)
     row = ReferralDeadline.objects.filter(
         municipality=municipality, from_kind=from_kind, to_kind=to_kind, urgency=urgency
     ).first() or ReferralDeadline(

@@ -23,6 +23,7 @@ from mkk.accounts import scoping
 from mkk.directory import selectors as directory_selectors
 
 from . import forms, importer, selectors, services
+from .concurrency import deadline_table
 from .models import Case, Consent, GroundStatus, ProtectionOrder, ReferralStatus, ShelterStay
 
 #: Never shown in error reports.
@@ -222,6 +223,7 @@ def case_consent(request, pk: int):
                 consent_date=form.cleaned_data["consent_date"],
                 sharing_legal_ground=form.cleaned_data["sharing_legal_ground"],
                 sharing_reason=form.cleaned_data["sharing_reason"],
+                version=form.version,
             )
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -499,15 +501,26 @@ def deadlines(request, code: str):
         scoping.can_work_cases(request.user) or scoping.can_read_case_references(request.user)
     )
     can_manage = scoping.can_manage_mechanism(request.user, municipality.pk)
-    form = forms.DeadlineForm(request.POST or None) if can_manage else None
+    form = None
+    if can_manage:
+        form = forms.DeadlineForm(
+            request.POST or None, version_of=municipality, version_extra=deadline_table
+        )
     if request.method == "POST":
         scoping.require(can_manage)
         if form.is_valid():
-            services.deadline_set(
-                actor=request.user, municipality=municipality, **form.cleaned_data
-            )
-            messages.success(request, _("Deadline saved."))
-            return redirect("cases:deadlines", code=code)
+            try:
+                services.deadline_set(
+                    actor=request.user,
+                    municipality=municipality,
+                    version=form.version,
+                    **{k: v for k, v in form.cleaned_data.items() if k != "version"},
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Deadline saved."))
+                return redirect("cases:deadlines", code=code)
     rows = selectors.deadline_rows(municipality)
     return render(
         request, "cases/deadlines.html", {"municipality": municipality, "rows": rows, "form": form}

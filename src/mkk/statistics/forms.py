@@ -266,7 +266,7 @@ def parse_day(text: str | None) -> dt.date | None:
         return None
 
 
-class DataSetSettingsForm(forms.ModelForm):
+class DataSetSettingsForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = DataSet
         fields = ["period_type", "deadline_days", "warning_factor", "is_active"]

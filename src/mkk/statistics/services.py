@@ -469,11 +469,26 @@ def disaggregation_create(
 
 
 @transaction.atomic
-def data_sets_update(*, actor, formset) -> None:
-    """Save the settings of data sets (a validated model formset); each change is audited."""
+def data_sets_update(*, actor, formset) -> bool:
+    """Save the settings of data sets (a validated model formset); each change is audited.
+
+    Every changed row is checked against the version its form showed (mkk.web.concurrency):
+    when someone else saved one of them meanwhile, that row's form gets the message, nothing
+    is saved and False is returned."""
     _check_catalogue_manager(actor)
+    refused = False
+    for form in formset.forms:
+        if any(name != concurrency.FIELD for name in form.changed_data):
+            try:
+                concurrency.check(form.instance, form.version)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                refused = True
+    if refused:
+        return False
     with _actor_ctx(actor):
         formset.save()
+    return True
 
 
 # --- Reminders ----------------------------------------------------------------------------

@@ -637,8 +637,11 @@ def data_sets(request):
     """Usual period, deadline and warning factor of every data set (coordinators)."""
     scoping.require(_can_manage_catalogue(request.user))
     formset = forms.DataSetSettingsFormSet(request.POST or None, queryset=DataSet.objects.all())
-    if request.method == "POST" and formset.is_valid():
-        services.data_sets_update(actor=request.user, formset=formset)
+    if (
+        request.method == "POST"
+        and formset.is_valid()
+        and services.data_sets_update(actor=request.user, formset=formset)
+    ):
         messages.success(request, _("Data set settings saved."))
         return redirect("statistics:catalogue")
     return render(request, "statistics/data_sets.html", {"formset": formset})
