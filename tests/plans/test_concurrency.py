@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from mkk.directory.models import InstitutionKind as K
 from mkk.plans import services
 from mkk.plans.concurrency import action_links
-from mkk.plans.models import Action, ActionPlan, ProgressUpdate
+from mkk.plans.models import Action, ActionPlan, ProgressUpdate, ReviewState
 from mkk.web.concurrency import EditConflict, stamp
 from tests.conftest import login
 
@@ -154,3 +156,46 @@ def test_threads_saving_the_same_version_one_wins(world):
     assert results.count("conflict") == 3, results
     winner = Action.objects.get(pk=action.pk).description
     assert winner.startswith("Versioni ")
+
+
+@pytest.mark.django_db
+def test_two_reviewers_deciding_at_once_the_second_is_told(world):
+    plan = make_plan(world.drenas)
+    focal = world.drenas.users["focal_social_work"]
+    update = ProgressUpdate.objects.create(
+        action=plan.actions.get(code="I.1.1"),
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 6, 30),
+        status="in_progress",
+        narrative="Raport",
+        review_state="submitted",
+        submitted_by=focal,
+    )
+    deputy = world.drenas.users["focal_police"]
+    world.drenas.mechanism.deputy_approver = deputy
+    world.drenas.mechanism.save()
+    url = reverse("plans:update", kwargs={"pk": update.pk})
+    anna, besa = Client(), Client()
+    login(anna, world.drenas.users["coordinator"])
+    login(besa, deputy)
+    first, second = _form_data(anna.get(url)), _form_data(besa.get(url))
+    assert first["version"] and second["version"]
+    assert anna.post(url, {**first, "decision": "approve"}).status_code == 302
+    typed = {"decision": "return", "comment": "Mungon buxheti i shpenzuar"}
+    response = besa.post(url, {**second, **typed})
+    assert response.status_code == 200  # refused, not a silent overwrite
+    page = response.content.decode()
+    message = " ".join(response.context["form"].non_field_errors())
+    with translation.override("sq"):
+        approved = str(ReviewState.APPROVED.label)
+    assert f"“{approved}”" in message and "drenas.coordinator" in message  # what they decided
+    assert message.split(":")[0] in page  # the message is on the page
+    assert "Mungon buxheti i shpenzuar" in page  # what the reviewer typed is kept
+    update.refresh_from_db()
+    assert update.review_state == "approved" and update.reviewer_comment == ""
+    # deciding again is refused too, with a plain reason on the page (no version: same rule)
+    response = besa.post(url, typed)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    update.refresh_from_db()
+    assert update.review_state == "approved"

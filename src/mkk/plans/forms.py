@@ -211,7 +211,7 @@ class ActionFilterForm(forms.Form):
         return data
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(VersionedFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve")), ("return", _("Return for correction"))],

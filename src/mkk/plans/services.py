@@ -212,10 +212,12 @@ def _progress_save(
 
 
 def progress_review(
-    *, actor, update: ProgressUpdate, approve: bool, comment: str
+    *, actor, update: ProgressUpdate, approve: bool, comment: str, version: str | None = None
 ) -> ProgressUpdate:
     """Approve a submitted update, or return it with a comment (required). Nobody reviews
-    an update they submitted themselves."""
+    an update they submitted themselves. ``version`` is the review form's version: when
+    another reviewer decided meanwhile, the decision is refused with what they decided
+    (mkk.web.concurrency); the row is locked, so of two decisions at once one goes through."""
     if not can_review(actor, update.action.plan):
         raise PermissionDenied
     if update.submitted_by_id and actor is not None and update.submitted_by_id == actor.pk:
@@ -227,12 +229,17 @@ def progress_review(
         )
     if not can_review_update(actor, update):
         raise PermissionDenied
-    if update.review_state != ReviewState.SUBMITTED:
-        raise ValidationError(_("Only an update waiting for review can be approved or returned."))
     comment = comment.strip()
     if not approve and not comment:
         raise ValidationError(_("Say what needs to be corrected when returning an update."))
     with transaction.atomic():
+        concurrency.check(update, version)
+        locked = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+        if locked.review_state != ReviewState.SUBMITTED:
+            raise ValidationError(
+                _("Only an update waiting for review can be approved or returned.")
+            )
+        update.refresh_from_db()
         update.review_state = ReviewState.APPROVED if approve else ReviewState.RETURNED
         update.reviewed_by = actor
         update.reviewed_at = timezone.now()

@@ -564,7 +564,7 @@ def update_detail(request, pk: int):
     update = selectors.update_for(request.user, pk)
     action = update.action
     can_review = services.can_review(request.user, action.plan)
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST or None, version_of=update)
     if request.method == "POST":
         scoping.require(can_review)
         if form.is_valid():
@@ -574,7 +574,10 @@ def update_detail(request, pk: int):
                     update=update,
                     approve=form.cleaned_data["decision"] == "approve",
                     comment=form.cleaned_data["comment"],
+                    version=form.version,
                 )
+            except EditConflict as exc:  # another reviewer decided first: say what, keep ours
+                form.add_error(None, exc)
             except ValidationError as exc:
                 form.add_error(None, _messages_of(exc))
             else:
@@ -595,7 +598,7 @@ def update_detail(request, pk: int):
             "municipality": action.plan.mechanism.municipality,
             "form": form,
             "can_review": services.can_review_update(request.user, update)
-            and update.review_state == ReviewState.SUBMITTED,
+            and (update.review_state == ReviewState.SUBMITTED or bool(form.errors)),
             "own_update": bool(can_review and update.submitted_by_id == request.user.pk),
             "can_files": services.can_see_progress_files(request.user, action),
             "can_report": services.can_report_on(request.user, action),
