@@ -306,10 +306,7 @@ def test_focal_point_day(live_server, page, nu_html, world, settings, tmp_path):
     link = re.search(r"(/accounts/password/reset/[^/\s]+/[^/\s]+/)", sent[0].body).group(1)
     page.goto(base + link)
     page.wait_for_selector("#id_new_password1")
-    # Known gap, reported: web/_fields.html puts Django's password help text (a <ul>) inside
-    # <span class="helptext">, which the Nu Html Checker refuses ("Element ul not allowed as
-    # child of element span"); this page is left out of the HTML check until that is fixed.
-    _look(page, "new password", nu=False)
+    _look(page, "new password")
     new_password = "Qershi-Lumi-2026-ruaje"
     page.fill("#id_new_password1", new_password)
     page.fill("#id_new_password2", new_password)

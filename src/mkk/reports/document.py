@@ -274,11 +274,13 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
         text = _name(mech["name"], suffix)
         if mech.get("decision_number"):
             decided = mech.get("decision_date")
-            date_text = dt.date.fromisoformat(decided).strftime("%d.%m.%Y") if decided else ""
-            text += " – " + _("decision no. %(number)s of %(date)s") % {
-                "number": mech["decision_number"],
-                "date": date_text,
-            }
+            if decided:
+                text += " – " + _("decision no. %(number)s of %(date)s") % {
+                    "number": mech["decision_number"],
+                    "date": dt.date.fromisoformat(decided).strftime("%d.%m.%Y"),
+                }
+            else:
+                text += " – " + _("decision no. %(number)s") % {"number": mech["decision_number"]}
         blocks.append(Paragraph(text + "."))
     member_rows = []
     for m in data["members"]:

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Prefetch, Q, Sum
 
@@ -552,7 +553,10 @@ def _fetch(qs) -> list[tuple]:
     """Rows of a ``values_list`` query; on PostgreSQL straight from the driver (the dates
     and numbers it returns are already Python's), without Django's per-row conversion."""
     if connection.vendor == "postgresql":
-        sql, params = qs.query.sql_with_params()
+        try:
+            sql, params = qs.query.sql_with_params()
+        except EmptyResultSet:  # e.g. no data set in the catalogue: nothing to read
+            return []
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
