@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -199,3 +200,56 @@ def test_two_reviewers_deciding_at_once_the_second_is_told(world):
     assert response.context["form"].non_field_errors()
     update.refresh_from_db()
     assert update.review_state == "approved"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("with_version", [True, False])
+def test_threads_reviewing_the_same_update_one_decides(world, with_version):
+    """Four reviewers decide at once (PostgreSQL): one decision stands, the others are told."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (the in-memory SQLite test database locks)")
+    plan = make_plan(world.drenas)
+    update = ProgressUpdate.objects.create(
+        action=plan.actions.get(code="I.1.1"),
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 6, 30),
+        status="in_progress",
+        narrative="Raport",
+        review_state="submitted",
+        submitted_by=world.drenas.users["focal_social_work"],
+    )
+    token = stamp(update) if with_version else None
+    coordinator = world.drenas.users["coordinator"]
+    results: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def decide(n: int) -> None:
+        try:
+            mine = ProgressUpdate.objects.select_related("action__plan__mechanism").get(
+                pk=update.pk
+            )
+            barrier.wait()
+            services.progress_review(
+                actor=coordinator,
+                update=mine,
+                approve=n % 2 == 0,
+                comment=f"Koment {n}",
+                version=token,
+            )
+            results.append("decided")
+        except ValidationError as exc:
+            results.append("told" if exc.messages else "silent")
+        except Exception as exc:  # noqa: BLE001 - any other outcome fails the test below
+            results.append(f"error {type(exc).__name__}: {exc}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("decided") == 1, results
+    assert results.count("told") == 3, results
+    update.refresh_from_db()
+    assert update.review_state in ("approved", "returned") and update.reviewer_comment
