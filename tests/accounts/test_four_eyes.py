@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from mkk.accounts import scoping
 from mkk.directory.models import InstitutionKind as K
@@ -62,7 +63,7 @@ def test_rule_in_scoping(world):
 def test_coordinator_cannot_approve_figures_she_submitted(client, world):
     coordinator = world.drenas.users["coordinator"]
     sub = _figures(world, coordinator)
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
         stat_services.submission_approve(actor=coordinator, submission=sub)
     assert "yourself" in " ".join(exc.value.messages)
     with pytest.raises(ValidationError):
