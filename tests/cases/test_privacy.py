@@ -224,7 +224,8 @@ def test_coordinator_sees_reference_and_response_time_never_identity(client, wor
     )
     services.referral_accept(actor=qps, referral=referral, consent_recorded=True)
     referral.refresh_from_db()
-    for who in [world.drenas.users["coordinator"], world.national, world.admin]:
+    # The national role sees figures only, never a case row (tests/cases/test_national.py).
+    for who in [world.drenas.users["coordinator"], world.admin]:
         client.logout()
         login(client, who)
         response = client.get(

@@ -193,7 +193,7 @@ def returned_updates(user) -> QuerySet[ProgressUpdate]:
     return scoping.scope(
         user,
         ProgressUpdate.objects.filter(review_state=ReviewState.RETURNED, action_id__in=lead)
-        .select_related("action", "reviewed_by")
+        .select_related("action__plan__mechanism", "reviewed_by")
         .order_by("-reviewed_at"),
     )
 

@@ -14,6 +14,7 @@ from mkk.directory import selectors as directory_selectors
 from mkk.meetings import selectors as meetings_selectors
 from mkk.ops.health import health_response
 from mkk.plans import selectors as plans_selectors
+from mkk.plans import services as plans_services
 from mkk.statistics import selectors as statistics_selectors
 
 from . import dashboard
@@ -62,7 +63,11 @@ def my_work(request):
         "plan": plan,
         "period": board.period if board else None,
         "to_report": [m for m in board.mine if m["can_report"]] if board else [],
-        "returned_updates": plans_selectors.returned_updates(user)[:50],
+        "returned_updates": [
+            u
+            for u in plans_selectors.returned_updates(user)[:50]
+            if plans_services.can_report_on(user, u.action)
+        ],
         "returned_submissions": statistics_selectors.returned_submissions(user)[:50],
         "due": statistics_selectors.due_for_focal_point(user),
         "tasks": meetings_selectors.open_follow_ups_of_institution(user).order_by("due_date")[:50],

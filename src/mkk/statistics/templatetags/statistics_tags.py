@@ -30,3 +30,13 @@ def period_label(start, end):
 @register.filter
 def loc(obj, field="name"):
     return localized(obj, field)
+
+
+@register.simple_tag(takes_context=True)
+def may_enter(context, municipality) -> bool:
+    """Whether the page's user enters figures for an institution of ``municipality`` (the
+    data-entry link is shown only then: no link that would answer 403)."""
+    from mkk.statistics import selectors
+
+    user = context.get("user")
+    return bool(user and selectors.entry_institutions(user, municipality))
