@@ -9,7 +9,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mkk.accounts import scoping
+from mkk.core import paging
 from mkk.directory import selectors as directory_selectors
 
 from . import forms, importer, selectors, services
@@ -68,7 +68,7 @@ def index(request, code: str):
         context = {
             "municipality": municipality,
             "search": search,
-            "query": _query_without_page(request),
+            "query": paging.query_without_page(request),
             "page": _page(request, selectors.search_cases(user, **search.filters())),
             "incoming": incoming.filter(status=ReferralStatus.SENT),
             "outgoing": selectors.outgoing_referrals(user).filter(status=ReferralStatus.SENT),
@@ -89,7 +89,7 @@ def index(request, code: str):
         ),
         "figures": selectors.case_figures(municipality=municipality, start=start, end=end),
         "year": year,
-        "query": _query_without_page(request),
+        "query": paging.query_without_page(request),
         "years": range(today.year, today.year - 5, -1),
         "can_manage": scoping.can_manage_mechanism(user, municipality.pk),
         "per_case": scoping.can_read_case_rows(user),
@@ -98,14 +98,7 @@ def index(request, code: str):
 
 
 def _page(request, queryset, per_page: int = 50):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request) -> str:
-    """The list's filters as a query string, for the pager's links."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+    return paging.page_of(request, queryset, per_page)
 
 
 def _year(request, today) -> int:

@@ -5,7 +5,6 @@ from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core import paging
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.models import Institution
 from mkk.web.concurrency import EditConflict
@@ -417,12 +417,12 @@ def follow_ups(request, code: str):
     show = request.GET.get("show", "open")
     if show == "open":
         tasks = tasks.filter(status__in=selectors.OPEN_STATUSES)
-    page = Paginator(tasks, 100).get_page(request.GET.get("page"))
+    page = paging.page_of(request, tasks)
     context = {
         "municipality": municipality,
         "tasks": _mark_actions(request.user, list(page), municipality.pk),
         "page": page,
-        "query": _query_without_page(request),
+        "query": paging.query_without_page(request),
         "mine": mine,
         "show": show,
         "today": timezone.localdate(),
@@ -504,21 +504,15 @@ def meeting_ics(request, pk: int):
 def activities(request, code: str):
     municipality = _municipality(request, code)
     items = selectors.activities_for(request.user, municipality)
-    page = Paginator(items, 100).get_page(request.GET.get("page"))
+    page = paging.page_of(request, items)
     context = {
         "municipality": municipality,
         "activities": page,
         "page": page,
-        "query": _query_without_page(request),
+        "query": paging.query_without_page(request),
         "can_manage": _can_record(request.user, municipality),
     }
     return render(request, "meetings/activities.html", context)
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def _activity_form(request, municipality, activity):

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
-from mkk.core import bulk
+from mkk.core import bulk, paging
 from mkk.web.concurrency import EditConflict
 
 from . import charts, exports, selectors, services, uploads
@@ -110,7 +109,7 @@ def actions(request, code: str):
     items = list(selectors.actions_of(plan, include_retired=show_retired))
     impl = selectors.implementation_of(plan, dt.date(plan.start_year, 1, 1), timezone.localdate())
     items = selectors.filter_actions(items, impl.status_of, **search.filters())
-    page = Paginator(items, 100).get_page(request.GET.get("page"))
+    page = paging.page_of(request, items)
     for a in page:
         a.current_status = ActionStatus(impl.status_of.get(a.pk, ActionStatus.NOT_STARTED))
     context = {
@@ -118,17 +117,11 @@ def actions(request, code: str):
         "plan": plan,
         "page": page,
         "search": search,
-        "query": _query_without_page(request),
+        "query": paging.query_without_page(request),
         "can_manage": scoping.can_manage_mechanism(request.user, municipality.pk),
         "can_read_records": scoping.can_read_records(request.user),
     }
     return render(request, "plans/actions.html", context)
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def _import_options(request) -> dict:
@@ -327,7 +320,7 @@ def reviews(request, code: str):
     waiting = (
         selectors.updates_waiting(request.user, plan) if plan else ProgressUpdate.objects.none()
     )
-    page = Paginator(waiting, 100).get_page(request.GET.get("page"))
+    page = paging.page_of(request, waiting)
     reviewable = selectors.updates_of_plan(request.user, plan) if plan else waiting
     form = bulk.BulkReviewForm(
         request.POST or None, choices=reviewable.values_list("pk", flat=True)

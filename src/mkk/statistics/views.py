@@ -5,7 +5,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mkk.accounts import scoping
-from mkk.core import bulk
+from mkk.core import bulk, paging
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.models import Institution
 
@@ -201,8 +200,8 @@ def submissions(request, code: str):
     context = {
         "municipality": municipality,
         "filters": filters,
-        "query": _query_without_page(request),
-        "page": Paginator(qs, 100).get_page(request.GET.get("page")),
+        "query": paging.query_without_page(request),
+        "page": paging.page_of(request, qs),
         "can_bulk": can_manage,
         "form": bulk.BulkReviewForm(choices=[]),
     }
@@ -238,12 +237,6 @@ def _submissions_bulk(request, municipality, waiting):
 def _submission_label(sub) -> str:
     period = periods.period_label(sub.period_start, sub.period_end)
     return f"{sub.institution.name} · {sub.data_set.name} · {period}"
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @login_required
