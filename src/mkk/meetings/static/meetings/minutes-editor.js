@@ -30,6 +30,9 @@
       editor.setAttribute("input", input.id);
       editor.id = `${area.id}_editor`;
       editor.className = "minutes-editor";
+      // A text box from the start (Trix sets the same when it connects), so the label applies.
+      editor.setAttribute("role", "textbox");
+      editor.setAttribute("aria-multiline", "true");
       const label = document.querySelector(`label[for="${area.id}"]`);
       if (label) {
         label.id = label.id || `${area.id}_label`;
