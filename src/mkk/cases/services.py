@@ -258,8 +258,12 @@ def _ground_recorded(actor, case: Case, ground: str) -> None:
 
 
 @transaction.atomic
-def identity_update(*, actor, case: Case, identity: Identity, reason: str) -> Case:
-    """Correct the identity (owner only); the victim key follows."""
+def identity_update(
+    *, actor, case: Case, identity: Identity, reason: str, version: str | None = None
+) -> Case:
+    """Correct the identity (owner only); the victim key follows. ``version`` is the form's
+    version of the identity row (a save over someone else's newer correction is refused,
+    mkk.web.concurrency; the version holds the encrypted fields only as a keyed hash)."""
     _require(scoping.can_work_cases(actor) and actor.institution_id == case.institution_id)
     if case.is_anonymized:
         raise ValidationError(
@@ -269,6 +273,7 @@ def identity_update(*, actor, case: Case, identity: Identity, reason: str) -> Ca
         raise ValidationError({"reason": _("Say why the identity is changed.")})
     key = _check_identity(identity)
     row = VictimIdentity.objects.get(case=case)
+    concurrency.check(row, version)
     new = _identity_row(case, identity)
     for field in VictimIdentity.IDENTITY_FIELDS:
         setattr(row, field, getattr(new, field))
@@ -277,6 +282,12 @@ def identity_update(*, actor, case: Case, identity: Identity, reason: str) -> Ca
         case.victim_key = key
         case.save(update_fields=["victim_key"])
     return case
+
+
+def identity_version(case: Case) -> str:
+    """The version token of the case's identity for the correction form: a signed snapshot in
+    which every identity field is a keyed hash (no plaintext leaves the server)."""
+    return concurrency.stamp(VictimIdentity.objects.get(case=case))
 
 
 def identity_reveal(*, actor, case: Case, reason: str) -> dict[str, str]:

@@ -529,7 +529,7 @@ def identity_edit(request, pk: int):
     would be a read of identity without a reason; the worker enters every field anew."""
     case = selectors.case_for_worker(request.user, pk)
     scoping.require(request.user.institution_id == case.institution_id and not case.is_anonymized)
-    form = forms.IdentityForm(request.POST or None)
+    form = forms.IdentityForm(request.POST or None, version=services.identity_version(case))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         identity = services.Identity(
@@ -541,7 +541,11 @@ def identity_edit(request, pk: int):
         )
         try:
             services.identity_update(
-                actor=request.user, case=case, identity=identity, reason=d["reason"]
+                actor=request.user,
+                case=case,
+                identity=identity,
+                reason=d["reason"],
+                version=form.version,
             )
         except ValidationError as exc:
             _form_errors(form, exc)
