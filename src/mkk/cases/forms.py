@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mkk.core.concurrency import VersionedFormMixin
 from mkk.directory.models import SERVICE_KINDS, Institution, InstitutionKind, Municipality
-from mkk.web.concurrency import VersionedFormMixin
 
 from . import selectors
 from .models import (

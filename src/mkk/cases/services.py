@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core import concurrency
 from mkk.notifications import hooks as notification_hooks
-from mkk.web import concurrency
 
 from . import crypto, selectors
 from .concurrency import deadline_table
@@ -322,7 +322,7 @@ def case_set_consent(
     version: str | None = None,
 ) -> Case:
     """Record the owner's consent; ``version`` is the consent form's version (a save over
-    someone else's newer save is refused, mkk.web.concurrency)."""
+    someone else's newer save is refused, mkk.core.concurrency)."""
     _require(scoping.can_work_cases(actor) and actor.institution_id == case.institution_id)
     concurrency.check(case, version)
     sharing_reason = _check_ground(consent_to_share, sharing_legal_ground, sharing_reason)
@@ -395,7 +395,7 @@ def child_add(*, actor, case: Case, record_type: str, **fields):
 @transaction.atomic
 def child_update(*, actor, obj, version: str | None = None, **fields):
     """Change a protection order or shelter stay; ``version`` is its edit form's version (a
-    save over someone else's newer save is refused, mkk.web.concurrency)."""
+    save over someone else's newer save is refused, mkk.core.concurrency)."""
     _require(can_handle(actor, obj.case))
     with transaction.atomic():
         concurrency.check(obj, version)
@@ -687,7 +687,7 @@ def deadline_set(
 ) -> ReferralDeadline:
     """A municipality's own deadline for a referral type (its coordinator, or an admin).
     ``version`` is the deadline form's version of the municipality's table: a save over
-    someone else's newer change of the table is refused (mkk.web.concurrency)."""
+    someone else's newer change of the table is refused (mkk.core.concurrency)."""
     _require(scoping.can_manage_mechanism(actor, municipality.pk))
     concurrency.check(municipality, version, extra=deadline_table)
     row = ReferralDeadline.objects.filter(

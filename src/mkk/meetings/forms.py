@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mkk.web.concurrency import VersionedFormMixin
+from mkk.core.concurrency import VersionedFormMixin
 
 from .models import Activity, AttendanceStatus, Meeting
 from .validators import CASE_REFERENCE_RE, case_reference_validator

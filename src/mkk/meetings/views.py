@@ -18,9 +18,9 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.core import paging
+from mkk.core.concurrency import EditConflict
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.models import Institution
-from mkk.web.concurrency import EditConflict
 
 from . import ics, minutes, richtext, selectors, services
 from .forms import (

@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core import concurrency
 from mkk.directory.models import Institution
 from mkk.notifications import hooks as notification_hooks
 from mkk.ops.storage import private_storage
-from mkk.web import concurrency
 
 from .concurrency import action_links, progress_state
 from .importing import ImportResult, PlanImportError, plan_import  # noqa: F401 - public API
@@ -217,7 +217,7 @@ def progress_review(
     """Approve a submitted update, or return it with a comment (required). Nobody reviews
     an update they submitted themselves. ``version`` is the review form's version: when
     another reviewer decided meanwhile, the decision is refused with what they decided
-    (mkk.web.concurrency); the row is locked, so of two decisions at once one goes through."""
+    (mkk.core.concurrency); the row is locked, so of two decisions at once one goes through."""
     if not can_review(actor, update.action.plan):
         raise PermissionDenied
     if update.submitted_by_id and actor is not None and update.submitted_by_id == actor.pk:
@@ -464,7 +464,7 @@ def action_save(
     """Add (``action`` None) or change an action of ``plan`` from the coordinator's form.
 
     ``version``: the form's version of the action; a save over someone else's newer save is
-    refused with what they changed (:mod:`mkk.web.concurrency`)."""
+    refused with what they changed (:mod:`mkk.core.concurrency`)."""
     _require_manager(actor, plan)
     sp: SpecificObjective = values["specific_objective"]
     if sp.strategic_objective.plan_id != plan.pk:

@@ -18,7 +18,7 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.core import bulk, paging
-from mkk.web.concurrency import EditConflict
+from mkk.core.concurrency import EditConflict
 
 from . import charts, exports, selectors, services, uploads
 from .concurrency import progress_state

@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from mkk.web.charts import cached
+from mkk.core.charts import cached
 
 from . import charts as report_charts
 from . import prose, suppression

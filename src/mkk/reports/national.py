@@ -407,7 +407,7 @@ def _table(figs: list[dict], period: str, previous: str, language: str, suffix: 
 
 
 def _region_chart(regions: list[list[dict]], data: dict, suffix: str) -> Chart | None:
-    from mkk.web import charts
+    from mkk.core import charts
 
     names, cur, prev = [], [], []
     for figs in regions:

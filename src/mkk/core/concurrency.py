@@ -30,10 +30,11 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from mkk.audit.services import _plain, sensitive_fields
+from .values import plain as _plain
+from .values import sensitive_fields
 
 FIELD = "version"
-_SALT = "mkk.web.concurrency"
+_SALT = "mkk.web.concurrency"  # kept from its first home: versions of open pages stay valid
 _HIDDEN = "\x00hidden"
 
 Extra = Callable[[models.Model], dict[str, Any]] | None
