@@ -4,8 +4,6 @@ and figures only. Identity is shown only in the response to a "reveal" POST with
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,7 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mkk.accounts import scoping
-from mkk.core import paging
+from mkk.core import paging, periods
 from mkk.directory import selectors as directory_selectors
 
 from . import forms, importer, selectors, services
@@ -78,7 +76,8 @@ def index(request, code: str):
     scoping.require(scoping.can_read_case_references(user))
     today = timezone.localdate()
     year = _year(request, today)
-    start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
+    whole_year = periods.year(year)
+    start, end = whole_year.start, min(whole_year.end, today)
     context = {
         "municipality": municipality,
         "page": _page(
@@ -572,11 +571,11 @@ def statistics_view(request, code: str):
     from mkk.directory.models import Institution
 
     today = timezone.localdate()
-    last_month_end = today.replace(day=1) - dt.timedelta(days=1)
+    last_month = periods.last_complete("month", today)
     form = forms.StatisticsForm(
         request.POST or None,
         institutions=Institution.objects.filter(pk__in=[i.pk for i in allowed]),
-        initial={"period_start": last_month_end.replace(day=1), "period_end": last_month_end},
+        initial={"period_start": last_month.start, "period_end": last_month.end},
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mkk.core import periods
 from mkk.core.concurrency import VersionedFormMixin
 
 from .models import Activity, AttendanceStatus, Meeting
@@ -221,8 +222,8 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        year = timezone.localdate().year
-        self.default = (dt.date(year, 1, 1), dt.date(year, 12, 31))
+        this_year = periods.year(timezone.localdate().year)
+        self.default = (this_year.start, this_year.end)
         if not self.is_bound:
             self.initial = {"start": self.default[0], "end": self.default[1]}
 

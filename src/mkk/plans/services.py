@@ -26,6 +26,7 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.core import concurrency
+from mkk.core.periods import block_of, block_starting
 from mkk.directory.models import Institution
 from mkk.notifications import hooks as notification_hooks
 from mkk.ops.storage import private_storage
@@ -46,7 +47,6 @@ from .models import (
     SpecificObjective,
     Spending,
 )
-from .periods import period_of, period_starting
 
 # --- who may do what ------------------------------------------------------------------------
 
@@ -101,7 +101,7 @@ def can_see_progress_files(user, action: Action) -> bool:
 
 
 def _period_for(plan: ActionPlan, period_start: dt.date):
-    period = period_starting(plan.reporting_period_months, period_start)
+    period = block_starting(plan.reporting_period_months, period_start)
     if period is None:
         raise ValidationError(_("That is not the first day of a reporting period."))
     if period.start > timezone.localdate():
@@ -412,7 +412,7 @@ def plan_update(*, actor, plan: ActionPlan, version: str | None = None, **fields
         starts = ProgressUpdate.objects.filter(action__plan=plan).values_list(
             "period_start", flat=True
         )
-        if any(period_starting(months, start) is None for start in starts):
+        if any(block_starting(months, start) is None for start in starts):
             raise ValidationError(
                 _(
                     "The reporting period cannot be changed: progress has already been reported "
@@ -534,4 +534,4 @@ def action_set_retired(*, actor, action: Action, retired: bool, reason: str = ""
 
 
 def current_period(plan: ActionPlan, today: dt.date | None = None):
-    return period_of(plan.reporting_period_months, today or timezone.localdate())
+    return block_of(plan.reporting_period_months, today or timezone.localdate())

@@ -43,11 +43,11 @@ from django.utils.translation import ngettext
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core import periods
 from mkk.core.spreadsheet import FORMULA_START as spreadsheet_formula_start
 from mkk.core.spreadsheet import csv_writer, neutralise, unneutralise
 from mkk.directory.models import Institution
 
-from . import periods
 from .comparison import element_keys
 from .models import (
     DataElement,

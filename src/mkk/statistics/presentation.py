@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
+from mkk.core import periods
 from mkk.core.charts import cached, data_uri
 from mkk.directory.i18n import localized
 
-from . import formatting, periods
+from . import formatting
 from .comparison import RangeComparison
 
 

@@ -21,12 +21,11 @@ from mkk.accounts import scoping
 from mkk.audit.context import acting, current
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
-from mkk.core import concurrency
+from mkk.core import concurrency, periods
 from mkk.core.concurrency import label_extra
 from mkk.directory.models import Institution, Membership
 from mkk.notifications import hooks as notification_hooks
 
-from . import periods
 from .comparison import aggregate
 from .models import (
     DataElement,
