@@ -23,6 +23,7 @@ from django_ratelimit.core import is_ratelimited
 from mkk.audit.context import client_ip
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core.forms import show_errors
 from mkk.directory import selectors as directory_selectors
 from mkk.directory import services as directory_services
 from mkk.directory.models import Membership
@@ -116,7 +117,7 @@ def enrol(request, token: str):
                 ip_address=client_ip(request),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             if request.user.is_authenticated:
                 logout(request)
@@ -129,14 +130,6 @@ def enrol(request, token: str):
     response = render(request, "accounts/enrol.html", context)
     response["Referrer-Policy"] = "no-referrer"
     return response
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # --- Password change and reset (Django's views) --------------------------------------------
@@ -249,7 +242,7 @@ def user_invite(request, code: str):
                 institution=d["institution"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -328,7 +321,7 @@ def focal_person(request, pk: int):
                 actor=request.user, membership=membership, user=form.cleaned_data["user"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("Focal person saved."))
             return redirect("accounts:users", code=municipality.code)

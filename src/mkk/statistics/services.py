@@ -21,12 +21,11 @@ from mkk.accounts import scoping
 from mkk.audit.context import acting, current
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core import concurrency, periods
+from mkk.core.concurrency import label_extra
 from mkk.directory.models import Institution, Membership
 from mkk.notifications import hooks as notification_hooks
-from mkk.web import concurrency
-from mkk.web.concurrency import label_extra
 
-from . import periods
 from .comparison import aggregate
 from .models import (
     DataElement,
@@ -472,7 +471,7 @@ def disaggregation_create(
 def data_sets_update(*, actor, formset) -> bool:
     """Save the settings of data sets (a validated model formset); each change is audited.
 
-    Every changed row is checked against the version its form showed (mkk.web.concurrency):
+    Every changed row is checked against the version its form showed (mkk.core.concurrency):
     when someone else saved one of them meanwhile, that row's form gets the message, nothing
     is saved and False is returned."""
     _check_catalogue_manager(actor)
