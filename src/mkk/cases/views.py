@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mkk.accounts import scoping
 from mkk.core import paging, periods
+from mkk.core.forms import show_errors
 from mkk.directory import selectors as directory_selectors
 
 from . import forms, importer, selectors, services
@@ -33,14 +34,6 @@ CHILD_TITLES = {
     "shelter": gettext_lazy("Add a shelter stay"),
     "service": gettext_lazy("Add a service given"),
 }
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _worker_municipality(request, code):
@@ -140,7 +133,7 @@ def case_create(request, code: str):
                 external_reference=d["external_reference"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
             return redirect("cases:detail", pk=case.pk)
@@ -189,7 +182,7 @@ def case_reveal(request, pk: int):
                 actor=request.user, case=case, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
     response = render(
         request,
         "cases/case_detail.html",
@@ -218,7 +211,7 @@ def case_consent(request, pk: int):
                 version=form.version,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("Consent saved."))
             return redirect("cases:detail", pk=case.pk)
@@ -251,7 +244,7 @@ def incident_add(request, pk: int):
         try:
             services.incident_add(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("Incident added."))
             return redirect("cases:detail", pk=case.pk)
@@ -274,7 +267,7 @@ def child_add(request, pk: int, kind: str):
             fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             services.child_add(actor=request.user, case=case, record_type=kind, **fields)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("cases:detail", pk=case.pk)
@@ -307,7 +300,7 @@ def child_edit(request, kind: str, pk: int):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("cases:detail", pk=obj.case_id)
@@ -328,7 +321,7 @@ def refer(request, pk: int):
         try:
             referral = services.referral_send(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -381,7 +374,7 @@ def _referral_accept(request, referral):
                 ground_reason=data["ground_reason"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             if referral.shares_identity:
                 messages.success(
@@ -509,7 +502,7 @@ def deadlines(request, code: str):
                     **{k: v for k, v in form.cleaned_data.items() if k != "version"},
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                show_errors(form, exc)
             else:
                 messages.success(request, _("Deadline saved."))
                 return redirect("cases:deadlines", code=code)
@@ -547,7 +540,7 @@ def identity_edit(request, pk: int):
                 version=form.version,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("Identity corrected."))
             return redirect("cases:detail", pk=case.pk)
@@ -587,7 +580,7 @@ def statistics_view(request, code: str):
                 period_end=d["period_end"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(
                 request, _("Figures written from the case records; check them and submit.")

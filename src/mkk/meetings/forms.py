@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mkk.core import periods
 from mkk.core.concurrency import VersionedFormMixin
+from mkk.core.forms import show_errors
 
 from .models import Activity, AttendanceStatus, Meeting
 from .validators import CASE_REFERENCE_RE, case_reference_validator
@@ -76,8 +77,7 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
         try:
             check_meeting_text(self.instance, data.get("agenda", ""), data)
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
+            show_errors(self, exc)
         return data
 
 
