@@ -198,6 +198,7 @@ def generate(out) -> dict:
     month's approved submission of every data set for ``YEARS`` years. Returns the sizes."""
     from django.db import connection, transaction
 
+    from mkk.core import periods
     from mkk.directory.models import Institution
     from mkk.statistics.models import DataValue, Status, Submission
 
@@ -243,8 +244,7 @@ def generate(out) -> dict:
                 for ds_id in sets_by_kind.get(inst.kind, []):
                     elements = shapes[ds_id][1]
                     for y, m in months:
-                        start = dt.date(y, m, 1)
-                        end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+                        start, end = dt.date(y, m, 1), periods.month_end(y, m)
                         subs.append(
                             {
                                 "id": next_sub,
@@ -347,7 +347,7 @@ SELECT {group} AS grp, e.code, v.key,
 def floor_comparison(municipality_ids, start, end, *, per_institution: bool) -> dict:
     from django.db import connection
 
-    from mkk.statistics import periods
+    from mkk.core import periods
 
     previous_start, previous_end = periods.previous_year(start, end)
     group = "s.institution_id" if per_institution else "0"
