@@ -819,7 +819,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=15, help="length of each load run")
     parser.add_argument("--skip-load", action="store_true", help="no gunicorn/locust run")
     parser.add_argument(
-        "--only-load", action="store_true", help="the load run alone (no report, comparison, import)"
+        "--only-load",
+        action="store_true",
+        help="the load run alone (no report, comparison, import)",
     )
     parser.add_argument(
         "--reuse", action="store_true", help="keep the database of the last run (no set-up)"
