@@ -118,7 +118,7 @@ def test_progress_review_tells_the_reporter(world, approve):
 
 @pytest.mark.django_db
 def test_statistics_reminder_before_the_deadline_once_per_period(world):
-    from mkk.statistics import periods
+    from mkk.core import periods
     from mkk.statistics.models import DataSet
 
     focal = _with_email(world.drenas.users["focal_social_work"], "focal@example.invalid", "en")

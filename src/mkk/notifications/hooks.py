@@ -88,7 +88,7 @@ def progress_reviewed(update, *, approved: bool) -> None:
 
 
 def _period(start, end):
-    from mkk.statistics.periods import period_label
+    from mkk.core.periods import period_label
 
     return lambda lang: period_label(start, end, lang)
 

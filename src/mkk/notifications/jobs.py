@@ -47,7 +47,7 @@ def referral_deadlines(now=None) -> dict[str, int]:
 
 def _plain_reminder(row, emails: list[str]) -> None:
     """For focal persons who have no MKK account: a plain e-mail in Albanian and Serbian."""
-    from mkk.statistics import periods
+    from mkk.core import periods
 
     parts = []
     for lang in ("sq", "sr-latn"):
@@ -73,8 +73,9 @@ def statistics_reminders(today=None) -> int:
     """Before each deadline (``MKK_REMINDER_DAYS_BEFORE`` days): one reminder per institution,
     data set, period and deadline whose figures are not yet (fully) submitted."""
     from mkk.accounts.models import Role, User
+    from mkk.core import periods
     from mkk.directory.models import Municipality
-    from mkk.statistics import periods, selectors
+    from mkk.statistics import selectors
     from mkk.statistics.services import focal_emails
 
     today = today or timezone.localdate()

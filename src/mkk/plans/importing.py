@@ -10,8 +10,9 @@ import will do.
 
 Speed: the stored plan is read once, every row is compared in memory, validated in batches and
 written with ``bulk_create`` / ``bulk_update``; the audit entries each row would have had are
-inserted in batches too (same columns, same values). The number of SQL statements does not
-grow with the number of actions beyond one per batch.
+inserted in batches too (same columns, same values). On PostgreSQL new rows and audit rows
+are sent with ``COPY``. The number of SQL statements does not grow with the number of actions
+beyond one per batch.
 
 Safety: a budget that is not an amount (negative, 'n/a'), an action without a code, a row the
 parser cannot place and a column nobody mapped refuse the import whole unless the person
@@ -241,7 +242,7 @@ class _Work:
 
     def _check(self, obj, where: str) -> None:
         try:
-            obj.clean_fields(exclude=_not_validated(type(obj)))
+            _clean_fields(obj)
             start, end = getattr(obj, "start_year", None), getattr(obj, "end_year", None)
             if start is not None and end is not None and end < start:
                 raise ValidationError(_("The last year is before the first year."))
@@ -261,7 +262,7 @@ class _Work:
         for model in models:
             new = self.new.pop(model, [])
             if new:
-                model.objects.bulk_create(new, batch_size=500)
+                _bulk_create(model, new)
                 entries += [self._entry(AuditAction.CREATE, o, None, snapshot(o)) for o in new]
             changed = self.changed.pop(model, [])
             if changed:
@@ -297,17 +298,80 @@ class _Work:
 
 
 @lru_cache(maxsize=32)
-def _not_validated(model) -> list[str]:
-    """Fields whose values the import builds so that they are always valid: relations (set
-    from saved rows), texts cut to their maximum length, JSON. Numbers, amounts and choices
-    are validated like a form would (range, digits, allowed values)."""
-    return [
-        f.name
+def _validated(model) -> tuple[models.Field, ...]:
+    """The fields validated like a form would (range, digits, allowed values): numbers,
+    amounts and choices. Not validated: the values the import builds so that they are always
+    valid: relations (set from saved rows), texts cut to their maximum length, JSON."""
+    return tuple(
+        f
         for f in model._meta.concrete_fields
-        if f.is_relation
-        or (isinstance(f, models.CharField | models.TextField) and not f.choices)
-        or isinstance(f, models.JSONField)
-    ]
+        if not (
+            f.primary_key
+            or f.generated
+            or f.is_relation
+            or (isinstance(f, models.CharField | models.TextField) and not f.choices)
+            or isinstance(f, models.JSONField)
+        )
+    )
+
+
+def _clean_fields(obj) -> None:
+    """``Model.clean_fields`` over :func:`_validated` only (the same rules and messages,
+    without walking every field of every row)."""
+    errors = {}
+    for f in _validated(type(obj)):
+        raw = getattr(obj, f.attname)
+        if f.blank and raw in f.empty_values:
+            continue
+        try:
+            setattr(obj, f.attname, f.clean(raw, obj))
+        except ValidationError as exc:
+            errors[f.name] = exc.error_list
+    if errors:
+        raise ValidationError(errors)
+
+
+def _bulk_create(model, objs: list) -> None:
+    """``bulk_create`` (primary keys set on the objects, no signals: the audit rows are
+    written by ``flush``). On PostgreSQL the keys are drawn from the table's sequence in one
+    query and the rows sent with one ``COPY``, several times cheaper than INSERT statements."""
+    connection = connections[model.objects.db]
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=500)
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not f.generated]
+    plain = [_plain_value(f) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        columns = ", ".join(quote(f.column) for f in fields)
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj, pk in zip(objs, ids, strict=True):
+                obj.pk = pk
+                row = []
+                for f, is_plain in zip(fields, plain, strict=True):
+                    value = f.pre_save(obj, True)
+                    if not (is_plain and (value is None or type(value) in (str, int, bool))):
+                        value = f.get_db_prep_save(value, connection)
+                    row.append(value)
+                copy.write_row(row)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+@lru_cache(maxsize=32)
+def _plain_value(field) -> bool:
+    """Whether a str, int or bool value of ``field`` goes to the database as it is."""
+    return isinstance(
+        field,
+        models.CharField | models.TextField | models.IntegerField | models.BooleanField,
+    ) and not isinstance(field, models.JSONField)
 
 
 _AUDIT_COLUMNS = (
@@ -345,6 +409,13 @@ def _insert_audit(rows: list[tuple]) -> None:
         values[8] = changes_field.get_db_prep_save(values[8], connection)
         params.append([stamp, *values])
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: one statement for all rows, several times faster than batched INSERTs
+            copy_sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in params:
+                    copy.write_row(row)
+            return
         for start in range(0, len(params), 1000):
             cursor.executemany(sql, params[start : start + 1000])
 

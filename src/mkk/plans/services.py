@@ -25,10 +25,11 @@ from django.utils.translation import gettext as _
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core import concurrency
+from mkk.core.periods import block_of, block_starting
 from mkk.directory.models import Institution
 from mkk.notifications import hooks as notification_hooks
 from mkk.ops.storage import private_storage
-from mkk.web import concurrency
 
 from .concurrency import action_links, progress_state
 from .importing import ImportResult, PlanImportError, plan_import  # noqa: F401 - public API
@@ -46,7 +47,6 @@ from .models import (
     SpecificObjective,
     Spending,
 )
-from .periods import period_of, period_starting
 
 # --- who may do what ------------------------------------------------------------------------
 
@@ -101,7 +101,7 @@ def can_see_progress_files(user, action: Action) -> bool:
 
 
 def _period_for(plan: ActionPlan, period_start: dt.date):
-    period = period_starting(plan.reporting_period_months, period_start)
+    period = block_starting(plan.reporting_period_months, period_start)
     if period is None:
         raise ValidationError(_("That is not the first day of a reporting period."))
     if period.start > timezone.localdate():
@@ -217,7 +217,7 @@ def progress_review(
     """Approve a submitted update, or return it with a comment (required). Nobody reviews
     an update they submitted themselves. ``version`` is the review form's version: when
     another reviewer decided meanwhile, the decision is refused with what they decided
-    (mkk.web.concurrency); the row is locked, so of two decisions at once one goes through."""
+    (mkk.core.concurrency); the row is locked, so of two decisions at once one goes through."""
     if not can_review(actor, update.action.plan):
         raise PermissionDenied
     if update.submitted_by_id and actor is not None and update.submitted_by_id == actor.pk:
@@ -412,7 +412,7 @@ def plan_update(*, actor, plan: ActionPlan, version: str | None = None, **fields
         starts = ProgressUpdate.objects.filter(action__plan=plan).values_list(
             "period_start", flat=True
         )
-        if any(period_starting(months, start) is None for start in starts):
+        if any(block_starting(months, start) is None for start in starts):
             raise ValidationError(
                 _(
                     "The reporting period cannot be changed: progress has already been reported "
@@ -464,7 +464,7 @@ def action_save(
     """Add (``action`` None) or change an action of ``plan`` from the coordinator's form.
 
     ``version``: the form's version of the action; a save over someone else's newer save is
-    refused with what they changed (:mod:`mkk.web.concurrency`)."""
+    refused with what they changed (:mod:`mkk.core.concurrency`)."""
     _require_manager(actor, plan)
     sp: SpecificObjective = values["specific_objective"]
     if sp.strategic_objective.plan_id != plan.pk:
@@ -534,4 +534,4 @@ def action_set_retired(*, actor, action: Action, retired: bool, reason: str = ""
 
 
 def current_period(plan: ActionPlan, today: dt.date | None = None):
-    return period_of(plan.reporting_period_months, today or timezone.localdate())
+    return block_of(plan.reporting_period_months, today or timezone.localdate())

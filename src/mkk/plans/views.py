@@ -18,7 +18,8 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.core import bulk, paging
-from mkk.web.concurrency import EditConflict
+from mkk.core.concurrency import EditConflict
+from mkk.core.periods import blocks_between
 
 from . import charts, exports, selectors, services, uploads
 from .concurrency import progress_state
@@ -34,7 +35,6 @@ from .forms import (
 from .importing import PlanImportError, PlanImportRefused, plan_import
 from .models import ActionStatus, ImportRun, ProgressUpdate, ReviewState
 from .parsing import COLUMN_ROLES
-from .periods import periods_between
 
 #: Fields a column of the action table can be mapped to, as the preview offers them.
 COLUMN_ROLE_CHOICES = [
@@ -474,7 +474,7 @@ def progress(request, pk: int):
     scoping.require(services.can_report_on(request.user, action))
     plan = action.plan
     today = timezone.localdate()
-    periods = periods_between(
+    periods = blocks_between(
         plan.reporting_period_months,
         dt.date(plan.start_year, 1, 1),
         min(today, dt.date(plan.end_year, 12, 31)),

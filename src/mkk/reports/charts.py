@@ -1,6 +1,6 @@
 """Report charts that need a layout the shared helpers do not offer.
 
-Built on ``mkk.web.charts`` (same Agg backend, fonts, palette and PNG output); the legend is
+Built on ``mkk.core.charts`` (same Agg backend, fonts, palette and PNG output); the legend is
 placed under the plot so that it never covers a bar.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from mkk.web.charts import PALETTE, plt
+from mkk.core.charts import PALETTE, plt
 
 DPI = 120
 

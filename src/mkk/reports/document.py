@@ -20,7 +20,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from mkk.web.charts import cached
+from mkk.core.charts import cached
+from mkk.core.languages import current_suffix
 
 from . import charts as report_charts
 from . import prose, suppression
@@ -88,10 +89,6 @@ class Document:
 
 
 NARRATIVE_SECTIONS = ["summary", "mechanism", "meetings", "statistics", "plan", "followups"]
-
-
-def _lang_suffix(language: str) -> str:
-    return {"sq": "sq", "en": "en", "sr-latn": "sr"}[language]
 
 
 def _has_figure(fig) -> bool:
@@ -206,7 +203,7 @@ def build_document(data: dict, narrative: dict | None = None, title: str = "") -
 
 
 def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
-    suffix = _lang_suffix(language)
+    suffix = current_suffix(language)
     start = dt.date.fromisoformat(data["period"]["start"])
     end = dt.date.fromisoformat(data["period"]["end"])
     public = data["public"]

@@ -20,23 +20,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from mkk.statistics.periods import MONTHS, classify, period_label, previous_year
+from mkk.core.languages import current_suffix, django_language
+from mkk.core.periods import MONTHS, classify, period_label, previous_year
 
 from . import suppression
 
-#: Report languages: the command's short code → Django's language code.
-LANGUAGES = {"sq": "sq", "en": "en", "sr": "sr-latn", "sr-latn": "sr-latn"}
-
-
-def django_language(code: str) -> str:
-    try:
-        return LANGUAGES[code.lower()]
-    except KeyError:
-        raise ValueError(code) from None
-
 
 def _suffix(language: str) -> str:
-    return {"sq": "sq", "en": "en", "sr-latn": "sr"}[django_language(language)]
+    return current_suffix(django_language(language))
 
 
 def number(value, language: str) -> str:

@@ -20,9 +20,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from mkk.core import charts
 from mkk.core.documents import RefusingFetcher, html_to_pdf
 from mkk.core.spreadsheet import neutralise
-from mkk.web import charts
 
 from . import prose
 from .document import (
