@@ -23,9 +23,9 @@ from mkk.audit.services import record
 from mkk.core import concurrency
 from mkk.core.periods import block_of, block_starting
 from mkk.directory.models import Institution
-from mkk.notifications import hooks as notification_hooks
 from mkk.ops.storage import private_storage
 
+from . import notifications as plan_notifications
 from .concurrency import action_links, progress_state
 from .evidence import check_evidence, store_evidence
 from .importing import ImportResult, PlanImportError, plan_import  # noqa: F401 - public API
@@ -248,7 +248,7 @@ def progress_review(
             actor=actor,
             reason=comment,
         )
-        notification_hooks.progress_reviewed(update, approved=approve)
+        plan_notifications.progress_reviewed(update, approved=approve)
     return update
 
 
