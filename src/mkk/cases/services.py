@@ -20,9 +20,9 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.core import concurrency
-from mkk.notifications import hooks as notification_hooks
 
 from . import crypto, selectors
+from . import notifications as case_notifications
 from .concurrency import deadline_table
 from .models import (
     Case,
@@ -468,7 +468,7 @@ def referral_send(
         deadline_at=sent_at + dt.timedelta(hours=hours),
     )
     referral = _clean_save(referral)
-    notification_hooks.referral_sent(referral)
+    case_notifications.referral_sent(referral)
     return referral
 
 

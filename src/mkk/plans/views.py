@@ -22,6 +22,7 @@ from mkk.core.concurrency import EditConflict
 from mkk.core.periods import blocks_between
 
 from . import charts, exports, selectors, services, uploads
+from . import evidence as evidence_files
 from .concurrency import progress_state
 from .forms import (
     ActionFilterForm,
@@ -604,7 +605,7 @@ def update_detail(request, pk: int):
 def evidence_download(request, pk: int):
     evidence = selectors.evidence_for(request.user, pk)
     try:
-        fh = services.evidence_open(evidence)
+        fh = evidence_files.evidence_open(evidence)
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(
