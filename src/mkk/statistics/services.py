@@ -24,8 +24,8 @@ from mkk.audit.services import record
 from mkk.core import concurrency, periods
 from mkk.core.concurrency import label_extra
 from mkk.directory.models import Institution, Membership
-from mkk.notifications import hooks as notification_hooks
 
+from . import notifications as stat_notifications
 from .comparison import aggregate
 from .models import (
     DataElement,
@@ -338,7 +338,7 @@ def submission_return(*, actor, submission: Submission, comment: str) -> Submiss
         submission.review_comment = comment
         submission.save(update_fields=["status", "review_comment", "updated_at"])
         record(AuditAction.RETURN, submission, actor=actor, reason=comment)
-        notification_hooks.statistics_returned(submission)
+        stat_notifications.statistics_returned(submission)
     return submission
 
 
