@@ -32,6 +32,16 @@ class AuditAction(models.TextChoices):
     PUBLISH = "publish", pgettext_lazy("audit action", "Published")
     RETURN = "return", pgettext_lazy("audit action", "Returned for correction")
     SEND = "send", pgettext_lazy("audit action", "Sent")
+    # Named events of the case layer and of follow-up tasks (no case content in the reason).
+    REFERRAL_SENT = "referral_sent", pgettext_lazy("audit action", "Referral sent")
+    REFERRAL_ACCEPTED = "referral_accepted", pgettext_lazy("audit action", "Referral accepted")
+    REFERRAL_DECLINED = "referral_declined", pgettext_lazy("audit action", "Referral declined")
+    REFERRAL_WITHDRAWN = "referral_withdrawn", pgettext_lazy("audit action", "Referral withdrawn")
+    REFERRAL_COMPLETED = "referral_completed", pgettext_lazy("audit action", "Referral completed")
+    CASE_CLOSED = "case_closed", pgettext_lazy("audit action", "Case closed")
+    CASE_REOPENED = "case_reopened", pgettext_lazy("audit action", "Case reopened")
+    CONSENT_RECORDED = "consent_recorded", pgettext_lazy("audit action", "Consent recorded")
+    FOLLOW_UP_STATUS = "follow_up_status", pgettext_lazy("audit action", "Task status changed")
     OTHER = "other", pgettext_lazy("audit action", "Other")
 
 

@@ -139,6 +139,8 @@ def case_set_consent(
     case.sharing_reason = sharing_reason
     case.consent_recorded_by = actor
     _clean_save(case)
+    # what the victim said is case content: the event says only that consent was recorded
+    record(AuditAction.CONSENT_RECORDED, case, actor=actor)
     if new_ground and consent_to_share != Consent.YES:
         _ground_recorded(actor, case, sharing_legal_ground)
     return case
@@ -151,7 +153,9 @@ def case_close(*, actor, case: Case) -> Case:
         raise ValidationError(_("The case is already closed."))
     case.status = CaseStatus.CLOSED
     case.closed_at = timezone.now()
-    return _clean_save(case)
+    _clean_save(case)
+    record(AuditAction.CASE_CLOSED, case, actor=actor)
+    return case
 
 
 @transaction.atomic
@@ -161,7 +165,9 @@ def case_reopen(*, actor, case: Case) -> Case:
         raise ValidationError(_("An anonymised case cannot be reopened; open a new case."))
     case.status = CaseStatus.OPEN
     case.closed_at = None
-    return _clean_save(case)
+    _clean_save(case)
+    record(AuditAction.CASE_REOPENED, case, actor=actor)
+    return case
 
 
 @transaction.atomic

@@ -98,6 +98,7 @@ def referral_send(
         deadline_at=sent_at + dt.timedelta(hours=hours),
     )
     referral = _clean_save(referral)
+    record(AuditAction.REFERRAL_SENT, referral, actor=actor)
     case_notifications.referral_sent(referral)
     return referral
 
@@ -146,6 +147,7 @@ def referral_accept(
     referral.ground_reason = ground_reason if legal_ground else ""
     referral.ground_status = GroundStatus.PENDING if legal_ground else ""
     _clean_save(referral)
+    record(AuditAction.REFERRAL_ACCEPTED, referral, actor=actor)
     if legal_ground:
         record(
             AuditAction.SUBMIT,
@@ -202,7 +204,10 @@ def referral_decline(*, actor, referral: Referral, reason: str, at=None) -> Refe
     referral.responded_at = at or timezone.now()
     referral.responded_by = actor
     referral.decline_reason = reason.strip()
-    return _clean_save(referral)
+    _clean_save(referral)
+    # the decline reason is case content: the event names what happened, never why
+    record(AuditAction.REFERRAL_DECLINED, referral, actor=actor)
+    return referral
 
 
 @transaction.atomic
@@ -212,7 +217,9 @@ def referral_withdraw(*, actor, referral: Referral) -> Referral:
     if referral.status != ReferralStatus.SENT:
         raise ValidationError(_("Only a referral waiting for an answer can be withdrawn."))
     referral.status = ReferralStatus.WITHDRAWN
-    return _clean_save(referral)
+    _clean_save(referral)
+    record(AuditAction.REFERRAL_WITHDRAWN, referral, actor=actor)
+    return referral
 
 
 @transaction.atomic
@@ -223,7 +230,9 @@ def referral_complete(*, actor, referral: Referral) -> Referral:
         raise ValidationError(_("Only an accepted referral can be completed."))
     referral.status = ReferralStatus.COMPLETED
     referral.completed_at = timezone.now()
-    return _clean_save(referral)
+    _clean_save(referral)
+    record(AuditAction.REFERRAL_COMPLETED, referral, actor=actor)
+    return referral
 
 
 @transaction.atomic
