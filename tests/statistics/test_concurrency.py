@@ -141,7 +141,7 @@ def test_threads_first_submission_one_success_no_500(world):
 def test_threads_with_versions_no_lost_update(world):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (the in-memory SQLite test database locks)")
-    from mkk.web.concurrency import EditConflict, stamp
+    from mkk.core.concurrency import EditConflict, stamp
 
     focal = world.drenas.users["focal_police"]
     inst, ds = world.drenas.inst(K.POLICE), DataSet.objects.get(code="POLICE")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from mkk.accounts import scoping
 from mkk.accounts.models import Role
 from mkk.audit.models import AuditEntry
+from mkk.core.periods import Period, block_of, blocks_between
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.models import Institution, Municipality
 
@@ -36,7 +37,6 @@ from .models import (
     Spending,
     StrategicObjective,
 )
-from .periods import Period, period_of
 from .services import can_report_on, can_see_progress_files
 
 STATUS_ORDER = [s.value for s in ActionStatus]
@@ -136,6 +136,24 @@ def update_for(user, pk: int) -> ProgressUpdate:
     )
     scoping.require(scoping.can_read_records(user))
     return update
+
+
+def progress_period(action: Action, wanted: str | None):
+    """The reporting periods of the action's plan up to today (or its end), the one ``wanted``
+    (its key; the latest otherwise) and the action's update for it, if any. Http404 when the
+    plan has no period yet."""
+    plan = action.plan
+    periods = blocks_between(
+        plan.reporting_period_months,
+        dt.date(plan.start_year, 1, 1),
+        min(timezone.localdate(), dt.date(plan.end_year, 12, 31)),
+    )
+    period = next((p for p in periods if p.key == wanted), None) or (
+        periods[-1] if periods else None
+    )
+    if period is None:
+        raise Http404
+    return period, periods, action.updates.filter(period_start=period.start).first()
 
 
 def evidence_for(user, pk: int) -> Evidence:
@@ -531,7 +549,7 @@ def dashboard(user, plan: ActionPlan, today: dt.date | None = None) -> Dashboard
         whole.planned_total,
         whole.spent_total,
     )
-    period = period_of(plan.reporting_period_months, today)
+    period = block_of(plan.reporting_period_months, today)
     actions = list(actions_of(plan))
     reported = set(
         ProgressUpdate.objects.filter(action__plan=plan, period_start=period.start)

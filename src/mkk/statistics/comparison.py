@@ -33,9 +33,9 @@ from django.db import connection
 from django.db.models import Prefetch, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from mkk.core import periods
 from mkk.directory.models import Institution, Municipality, Region, ReportingLevel
 
-from . import periods
 from .coverage import (
     Windows,
     candidate_submissions,

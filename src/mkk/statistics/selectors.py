@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from mkk.accounts import scoping
 from mkk.accounts.models import Role
+from mkk.core import periods
 from mkk.directory.models import Institution, Municipality
 
-from . import periods
 from .comparison import KIND_ORDER, choose_submissions, data_sets_by_kind
 from .models import DataSet, Status, Submission
 
