@@ -405,10 +405,20 @@ def implementation_of(plan: ActionPlan | None, start: dt.date, end: dt.date) -> 
     for sp in SpecificObjective.objects.filter(strategic_objective__plan=plan):
         result.specific_objectives.append(_row(sp.code, sp.title, by_sp.get(sp.pk, [])))
     result.overall = _row("", "", list(status_of.values()))
+    _done_and_late(result, actions, approved, start, end)
+    _budget_rows(result, plan, actions, start, end)
+    result.planned_total = sum((r.planned for r in result.budget), Decimal(0))
+    result.spent_total = sum((r.spent for r in result.budget), Decimal(0))
+    return result
 
+
+def _done_and_late(result: PlanImplementation, actions, approved, start, end) -> None:
+    """What was done in the period (approved updates) and which actions are late."""
+    status_of = result.status_of
+    by_pk = {a.pk: a for a in actions}
     for u in approved:
         if u.period_end >= start:
-            action = next((a for a in actions if a.pk == u.action_id), None)
+            action = by_pk.get(u.action_id)
             if action is None:
                 continue
             result.done.append(
@@ -441,6 +451,9 @@ def implementation_of(plan: ActionPlan | None, start: dt.date, end: dt.date) -> 
                 )
             )
 
+
+def _budget_rows(result: PlanImplementation, plan, actions, start, end) -> None:
+    """Planned (budget lines) and spent (approved spending) per year and funding source."""
     planned: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     for a in actions:
         funders = {f.funder for f in a.funders.all()}
@@ -471,9 +484,6 @@ def implementation_of(plan: ActionPlan | None, start: dt.date, end: dt.date) -> 
                 spent=spent.get(key, Decimal(0)),
             )
         )
-    result.planned_total = sum((r.planned for r in result.budget), Decimal(0))
-    result.spent_total = sum((r.spent for r in result.budget), Decimal(0))
-    return result
 
 
 def plan_implementation(
