@@ -20,6 +20,7 @@ Prints one row per measure with its floor, the ratio, the target and PASS/FAIL; 
 status is 1 when a row fails. Not a test: timings depend on the machine and its load.
 
     python -m mkk.tools.bench [--users 50] [--seconds 15] [--skip-load | --only-load] [--reuse]
+        [--only comparison|reports|plan-import|load]
 """
 
 from __future__ import annotations
@@ -298,6 +299,7 @@ def generate(out) -> dict:
             cursor.execute("SET LOCAL session_replication_role = DEFAULT")
             _set_sequence(cursor, Submission)
             _set_sequence(cursor, DataValue)
+            cursor.execute('ANALYZE "directory_institution"')  # as autovacuum would
             cursor.execute('ANALYZE "statistics_submission"')
             cursor.execute('ANALYZE "statistics_datavalue"')
     out(
@@ -374,33 +376,55 @@ def floor_comparison(municipality_ids, start, end, *, per_institution: bool) -> 
 
 
 def app_comparison(scope, start, end) -> dict:
-    """The figures as the application computes them, in the floor's shape."""
-    import inspect
-
+    """The figures as the application computes them, in the floor's shape: per institution
+    for a municipality, the scope's totals (what the national pages and reports show) for a
+    region and for Kosovo."""
     from mkk.statistics.comparison import compare_range
 
-    kind, obj, munis = scope
-    per_institution = kind == "municipality"
+    kind, obj, _munis = scope
     if kind == "municipality":
-        results = [compare_range(municipality=obj, start=start, end=end)]
-    elif "region" in inspect.signature(compare_range).parameters:
+        result = compare_range(municipality=obj, start=start, end=end)
+        rows = [((r.institution.pk, r.element.code, r.disaggregation), r) for r in result.rows]
+    else:
         arg = {"region": obj} if kind == "region" else {"national": True}
-        results = [compare_range(start=start, end=end, **arg)]
-    else:  # one municipality at a time
-        results = [compare_range(municipality=m, start=start, end=end) for m in munis]
+        result = compare_range(start=start, end=end, **arg)
+        rows = [((0, code, key), r) for (code, key), r in result.totals.rows.items()]
     figures: dict = {}
-    for result in results:
-        for r in result.rows:
-            if r.current is None and r.previous is None:
-                continue
-            key = (r.institution.pk if per_institution else 0, r.element.code, r.disaggregation)
-            cur, prev = figures.get(key, (None, None))
+    for key, r in rows:
+        if r.current is None and r.previous is None:
+            continue
+        cur, prev = figures.get(key, (None, None))
+        if r.current is not None:
+            cur = (cur or 0) + r.current
+        if r.previous is not None:
+            prev = (prev or 0) + r.previous
+        figures[key] = (cur, prev)
+    return figures
+
+
+def rows_agree_with_totals(scope, start, end) -> bool:
+    """Untimed: a region's or Kosovo's rows per institution (summed on first use) add up to
+    its totals."""
+    from mkk.statistics.comparison import compare_range
+
+    kind, obj, _munis = scope
+    arg = {"region": obj} if kind == "region" else {"national": True}
+    result = compare_range(start=start, end=end, **arg)
+    summed: dict = {}
+    for r in result.rows:
+        if r.current is not None or r.previous is not None:
+            cur, prev = summed.get((r.element.code, r.disaggregation), (None, None))
             if r.current is not None:
                 cur = (cur or 0) + r.current
             if r.previous is not None:
                 prev = (prev or 0) + r.previous
-            figures[key] = (cur, prev)
-    return figures
+            summed[(r.element.code, r.disaggregation)] = (cur, prev)
+    totals = {
+        k: (r.current, r.previous)
+        for k, r in result.totals.rows.items()
+        if r.current is not None or r.previous is not None
+    }
+    return summed == totals
 
 
 def bench_comparison(munis: dict, out) -> list[Row]:
@@ -428,6 +452,8 @@ def bench_comparison(munis: dict, out) -> list[Row]:
         if app != floor:
             diff = sorted(set(app.items()) ^ set(floor.items()))[:5]
             raise SystemExit(f"comparison {label}: the figures differ from SQL: {diff}")
+        if scope[0] != "municipality" and not rows_agree_with_totals(scope, start, end):
+            raise SystemExit(f"comparison {label}: the rows per institution differ from totals")
         rows.append(
             Row(
                 f"statistics comparison, {label}",
@@ -675,7 +701,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="keep the database of the last run (no set-up)"
     )
+    parser.add_argument(
+        "--only",
+        choices=["comparison", "reports", "plan-import", "load"],
+        help="run only this section (the set-up still runs unless --reuse)",
+    )
     args = parser.parse_args(argv)
+
+    def wanted(section: str) -> bool:
+        if args.only_load:
+            return section == "load"
+        return args.only in (None, section)
+
     began = time.perf_counter()
     db_url = os.environ.get(
         "MKK_BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
@@ -700,17 +737,18 @@ def main(argv: list[str] | None = None) -> int:
                 call_command("load_demo", allow_production=True, quiet_logins=True, stdout=devnull)
             print(f"set-up: migrate {t1 - t0:.1f} s, load_demo {time.perf_counter() - t1:.1f} s")
         rows: list = []
-        if not args.only_load:
+        if wanted("reports"):
             print("monitoring report:")
             rows += bench_reports(print)
         if not args.reuse:
             sizes = generate(print)
-        if not args.only_load:
+        if wanted("comparison"):
             print("statistics comparison (this year against the last):")
             rows += bench_comparison(sizes["municipalities"], print)
+        if wanted("plan-import"):
             print("plan import:")
             rows += bench_plan_import(print)
-        if not args.skip_load:
+        if not args.skip_load and wanted("load"):
             print(f"load run: gunicorn, 4 workers, {args.users} users, {args.seconds} s a page:")
             rows += bench_load(env, args.users, args.seconds, folder, print)
         ok = _print_table(rows)
