@@ -10,7 +10,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: static run test test-long setup lint format messages sysdeps vnu bench clean serve
+.PHONY: layers static run test test-long setup lint format messages sysdeps vnu bench clean serve
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -62,6 +62,11 @@ static: setup
 	$(BIN)/bandit -r src -ll -ii -q
 	$(BIN)/semgrep scan --config .semgrep/ --metrics=off --disable-version-check --error --quiet src/
 
+# The floors of the code (ARCHITECTURE.md, "Floors"): import-linter's contracts in
+# pyproject.toml ([tool.importlinter]); an import that goes down a floor the wrong way fails.
+layers: setup
+	$(BIN)/lint-imports --no-cache
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -84,7 +89,7 @@ PYTEST := $(BIN)/python -m pytest -n 2 --dist worksteal -q --durations=30
 # once, on PostgreSQL, the production database. Every test runs in `make test`. The two runs go
 # side by side (the SQLite run's output follows the PostgreSQL run's). Without a PostgreSQL
 # DATABASE_URL every test runs on SQLite.
-test: setup sysdeps vnu lint static
+test: setup sysdeps vnu lint layers static
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=mkk.config.settings_test
 	@case "$$DATABASE_URL" in \
 	  postgres*|postgresql*) \

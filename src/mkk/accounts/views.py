@@ -17,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.core import is_ratelimited
 
 from mkk.audit.context import client_ip
@@ -57,7 +56,7 @@ def _next_url(request) -> str:
 @require_http_methods(["GET", "POST"])
 def otp_verify(request):
     """Second step of login: a TOTP code (each code works once: django-otp keeps last_t)."""
-    device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
+    device = selectors.totp_device(request.user)
     if device is None:
         return redirect(f"/accounts/otp/setup/?next={_next_url(request)}")
     form = TokenForm(request.POST or None)
@@ -80,7 +79,7 @@ def otp_verify(request):
 def otp_setup(request):
     """No second factor yet: it is enrolled only through a one-time link from an administrator
     or the coordinator, never with the password alone."""
-    if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():
+    if selectors.totp_device(request.user) is not None:
         return redirect("accounts:otp")
     return render(request, "accounts/otp_setup.html", {})
 
@@ -293,7 +292,7 @@ def user_detail(request, pk: int):
         "municipality": account.municipality,
         "can_manage": scoping.can_manage_user(request.user, account)
         and account.pk != request.user.pk,
-        "has_device": TOTPDevice.objects.devices_for_user(account, confirmed=True).exists(),
+        "has_device": selectors.totp_device(account) is not None,
         "links": account.enrolment_links.all()[:10],
         "memberships": selectors.memberships_of_focal(account),
     }

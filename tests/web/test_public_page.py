@@ -22,7 +22,7 @@ def test_favicon_answers(client):
 
 
 def test_quick_exit_is_a_plain_link_first_on_the_page(client, world):
-    body = client.get(reverse("directory:public_contacts", kwargs={"code": "drenas"})).content
+    body = client.get(reverse("web:public_municipality", kwargs={"code": "drenas"})).content
     html = body.decode()
     exit_at = html.index("data-quick-exit")
     assert exit_at < html.index('class="skip-link"')  # the first stop of the keyboard
@@ -50,7 +50,7 @@ def test_addresses_hours_and_reports_by_language(client, world):
             title=title,
             status=ReportStatus.PUBLISHED,
         )
-    url = reverse("directory:public_contacts", kwargs={"code": "drenas"})
+    url = reverse("web:public_municipality", kwargs={"code": "drenas"})
     client.cookies["django_language"] = "sr-latn"
     html = client.get(url).content.decode()
     assert "Rr. Skënderbeu" in html and "08:00–16:00" in html and "Faqja e komunës" in html
@@ -90,7 +90,7 @@ def test_unpublished_address_said_plainly_shelter_address_never_shown(client, wo
         order=2,
     )
     client.cookies["django_language"] = "en"
-    html = client.get(reverse("directory:public_contacts", kwargs={"code": "drenas"})).content
+    html = client.get(reverse("web:public_municipality", kwargs={"code": "drenas"})).content
     html = html.decode()
     assert html.count("24 hours a day") == 2  # 112 and 192, not the station's own number
     assert "Address and opening hours not published; call the number." in html
