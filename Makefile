@@ -1,6 +1,6 @@
 # MKK: two commands do everything on a fresh machine.
 #   make run   set-up, migrations, demo data, server at http://127.0.0.1:8000
-#   make test  set-up, ruff, the whole suite on SQLite and (when DATABASE_URL
+#   make test  set-up, ruff, import contracts, the whole suite on SQLite and (when DATABASE_URL
 #              points at PostgreSQL) on PostgreSQL too
 PY      ?= python3
 VENV    := .venv
