@@ -31,7 +31,6 @@ from ninja.throttling import SimpleRateThrottle
 from pydantic import Field
 
 from mkk.accounts import scoping
-from mkk.accounts.models import Role
 from mkk.audit.context import Actor, _current, client_ip
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
@@ -515,7 +514,7 @@ def progress_save(request, payload: s.ProgressIn, action_id: int = _pid()):
     focal point, or the coordinator), as the progress form does; ``submit`` sends it for
     review."""
     action = plan_selectors.action_for(request.user, action_id)
-    scoping.require(plan_services.can_report_on(request.user, action))
+    scoping.require(scoping.can_report_progress(request.user, action))
     _check_range(payload.period_start, None)
     update = plan_services.progress_save(
         actor=request.user,
@@ -557,14 +556,6 @@ def _submission_out(sub: Submission) -> dict:
 
 def _require_records(request) -> None:
     scoping.require(scoping.can_read_records(request.user))
-
-
-def _may_enter_figures(user) -> bool:
-    """Who enters statistics at all: focal points (for their institution), coordinators and
-    administrators; the services decide per institution."""
-    if user.role == Role.FOCAL_POINT:
-        return scoping.can_submit_for_institution(user, user.institution_id)
-    return user.role in {Role.COORDINATOR, Role.ADMIN}
 
 
 @statistics.get(
@@ -695,7 +686,7 @@ def submissions_save(request, payload: s.SubmissionsIn):
     """Save figures of one or more institutions, data sets and periods: all of them, or
     (on any error) none, with every reason. The rules are the entry form's; ``submit``
     sends a submission for approval; approved figures are locked."""
-    scoping.require(_may_enter_figures(request.user))
+    scoping.require(scoping.can_enter_figures(request.user))
     prepared, errors = [], []
     for n, item in enumerate(payload.submissions, start=1):
         inst = scoping.get_for_user(
@@ -763,7 +754,7 @@ def data_value_sets(request, payload: s.Dhis2ValueSet):
     """DHIS2 dataValueSets, as DHIS2's ``/api/dataValueSets`` writes them: every value is
     translated through the mapping tables, checked by the rules of the entry form, and
     saved and submitted all together, or refused all together with every reason."""
-    scoping.require(_may_enter_figures(request.user))
+    scoping.require(scoping.can_enter_figures(request.user))
     errors = []
     for n, item in enumerate(payload.dataValues, start=1):
         try:

@@ -134,9 +134,7 @@ def report_files_status(request, pk: int):
         "jobs": reportjobs.jobs_for(report),
         "pending": reportjobs.pending(report),
         "files": list(report.files.all()),
-        "can_manage": report_selectors.can_see_drafts(
-            request.user, report.mechanism.municipality_id
-        ),
+        "can_manage": scoping.can_see_report_drafts(request.user, report.mechanism.municipality_id),
         "show": True,
     }
     return render(request, "notifications/_report_files.html", context)
@@ -148,7 +146,7 @@ def report_files_restart(request, pk: int):
     from mkk.reports import selectors as report_selectors
 
     report = report_selectors.report_for(request.user, pk)
-    scoping.require(report_selectors.can_see_drafts(request.user, report.mechanism.municipality_id))
+    scoping.require(scoping.can_see_report_drafts(request.user, report.mechanism.municipality_id))
     failed = [j for j in reportjobs.jobs_for(report).values() if j.status == "failed"]
     scoping.require(report.is_frozen and bool(failed) and not reportjobs.pending(report))
     for job in failed:

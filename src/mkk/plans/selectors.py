@@ -16,7 +16,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from mkk.accounts import scoping
-from mkk.accounts.models import Role
 from mkk.audit.models import AuditEntry
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.models import Institution, Municipality
@@ -37,7 +36,6 @@ from .models import (
     StrategicObjective,
 )
 from .periods import Period, period_of
-from .services import can_report_on, can_see_progress_files
 
 STATUS_ORDER = [s.value for s in ActionStatus]
 
@@ -143,7 +141,7 @@ def evidence_for(user, pk: int) -> Evidence:
     evidence = scoping.get_for_user(
         user, Evidence.objects.select_related("update__action__plan__mechanism"), pk=pk
     )
-    if not can_see_progress_files(user, evidence.update.action):
+    if not scoping.can_see_progress_files(user, evidence.update.action):
         raise Http404
     return evidence
 
@@ -546,7 +544,7 @@ def dashboard(user, plan: ActionPlan, today: dt.date | None = None) -> Dashboard
         and impl.status_of.get(a.pk) not in {ActionStatus.COMPLETED, ActionStatus.CANCELLED}
     ]
     mine = []
-    if user.role in {Role.FOCAL_POINT, Role.CASE_WORKER}:
+    if scoping.works_for_institution(user):
         updates = {
             u.action_id: u
             for u in ProgressUpdate.objects.filter(action__plan=plan, period_start=period.start)
@@ -557,7 +555,7 @@ def dashboard(user, plan: ActionPlan, today: dt.date | None = None) -> Dashboard
                     "action": a,
                     "status": impl.status_of.get(a.pk),
                     "update": updates.get(a.pk),
-                    "can_report": can_report_on(user, a),
+                    "can_report": scoping.can_report_progress(user, a),
                 }
             )
     waiting = (

@@ -362,7 +362,7 @@ def action_detail(request, pk: int):
     action = selectors.action_for(request.user, pk)
     plan = action.plan
     updates = list(selectors.updates_of(action))
-    can_files = services.can_see_progress_files(request.user, action)
+    can_files = scoping.can_see_progress_files(request.user, action)
     return render(
         request,
         "plans/action.html",
@@ -371,7 +371,8 @@ def action_detail(request, pk: int):
             "plan": plan,
             "municipality": plan.mechanism.municipality,
             "updates": updates,
-            "can_report": services.can_report_on(request.user, action) and not action.is_retired,
+            "can_report": scoping.can_report_progress(request.user, action)
+            and not action.is_retired,
             "can_manage": scoping.can_manage_mechanism(
                 request.user, plan.mechanism.municipality_id
             ),
@@ -471,7 +472,7 @@ def action_history(request, pk: int):
 def progress(request, pk: int):
     """The form of one reporting period: status, narrative, spending, evidence."""
     action = selectors.action_for(request.user, pk)
-    scoping.require(services.can_report_on(request.user, action))
+    scoping.require(scoping.can_report_progress(request.user, action))
     plan = action.plan
     today = timezone.localdate()
     periods = periods_between(
@@ -556,7 +557,7 @@ def progress(request, pk: int):
 def update_detail(request, pk: int):
     update = selectors.update_for(request.user, pk)
     action = update.action
-    can_review = services.can_review(request.user, action.plan)
+    can_review = scoping.can_review_progress(request.user, action.plan)
     form = ReviewForm(request.POST or None, version_of=update)
     if request.method == "POST":
         scoping.require(can_review)
@@ -590,11 +591,11 @@ def update_detail(request, pk: int):
             "plan": action.plan,
             "municipality": action.plan.mechanism.municipality,
             "form": form,
-            "can_review": services.can_review_update(request.user, update)
+            "can_review": scoping.can_approve_progress(request.user, update)
             and (update.review_state == ReviewState.SUBMITTED or bool(form.errors)),
             "own_update": bool(can_review and update.submitted_by_id == request.user.pk),
-            "can_files": services.can_see_progress_files(request.user, action),
-            "can_report": services.can_report_on(request.user, action),
+            "can_files": scoping.can_see_progress_files(request.user, action),
+            "can_report": scoping.can_report_progress(request.user, action),
         },
     )
 

@@ -25,17 +25,6 @@ from .models import MonitoringReport, ReportFile, ReportStatus
 FROZEN = [ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.PUBLISHED]
 
 
-def can_see_drafts(user, municipality_id: int) -> bool:
-    return scoping.can_manage_mechanism(user, municipality_id)
-
-
-def can_decide(user, report: MonitoringReport) -> bool:
-    """The Mayor (or the named approver) may approve or return this report now."""
-    return report.status == ReportStatus.SUBMITTED and scoping.can_approve_report(
-        user, report.mechanism.municipality_id, author_id=report.submitted_by_id
-    )
-
-
 def reports_for(user, municipality: Municipality) -> QuerySet[MonitoringReport]:
     qs = scoping.scope(
         user,
@@ -43,7 +32,7 @@ def reports_for(user, municipality: Municipality) -> QuerySet[MonitoringReport]:
             "mechanism__municipality"
         ),
     )
-    if not can_see_drafts(user, municipality.pk):
+    if not scoping.can_see_report_drafts(user, municipality.pk):
         qs = qs.filter(status__in=FROZEN)
     return qs
 
@@ -54,7 +43,10 @@ def report_for(user, pk: int) -> MonitoringReport:
     report = scoping.get_for_user(
         user, MonitoringReport.objects.select_related("mechanism__municipality"), pk=pk
     )
-    if not can_see_drafts(user, report.mechanism.municipality_id) and report.status not in FROZEN:
+    if (
+        not scoping.can_see_report_drafts(user, report.mechanism.municipality_id)
+        and report.status not in FROZEN
+    ):
         raise Http404
     return report
 

@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mkk.accounts import scoping
-from mkk.accounts.models import Role
 from mkk.directory.models import Institution, Municipality
 
 from . import periods
@@ -216,7 +215,7 @@ def completeness(
 
 def due_for_focal_point(user, *, today: dt.date | None = None) -> list[CompletenessRow]:
     """The focal point's data sets of the last complete period that are not yet submitted."""
-    if user.role != Role.FOCAL_POINT or user.institution is None:
+    if not scoping.reports_for_own_institution(user):
         return []
     today = today or timezone.localdate()
     inst = user.institution

@@ -281,14 +281,6 @@ def submission(request, pk: int):
     )
 
 
-def _may_review(user, sub) -> bool:
-    """Coordinator or deputy approver (the service then refuses one's own submission)."""
-    municipality_id = sub.institution.municipality_id
-    return scoping.can_manage_mechanism(user, municipality_id) or scoping.is_deputy_approver(
-        user, municipality_id
-    )
-
-
 def _act(request, pk: int, action):
     sub = selectors.submission_for(request.user, pk)
     try:
@@ -319,7 +311,7 @@ def submission_submit(request, pk: int):
 @require_POST
 def submission_approve(request, pk: int):
     sub = selectors.submission_for(request.user, pk)
-    scoping.require(_may_review(request.user, sub))
+    scoping.require(scoping.can_review_in(request.user, sub.institution.municipality_id))
     _act(
         request,
         pk,
@@ -335,7 +327,7 @@ def submission_approve(request, pk: int):
 @require_POST
 def submission_return(request, pk: int):
     sub = selectors.submission_for(request.user, pk)
-    scoping.require(_may_review(request.user, sub))
+    scoping.require(scoping.can_review_in(request.user, sub.institution.municipality_id))
     form = forms.ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say what needs correcting."))
@@ -550,10 +542,6 @@ def export(request, code: str, fmt: str):
     return response
 
 
-def _can_manage_catalogue(user) -> bool:
-    return scoping.can_manage_mechanism(user, user.municipality_id)
-
-
 @login_required
 @require_GET
 def catalogue(request):
@@ -565,7 +553,7 @@ def catalogue(request):
             "data_sets": DataSet.objects.prefetch_related("elements__disaggregations"),
             "elements": DataElement.objects.prefetch_related("disaggregations", "data_sets"),
             "disaggregations": Disaggregation.objects.prefetch_related("options"),
-            "can_manage": _can_manage_catalogue(request.user),
+            "can_manage": scoping.can_manage_catalogue(request.user),
         },
     )
 
@@ -573,7 +561,7 @@ def catalogue(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def element_new(request):
-    scoping.require(_can_manage_catalogue(request.user))
+    scoping.require(scoping.can_manage_catalogue(request.user))
     form = forms.ElementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -601,7 +589,7 @@ def element_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def disaggregation_new(request):
-    scoping.require(_can_manage_catalogue(request.user))
+    scoping.require(scoping.can_manage_catalogue(request.user))
     form = forms.DisaggregationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -627,8 +615,8 @@ def disaggregation_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def data_sets(request):
-    """Usual period, deadline and warning factor of every data set (coordinators)."""
-    scoping.require(_can_manage_catalogue(request.user))
+    """Usual period, deadline and warning factor of every data set (national role, admins)."""
+    scoping.require(scoping.can_manage_catalogue(request.user))
     formset = forms.DataSetSettingsFormSet(request.POST or None, queryset=DataSet.objects.all())
     if (
         request.method == "POST"
