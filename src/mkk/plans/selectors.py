@@ -150,6 +150,15 @@ def plans_of(user, municipality: Municipality) -> QuerySet[ActionPlan]:
     return scoping.scope(user, ActionPlan.objects.filter(mechanism__municipality=municipality))
 
 
+def plans_for(user) -> QuerySet[ActionPlan]:
+    """Every plan of the municipalities the user may read."""
+    return scoping.scope(user, ActionPlan.objects.select_related("mechanism__municipality"))
+
+
+def plan_for(user, pk: int) -> ActionPlan:
+    return scoping.get_for_user(user, plans_for(user), pk=pk)
+
+
 def my_actions(user, plan: ActionPlan) -> list[Action]:
     """Actions whose lead institution is the user's (focal points and case workers)."""
     if not user.institution_id:

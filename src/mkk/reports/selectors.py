@@ -76,6 +76,11 @@ def published_reports(municipality: Municipality | None = None) -> QuerySet[Moni
     return qs
 
 
+def published_reports_for(user) -> QuerySet[MonitoringReport]:
+    """Published reports of the municipalities the user may read."""
+    return scoping.scope(user, published_reports())
+
+
 # --- Versions -------------------------------------------------------------------------------
 
 
