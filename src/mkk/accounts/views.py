@@ -7,7 +7,6 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -23,6 +22,7 @@ from django_ratelimit.core import is_ratelimited
 from mkk.audit.context import client_ip
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core.paging import page_of
 from mkk.directory import selectors as directory_selectors
 from mkk.directory import services as directory_services
 from mkk.directory.models import Membership
@@ -216,7 +216,7 @@ def _users_municipality(request, code: str):
 def users(request, code: str):
     municipality = _users_municipality(request, code)
     qs = selectors.users_of(request.user, municipality)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs, 50)
     memberships = Membership.objects.filter(mechanism__municipality=municipality).select_related(
         "institution"
     )
