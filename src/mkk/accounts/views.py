@@ -25,7 +25,6 @@ from mkk.audit.services import record
 from mkk.core.paging import page_of
 from mkk.directory import selectors as directory_selectors
 from mkk.directory import services as directory_services
-from mkk.directory.models import Membership
 
 from . import scoping, selectors, services
 from .forms import EnrolForm, FocalPersonForm, InviteForm, TokenForm
@@ -217,9 +216,7 @@ def users(request, code: str):
     municipality = _users_municipality(request, code)
     qs = selectors.users_of(request.user, municipality)
     page = page_of(request, qs, 50)
-    memberships = Membership.objects.filter(mechanism__municipality=municipality).select_related(
-        "institution"
-    )
+    memberships = directory_selectors.memberships_of_municipality(municipality)
     context = {"municipality": municipality, "page": page, "memberships": memberships}
     return render(request, "accounts/users.html", context)
 
@@ -312,9 +309,7 @@ def user_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def focal_person(request, pk: int):
     """Link a membership of the mechanism to the user who is its focal person."""
-    membership = scoping.get_for_user(
-        request.user, Membership.objects.select_related("institution", "mechanism"), pk=pk
-    )
+    membership = directory_selectors.membership_for(request.user, pk)
     municipality = membership.mechanism.municipality
     scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
     form = FocalPersonForm(

@@ -565,13 +565,12 @@ def statistics_view(request, code: str):
     municipality = directory_selectors.municipality_for(request.user, code)
     allowed = selectors.statistics_institutions(request.user, municipality)
     scoping.require(bool(allowed))
-    from mkk.directory.models import Institution
 
     today = timezone.localdate()
     last_month_end = today.replace(day=1) - dt.timedelta(days=1)
     form = forms.StatisticsForm(
         request.POST or None,
-        institutions=Institution.objects.filter(pk__in=[i.pk for i in allowed]),
+        institutions=selectors.institution_choices(allowed),
         initial={"period_start": last_month_end.replace(day=1), "period_end": last_month_end},
     )
     if request.method == "POST" and form.is_valid():

@@ -54,6 +54,17 @@ def memberships(mechanism: Mechanism | None, *, current_only: bool = True, on=No
     return qs
 
 
+def memberships_of_municipality(municipality: Municipality) -> QuerySet[Membership]:
+    """Every membership (past ones too) of the municipality's mechanism."""
+    return Membership.objects.filter(mechanism__municipality=municipality).select_related(
+        "institution"
+    )
+
+
+def active_institutions_of(municipality: Municipality) -> QuerySet[Institution]:
+    return Institution.objects.filter(municipality=municipality, is_active=True)
+
+
 def membership_for(user, pk: int) -> Membership:
     return scoping.get_for_user(
         user, Membership.objects.select_related("institution", "mechanism__municipality"), pk=pk

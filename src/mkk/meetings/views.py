@@ -19,7 +19,6 @@ from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.core import paging
 from mkk.directory import selectors as directory_selectors
-from mkk.directory.models import Institution
 from mkk.web.concurrency import EditConflict
 
 from . import ics, minutes, richtext, selectors, services
@@ -70,7 +69,7 @@ def _meeting(request, pk, *, manage=False) -> Meeting:
 
 def _institutions(municipality):
     """Institutions that can own a follow-up task: the municipality's active ones."""
-    return Institution.objects.filter(municipality=municipality, is_active=True)
+    return directory_selectors.active_institutions_of(municipality)
 
 
 def _mark_actions(user, tasks, municipality_id: int):

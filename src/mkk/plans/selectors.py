@@ -27,6 +27,7 @@ from .models import (
     ActionStatus,
     Evidence,
     Funder,
+    ImportRun,
     InstitutionRole,
     PlanStatus,
     ProgressUpdate,
@@ -159,6 +160,12 @@ def plan_for(user, pk: int) -> ActionPlan:
     return scoping.get_for_user(user, plans_for(user), pk=pk)
 
 
+def import_run_for(user, pk: int) -> ImportRun:
+    return scoping.get_for_user(
+        user, ImportRun.objects.select_related("plan__mechanism__municipality", "actor"), pk=pk
+    )
+
+
 def my_actions(user, plan: ActionPlan) -> list[Action]:
     """Actions whose lead institution is the user's (focal points and case workers)."""
     if not user.institution_id:
@@ -173,7 +180,9 @@ def my_actions(user, plan: ActionPlan) -> list[Action]:
     )
 
 
-def updates_waiting(user, plan: ActionPlan) -> QuerySet[ProgressUpdate]:
+def updates_waiting(user, plan: ActionPlan | None) -> QuerySet[ProgressUpdate]:
+    if plan is None:
+        return ProgressUpdate.objects.none()
     return scoping.scope(
         user,
         ProgressUpdate.objects.filter(action__plan=plan, review_state=ReviewState.SUBMITTED)

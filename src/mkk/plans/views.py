@@ -32,7 +32,7 @@ from .forms import (
     ReviewForm,
 )
 from .importing import PlanImportError, PlanImportRefused, plan_import
-from .models import ActionStatus, ImportRun, ProgressUpdate, ReviewState
+from .models import ActionStatus, ProgressUpdate, ReviewState
 from .parsing import COLUMN_ROLES
 from .periods import periods_between
 
@@ -246,11 +246,7 @@ def import_confirm(request, code: str):
 @login_required
 @require_GET
 def import_run(request, pk: int):
-    run = scoping.get_for_user(
-        request.user,
-        ImportRun.objects.select_related("plan__mechanism__municipality", "actor"),
-        pk=pk,
-    )
+    run = selectors.import_run_for(request.user, pk)
     scoping.require(scoping.can_manage_mechanism(request.user, run.plan.mechanism.municipality_id))
     return render(
         request,
@@ -313,13 +309,8 @@ def export(request, code: str):
 def reviews(request, code: str):
     """Updates waiting for review, decided one by one or several at once (one confirmation)."""
     municipality, plan = _plan_or_404(request, code)
-    scoping.require(
-        scoping.can_manage_mechanism(request.user, municipality.pk)
-        or scoping.is_deputy_approver(request.user, municipality.pk)
-    )
-    waiting = (
-        selectors.updates_waiting(request.user, plan) if plan else ProgressUpdate.objects.none()
-    )
+    scoping.require(scoping.can_review_in(request.user, municipality.pk))
+    waiting = selectors.updates_waiting(request.user, plan)
     page = paging.page_of(request, waiting)
     reviewable = selectors.updates_of_plan(request.user, plan) if plan else waiting
     form = bulk.BulkReviewForm(
