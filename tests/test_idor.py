@@ -29,7 +29,7 @@ APPS = [
 ]
 #: URL names whose parameter is not a private object (public pages, Django's own).
 NOT_PRIVATE = {
-    "directory:public_contacts",  # public emergency contacts, by design
+    "web:public_municipality",  # public emergency contacts, by design
     "reports:public_detail",  # a published report, by design (checked in the reports tests)
     "reports:public_download",
     "set_language",

@@ -78,8 +78,13 @@ def test_token_page_and_docs_in_the_browser(live_server, browser_page, world):  
     page.wait_for_selector(".swagger-ui .info .title")
     assert "MKK API" in page.inner_text(".swagger-ui .info .title")
     page.wait_for_selector(".opblock-tag-section")
+    _axe(page, "api-docs")
+    page.locator(".opblock-summary-control").first.click()  # one operation opened
+    page.wait_for_selector(".opblock-body")
+    _axe(page, "api-docs-operation")
     page.click("text=Authorize")
     page.wait_for_selector(".auth-container input")
+    _axe(page, "api-docs-authorize")
     _shot(page, "api-docs")
     page.keyboard.press("Escape")
     assert not problems, problems

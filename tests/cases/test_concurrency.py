@@ -102,3 +102,53 @@ def test_deadline_table_second_save_refused_and_kept(world):
     # saving again now deliberately keeps this user's entry
     assert besa.post(url, {**_form_data(response), "hours": "48"}).status_code == 302
     assert services.deadline_hours(municipality=world.drenas.municipality, **row) == 48
+
+
+def test_identity_correction_second_save_refused_and_kept(world):
+    """Two case workers correct the same identity: the second is refused in Albanian (the
+    default language), keeps what was typed, and nothing of the identity is in the version."""
+    from django.core import signing
+
+    from mkk.cases.models import VictimIdentity
+
+    from .helpers import NAME, NUMBER
+
+    police = world.drenas.users["case_police"]
+    case = open_case(police)
+    url = reverse("cases:identity_edit", kwargs={"pk": case.pk})
+    anna, besa = Client(), Client()
+    login(anna, police)
+    login(besa, police)
+    a, b = _form_data(anna.get(url)), _form_data(besa.get(url))
+    assert a["version"] and a["version"] == b["version"]
+    payload = signing.loads(a["version"], salt="mkk.web.concurrency")
+    shown = str(payload) + a["version"]
+    for secret in (NAME, NUMBER, "1990-05-04", "Zana"):
+        assert secret not in shown
+    first = {
+        "full_name": "Zana Testimi-Krasniqi",
+        "personal_number": NUMBER,
+        "date_of_birth": "1990-05-04",
+        "reason": "Mbiemri pas martesës",
+    }
+    assert anna.post(url, {**a, **first}).status_code == 302
+    typed = {
+        "full_name": "Zana Testimi",
+        "personal_number": NUMBER,
+        "date_of_birth": "1990-05-14",
+        "phone": "044 999 000",
+        "reason": "Data e lindjes e gabuar",
+    }
+    response = besa.post(url, {**b, **typed})
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].non_field_errors())
+    assert "Dikush tjetër e ruajti këtë regjistrim" in errors
+    assert "Zana" not in errors  # the other person's change is named, its value is not shown
+    form = response.context["form"]
+    for name, value in typed.items():
+        assert str(form[name].value()) == value
+    assert VictimIdentity.objects.get(case=case).full_name == "Zana Testimi-Krasniqi"
+    # saving again now deliberately keeps this user's entries
+    assert besa.post(url, {**_form_data(response), **typed}).status_code == 302
+    row = VictimIdentity.objects.get(case=case)
+    assert row.full_name == "Zana Testimi" and row.phone == "044 999 000"

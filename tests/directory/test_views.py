@@ -37,13 +37,13 @@ def test_viewer_cannot_see_the_mechanism_page(client, world):
 def test_public_contacts_need_no_login(client, world, contacts):
     index = client.get(reverse("directory:public_index"))
     assert index.status_code == 200 and "Drenas" in index.content.decode()
-    page = client.get(reverse("directory:public_contacts", kwargs={"code": "drenas"}))
+    page = client.get(reverse("web:public_municipality", kwargs={"code": "drenas"}))
     body = page.content.decode()
     assert page.status_code == 200 and "038-584-092" in body and "QPS Gjilan" not in body
     # nothing but the contacts: no members, no focal persons
     assert world.drenas.inst(K.POLICE).name_sq not in body
     assert (
-        client.get(reverse("directory:public_contacts", kwargs={"code": "nowhere"})).status_code
+        client.get(reverse("web:public_municipality", kwargs={"code": "nowhere"})).status_code
         == 404
     )
 

@@ -88,6 +88,7 @@ def test_statistics_returned_tells_the_focal_point(world):
 @pytest.mark.django_db
 @pytest.mark.parametrize("approve", [True, False])
 def test_progress_review_tells_the_reporter(world, approve):
+    from mkk.core.periods import period_label
     from mkk.plans import services
     from mkk.plans.models import ProgressUpdate
 
@@ -112,13 +113,15 @@ def test_progress_review_tells_the_reporter(world, approve):
     )
     [entry] = Notification.objects.filter(recipient=focal)
     assert entry.event == ("progress_approved" if approve else "progress_returned")
-    assert action.code in entry.title and "01.2025–06.2025" in entry.body
+    # the period as every period is labelled (mkk.core.periods), in the recipient's language
+    label = period_label(D(2025, 1, 1), D(2025, 6, 30), focal.language)
+    assert action.code in entry.title and label in entry.body
     assert entry.url == f"/plans/updates/{update.pk}/"
 
 
 @pytest.mark.django_db
 def test_statistics_reminder_before_the_deadline_once_per_period(world):
-    from mkk.statistics import periods
+    from mkk.core import periods
     from mkk.statistics.models import DataSet
 
     focal = _with_email(world.drenas.users["focal_social_work"], "focal@example.invalid", "en")

@@ -12,11 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from mkk.core.concurrency import EditConflict, stamp
 from mkk.directory.models import InstitutionKind as K
 from mkk.plans import services
 from mkk.plans.concurrency import action_links
 from mkk.plans.models import Action, ActionPlan, ProgressUpdate, ReviewState
-from mkk.web.concurrency import EditConflict, stamp
 from tests.conftest import login
 
 from .helpers import make_plan

@@ -7,8 +7,10 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mkk.core.periods import block_of as period_of
+from mkk.core.periods import block_starting as period_starting
+from mkk.core.periods import blocks_between as periods_between
 from mkk.plans.matching import InstitutionMatcher, normalize
-from mkk.plans.periods import period_of, period_starting, periods_between
 
 MONTHS = st.sampled_from([1, 2, 3, 4, 6, 12])
 DAYS = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31))

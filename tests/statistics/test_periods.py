@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 
-from mkk.statistics import formatting, periods
+from mkk.core import periods
+from mkk.statistics import formatting
 
 D = dt.date
 

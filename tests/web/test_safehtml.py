@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.template import Context, Template
 
-from mkk.web.safehtml import trusted_html
+from mkk.core.safehtml import trusted_html
 
 ATTACKS = [
     "<script>alert(1)</script>",

@@ -38,3 +38,16 @@ def focal_candidates(user, membership) -> QuerySet[User]:
 
 def memberships_of_focal(account) -> QuerySet[Membership]:
     return Membership.objects.filter(focal_user=account).select_related("institution")
+
+
+def totp_device(account: User):
+    """The account's confirmed second-factor device, or None when it has none yet."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.devices_for_user(account, confirmed=True).first()
+
+
+def active_users(**filters) -> QuerySet[User]:
+    """Active accounts matching ``filters`` (e.g. ``role=Role.CASE_WORKER, institution_id=…``):
+    the people a notification may go to."""
+    return User.objects.filter(is_active=True, **filters)

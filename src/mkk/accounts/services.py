@@ -61,10 +61,11 @@ def user_create(
 
 
 def totp_device_create(
-    *, user: User, key_hex: str | None = None, confirmed: bool = True
+    *, user: User, key_hex: str | None = None, confirmed: bool = True, name: str = "default"
 ) -> TOTPDevice:
-    """A TOTP device; ``key_hex`` fixes the secret (demo data and tests only)."""
-    kwargs = {"user": user, "name": "default", "confirmed": confirmed}
+    """A TOTP device with a fresh secret; ``key_hex`` fixes the secret (demo data and tests
+    only). Every device is created here (enrolment links through :func:`enrolment_device`)."""
+    kwargs = {"user": user, "name": name, "confirmed": confirmed}
     if key_hex:
         kwargs["key"] = key_hex
     return TOTPDevice.objects.create(**kwargs)
@@ -224,10 +225,9 @@ def enrolment_device(link: EnrolmentLink) -> TOTPDevice | None:
     """The unconfirmed device this link enrols (created on first view, same key after)."""
     if not needs_totp(link.user):
         return None
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=link.user, name=f"enrolment-{link.pk}", defaults={"confirmed": False}
-    )
-    return device
+    name = f"enrolment-{link.pk}"
+    device = TOTPDevice.objects.filter(user=link.user, name=name).first()
+    return device or totp_device_create(user=link.user, name=name, confirmed=False)
 
 
 @transaction.atomic

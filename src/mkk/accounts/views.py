@@ -16,12 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.core import is_ratelimited
 
 from mkk.audit.context import client_ip
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core.forms import show_errors
 from mkk.core.paging import page_of
 from mkk.directory import selectors as directory_selectors
 from mkk.directory import services as directory_services
@@ -55,7 +55,7 @@ def _next_url(request) -> str:
 @require_http_methods(["GET", "POST"])
 def otp_verify(request):
     """Second step of login: a TOTP code (each code works once: django-otp keeps last_t)."""
-    device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
+    device = selectors.totp_device(request.user)
     if device is None:
         return redirect(f"/accounts/otp/setup/?next={_next_url(request)}")
     form = TokenForm(request.POST or None)
@@ -78,7 +78,7 @@ def otp_verify(request):
 def otp_setup(request):
     """No second factor yet: it is enrolled only through a one-time link from an administrator
     or the coordinator, never with the password alone."""
-    if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():
+    if selectors.totp_device(request.user) is not None:
         return redirect("accounts:otp")
     return render(request, "accounts/otp_setup.html", {})
 
@@ -115,7 +115,7 @@ def enrol(request, token: str):
                 ip_address=client_ip(request),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             if request.user.is_authenticated:
                 logout(request)
@@ -128,14 +128,6 @@ def enrol(request, token: str):
     response = render(request, "accounts/enrol.html", context)
     response["Referrer-Policy"] = "no-referrer"
     return response
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # --- Password change and reset (Django's views) --------------------------------------------
@@ -246,7 +238,7 @@ def user_invite(request, code: str):
                 institution=d["institution"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -297,7 +289,7 @@ def user_detail(request, pk: int):
         "municipality": account.municipality,
         "can_manage": scoping.can_manage_user(request.user, account)
         and account.pk != request.user.pk,
-        "has_device": TOTPDevice.objects.devices_for_user(account, confirmed=True).exists(),
+        "has_device": selectors.totp_device(account) is not None,
         "links": account.enrolment_links.all()[:10],
         "memberships": selectors.memberships_of_focal(account),
     }
@@ -323,7 +315,7 @@ def focal_person(request, pk: int):
                 actor=request.user, membership=membership, user=form.cleaned_data["user"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("Focal person saved."))
             return redirect("accounts:users", code=municipality.code)

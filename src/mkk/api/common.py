@@ -21,6 +21,7 @@ from ninja.throttling import SimpleRateThrottle
 from pydantic import Field
 
 from mkk.audit.context import Actor, _current, client_ip
+from mkk.core.languages import LANGUAGE_CODES as LANGUAGES
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.models import Municipality
 
@@ -28,7 +29,6 @@ from . import schemas as s
 from .services import token_authenticate
 
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
-LANGUAGES = {"sq": "sq", "en": "en", "sr": "sr-latn", "sr-latn": "sr-latn"}
 
 
 # --- Authentication, language, audit context, rate limit -------------------------------------

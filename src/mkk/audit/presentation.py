@@ -67,16 +67,48 @@ def _field(model, name: str):
     return None
 
 
+#: Labels of fields that carry no ``verbose_name`` of their own (bookkeeping columns shared by
+#: many models: who recorded a row and when, message and token internals). A field's own
+#: ``verbose_name`` wins; a relation without one falls back to the related model's name.
+FIELD_LABELS = {
+    "created_by": gettext_lazy("person who created it"),
+    "created_at": gettext_lazy("time of creation"),
+    "updated_at": gettext_lazy("time of the last change"),
+    "recorded_by": gettext_lazy("person who recorded it"),
+    "recorded_at": gettext_lazy("time of recording"),
+    "consent_recorded_by": gettext_lazy("person who recorded the consent"),
+    "sent_by": gettext_lazy("person who sent it"),
+    "responded_by": gettext_lazy("person who answered"),
+    "ground_decided_by": gettext_lazy("person who decided on the legal ground"),
+    "completed_by": gettext_lazy("person who completed it"),
+    "invitation_sequence": gettext_lazy("invitation number"),
+    "year": gettext_lazy("year"),
+    "last": gettext_lazy("last number given"),
+    "token_hash": gettext_lazy("token fingerprint"),
+    "public_slug": gettext_lazy("name in the public link"),
+    "digest_pending": gettext_lazy("waiting for the summary e-mail"),
+    "cc": gettext_lazy("copy to"),
+    "bcc": gettext_lazy("hidden copy to"),
+    "reply_to": gettext_lazy("reply address"),
+    "body": gettext_lazy("message text"),
+    "alternatives": gettext_lazy("other formats of the message"),
+    "attachments": gettext_lazy("attachments"),
+    "headers": gettext_lazy("message headers"),
+    "key": gettext_lazy("key"),
+    "object_id": gettext_lazy("object number"),
+    "last_audited_on": gettext_lazy("last use written to the audit log"),
+}
+
+
 def field_label(model, name: str) -> str:
     found = _field(model, name)
     label = getattr(found, "verbose_name", None)
-    if (
-        found is not None
-        and found.is_relation
-        and found.related_model is not None
-        and str(label) == found.name.replace("_", " ")
-    ):
-        label = found.related_model._meta.verbose_name  # no label of its own: the model's
+    if found is not None and str(label) == found.name.replace("_", " "):
+        # no label of its own: the shared label, or (a relation) the related model's name
+        if found.name in FIELD_LABELS:
+            label = FIELD_LABELS[found.name]
+        elif found.is_relation and found.related_model is not None:
+            label = found.related_model._meta.verbose_name
     if label:
         return capfirst(str(label))
     return capfirst(name.replace("_", " "))

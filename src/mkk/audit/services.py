@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import uuid
 from typing import Any
 
 from django.db import models
+
+from mkk.core.values import plain as _plain
+from mkk.core.values import sensitive_fields
 
 from .context import current
 from .models import AuditAction, AuditEntry
 
 SENSITIVE = "(changed)"
-
-
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
-        return value.name or None
-    return str(value)
 
 
 def municipality_of(obj: models.Model):
@@ -101,10 +81,6 @@ def record(
 
 def audited_fields(obj: models.Model) -> list[models.Field]:
     return [f for f in obj._meta.concrete_fields if f.name not in {"id"}]
-
-
-def sensitive_fields(model: type[models.Model]) -> set[str]:
-    return set(getattr(model, "audit_sensitive_fields", ()))
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:

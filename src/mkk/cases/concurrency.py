@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from mkk.core.concurrency import label_extra
 from mkk.directory.models import InstitutionKind
-from mkk.web.concurrency import label_extra
 
 from .models import ReferralDeadline, ReferralKind, Urgency
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mkk.accounts.models import User
+from mkk.core import periods
 
 from . import services
 from .models import Case, Consent
@@ -102,22 +103,15 @@ def load(directory: dict, out=None) -> None:
     )
     rng = random.Random(SEED)  # noqa: S311 - synthetic demo data
     today = timezone.localdate()
-    months = []
-    day = dt.date(2025, 1, 1)
-    while day <= today.replace(day=1) and day.year <= 2026:
-        nxt = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        if nxt <= today:  # months that have ended
-            months.append(day)
-        day = nxt
+    ended = min(today - dt.timedelta(days=1), dt.date(2026, 12, 31))
+    months = [p.start for p in periods.periods_between("month", dt.date(2025, 1, 1), ended)]
     counts = _police_counts(directory, months)
     drenas = directory["municipalities"]["drenas"]
     now = timezone.now()
     made = referrals = 0
     serial = 0
     for month in months:
-        last_day = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(
-            days=1
-        )
+        last_day = periods.month_end(month.year, month.month)
         for _ in range(counts[month]):
             serial += 1
             opened = month + dt.timedelta(days=rng.randint(0, (last_day - month).days))

@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mkk.core.concurrency import VersionedFormMixin
 from mkk.directory.models import SERVICE_KINDS, Institution, InstitutionKind, Municipality
-from mkk.web.concurrency import VersionedFormMixin
 
 from . import selectors
 from .models import (
@@ -152,13 +152,20 @@ class CaseForm(forms.Form):
         return data
 
 
-class IdentityForm(forms.Form):
+class IdentityForm(VersionedFormMixin, forms.Form):
+    """The identity correction. ``version`` is ``services.identity_version(case)``: the
+    identity row's version, whose encrypted fields enter it only as a keyed hash."""
+
     full_name = CaseForm.base_fields["full_name"]
     personal_number = CaseForm.base_fields["personal_number"]
     date_of_birth = CaseForm.base_fields["date_of_birth"]
     phone = CaseForm.base_fields["phone"]
     address = CaseForm.base_fields["address"]
     reason = forms.CharField(label=_("Reason for the correction"), max_length=500)
+
+    def __init__(self, *args, version: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = version
 
 
 def _check_ground_reason(form, data) -> None:

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
-from mkk.notifications import hooks as notification_hooks
-from mkk.web import concurrency
+from mkk.core import concurrency
 
 from . import crypto, selectors
+from . import notifications as case_notifications
 from .concurrency import deadline_table
 from .models import (
     Case,
@@ -253,8 +253,12 @@ def _ground_recorded(actor, case: Case, ground: str) -> None:
 
 
 @transaction.atomic
-def identity_update(*, actor, case: Case, identity: Identity, reason: str) -> Case:
-    """Correct the identity (owner only); the victim key follows."""
+def identity_update(
+    *, actor, case: Case, identity: Identity, reason: str, version: str | None = None
+) -> Case:
+    """Correct the identity (owner only); the victim key follows. ``version`` is the form's
+    version of the identity row (a save over someone else's newer correction is refused,
+    mkk.web.concurrency; the version holds the encrypted fields only as a keyed hash)."""
     _require(scoping.can_work_cases(actor) and actor.institution_id == case.institution_id)
     if case.is_anonymized:
         raise ValidationError(
@@ -264,6 +268,7 @@ def identity_update(*, actor, case: Case, identity: Identity, reason: str) -> Ca
         raise ValidationError({"reason": _("Say why the identity is changed.")})
     key = _check_identity(identity)
     row = VictimIdentity.objects.get(case=case)
+    concurrency.check(row, version)
     new = _identity_row(case, identity)
     for field in VictimIdentity.IDENTITY_FIELDS:
         setattr(row, field, getattr(new, field))
@@ -272,6 +277,12 @@ def identity_update(*, actor, case: Case, identity: Identity, reason: str) -> Ca
         case.victim_key = key
         case.save(update_fields=["victim_key"])
     return case
+
+
+def identity_version(case: Case) -> str:
+    """The version token of the case's identity for the correction form: a signed snapshot in
+    which every identity field is a keyed hash (no plaintext leaves the server)."""
+    return concurrency.stamp(VictimIdentity.objects.get(case=case))
 
 
 def identity_reveal(*, actor, case: Case, reason: str) -> dict[str, str]:
@@ -306,7 +317,7 @@ def case_set_consent(
     version: str | None = None,
 ) -> Case:
     """Record the owner's consent; ``version`` is the consent form's version (a save over
-    someone else's newer save is refused, mkk.web.concurrency)."""
+    someone else's newer save is refused, mkk.core.concurrency)."""
     _require(scoping.can_work_cases(actor) and actor.institution_id == case.institution_id)
     concurrency.check(case, version)
     sharing_reason = _check_ground(consent_to_share, sharing_legal_ground, sharing_reason)
@@ -379,7 +390,7 @@ def child_add(*, actor, case: Case, record_type: str, **fields):
 @transaction.atomic
 def child_update(*, actor, obj, version: str | None = None, **fields):
     """Change a protection order or shelter stay; ``version`` is its edit form's version (a
-    save over someone else's newer save is refused, mkk.web.concurrency)."""
+    save over someone else's newer save is refused, mkk.core.concurrency)."""
     _require(can_handle(actor, obj.case))
     with transaction.atomic():
         concurrency.check(obj, version)
@@ -452,7 +463,7 @@ def referral_send(
         deadline_at=sent_at + dt.timedelta(hours=hours),
     )
     referral = _clean_save(referral)
-    notification_hooks.referral_sent(referral)
+    case_notifications.referral_sent(referral)
     return referral
 
 
@@ -671,7 +682,7 @@ def deadline_set(
 ) -> ReferralDeadline:
     """A municipality's own deadline for a referral type (its coordinator, or an admin).
     ``version`` is the deadline form's version of the municipality's table: a save over
-    someone else's newer change of the table is refused (mkk.web.concurrency)."""
+    someone else's newer change of the table is refused (mkk.core.concurrency)."""
     _require(scoping.can_manage_mechanism(actor, municipality.pk))
     concurrency.check(municipality, version, extra=deadline_table)
     row = ReferralDeadline.objects.filter(

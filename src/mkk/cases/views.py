@@ -4,8 +4,6 @@ and figures only. Identity is shown only in the response to a "reveal" POST with
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,7 +17,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mkk.accounts import scoping
-from mkk.core import paging
+from mkk.core import paging, periods
+from mkk.core.forms import show_errors
 from mkk.directory import selectors as directory_selectors
 
 from . import forms, importer, selectors, services
@@ -35,14 +34,6 @@ CHILD_TITLES = {
     "shelter": gettext_lazy("Add a shelter stay"),
     "service": gettext_lazy("Add a service given"),
 }
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _worker_municipality(request, code):
@@ -78,7 +69,8 @@ def index(request, code: str):
     scoping.require(scoping.can_read_case_references(user))
     today = timezone.localdate()
     year = _year(request, today)
-    start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
+    whole_year = periods.year(year)
+    start, end = whole_year.start, min(whole_year.end, today)
     context = {
         "municipality": municipality,
         "page": _page(
@@ -141,7 +133,7 @@ def case_create(request, code: str):
                 external_reference=d["external_reference"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
             return redirect("cases:detail", pk=case.pk)
@@ -190,7 +182,7 @@ def case_reveal(request, pk: int):
                 actor=request.user, case=case, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
     response = render(
         request,
         "cases/case_detail.html",
@@ -219,7 +211,7 @@ def case_consent(request, pk: int):
                 version=form.version,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("Consent saved."))
             return redirect("cases:detail", pk=case.pk)
@@ -252,7 +244,7 @@ def incident_add(request, pk: int):
         try:
             services.incident_add(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("Incident added."))
             return redirect("cases:detail", pk=case.pk)
@@ -275,7 +267,7 @@ def child_add(request, pk: int, kind: str):
             fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             services.child_add(actor=request.user, case=case, record_type=kind, **fields)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("cases:detail", pk=case.pk)
@@ -308,7 +300,7 @@ def child_edit(request, kind: str, pk: int):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("cases:detail", pk=obj.case_id)
@@ -329,7 +321,7 @@ def refer(request, pk: int):
         try:
             referral = services.referral_send(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -382,7 +374,7 @@ def _referral_accept(request, referral):
                 ground_reason=data["ground_reason"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             if referral.shares_identity:
                 messages.success(
@@ -510,7 +502,7 @@ def deadlines(request, code: str):
                     **{k: v for k, v in form.cleaned_data.items() if k != "version"},
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                show_errors(form, exc)
             else:
                 messages.success(request, _("Deadline saved."))
                 return redirect("cases:deadlines", code=code)
@@ -529,7 +521,7 @@ def identity_edit(request, pk: int):
     would be a read of identity without a reason; the worker enters every field anew."""
     case = selectors.case_for_worker(request.user, pk)
     scoping.require(request.user.institution_id == case.institution_id and not case.is_anonymized)
-    form = forms.IdentityForm(request.POST or None)
+    form = forms.IdentityForm(request.POST or None, version=services.identity_version(case))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         identity = services.Identity(
@@ -541,10 +533,14 @@ def identity_edit(request, pk: int):
         )
         try:
             services.identity_update(
-                actor=request.user, case=case, identity=identity, reason=d["reason"]
+                actor=request.user,
+                case=case,
+                identity=identity,
+                reason=d["reason"],
+                version=form.version,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("Identity corrected."))
             return redirect("cases:detail", pk=case.pk)
@@ -567,11 +563,11 @@ def statistics_view(request, code: str):
     scoping.require(bool(allowed))
 
     today = timezone.localdate()
-    last_month_end = today.replace(day=1) - dt.timedelta(days=1)
+    last_month = periods.last_complete("month", today)
     form = forms.StatisticsForm(
         request.POST or None,
         institutions=selectors.institution_choices(allowed),
-        initial={"period_start": last_month_end.replace(day=1), "period_end": last_month_end},
+        initial={"period_start": last_month.start, "period_end": last_month.end},
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -583,7 +579,7 @@ def statistics_view(request, code: str):
                 period_end=d["period_end"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(
                 request, _("Figures written from the case records; check them and submit.")

@@ -1,2 +1,3 @@
-"""The shared kernel: small rules every app uses, each in one place. Imports only Django and
-the standard library (never an MKK app)."""
+"""The shared kernel: small rules every app uses, each in one place. Imports Django, the
+standard library and the libraries it wraps (matplotlib, nh3, WeasyPrint), never an MKK app;
+every app may import it (the lowest floor, checked by import-linter in `make test`)."""

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from mkk.accounts import scoping
+from mkk.core.forms import show_errors
 
 from .models import (
     EmergencyContact,
@@ -67,8 +68,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
             try:
                 result = municipality_onboard(actor=request.user, **data)
             except ValidationError as exc:
-                for field_name, errors in exc.message_dict.items():
-                    form.add_error(field_name if field_name in form.fields else None, errors)
+                show_errors(form, exc)
             else:
                 messages.success(
                     request,

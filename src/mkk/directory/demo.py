@@ -300,7 +300,12 @@ DRENAS_MEMBERS = [
 ]
 DRENAS_PARTNERS = ["shelter"]
 
-# The plan's first page, every number as written.
+# The plan's first page, every number as written (source: "Plani Lokal i Veprimit kundër dhunës
+# në familje 2025–2028", Drenas, the "Kontaktet" list; /work/shared/seeds). Neither the plan nor
+# any other public document at hand gives these services' street addresses or opening hours, so
+# they stay empty and the public page says "not published" rather than show an invented address;
+# the short codes 112 and 192 are shown as answered 24 hours a day (Kosovo's emergency lines).
+# A shelter's address is never published.
 DRENAS_CONTACTS = [
     (
         "police",
@@ -529,6 +534,7 @@ GJILAN_MEMBERS = [
     "legal_aid",
 ]
 GJILAN_PARTNERS = ["shelter"]
+# Kosovo-wide numbers, as the Drenas plan lists them (above); addresses and hours not published.
 GJILAN_CONTACTS = [
     ("police", "Policia e Kosovës", "Kosovska policija", "Kosovo Police", ["192"], True),
     (None, "Thirrjet emergjente", "Hitni pozivi", "Emergency calls", ["112"], True),

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mkk.accounts.models import User
-from mkk.web.concurrency import VersionedFormMixin
+from mkk.core.concurrency import VersionedFormMixin
 
 from .models import EmergencyContact, GlossaryTerm, Institution, Mechanism, Membership
 

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
-
-LANG_SUFFIX = {"sq": "sq", "en": "en", "sr-latn": "sr", "sr": "sr"}
-
-
-def current_suffix(language: str | None = None) -> str:
-    lang = (language or get_language() or "sq").lower()
-    return LANG_SUFFIX.get(lang, LANG_SUFFIX.get(lang.split("-")[0], "sq"))
+from mkk.core.languages import current_suffix
 
 
 def localized(obj: object, field: str, language: str | None = None) -> str:

@@ -362,13 +362,21 @@ class EmergencyContact(LocalizedNameMixin, models.Model):
 
     @property
     def number_items(self) -> list[dict]:
-        """Each number with its dialable form and whether calling it is free in Kosovo."""
+        """Each number with its dialable form, whether calling it is free in Kosovo, and whether
+        it is answered around the clock: the three-digit short codes are Kosovo's emergency lines
+        (112 emergency, 192 police, 193 fire, 194 ambulance), free and staffed day and night."""
         items = []
         for number in self.numbers:
             digits = "".join(ch for ch in str(number) if ch.isdigit() or ch == "+")
-            free = digits.startswith("0800") or len(digits) <= 3
-            items.append({"number": number, "tel": digits, "free": free})
+            short = len(digits) <= 3
+            free = digits.startswith("0800") or short
+            items.append({"number": number, "tel": digits, "free": free, "always": short})
         return items
+
+    @property
+    def address_confidential(self) -> bool:
+        """A shelter's address is never published (the safety of the people it houses)."""
+        return self.institution is not None and self.institution.kind == InstitutionKind.SHELTER
 
 
 class GlossaryTerm(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import models, transaction
 
-from mkk.web import concurrency
+from mkk.core import concurrency
 
 from .models import Municipality
 
@@ -18,7 +18,7 @@ def registry_save(
 
     The caller has already checked that ``actor`` may manage that municipality's mechanism;
     the owning municipality is set here, never taken from the form. ``version``: the edit
-    form's version; a save over someone else's newer save is refused (mkk.web.concurrency).
+    form's version; a save over someone else's newer save is refused (mkk.core.concurrency).
     """
     concurrency.check(obj, version)
     if hasattr(obj, "municipality_id"):

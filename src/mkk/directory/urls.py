@@ -18,5 +18,4 @@ urlpatterns = [
     path("glossary/<int:pk>/edit/", views.glossary_edit, name="glossary_edit"),
     path("glossary/<int:pk>/delete/", views.glossary_delete, name="glossary_delete"),
     path("public/", views.public_index, name="public_index"),
-    path("public/<slug:code>/", views.public_contacts, name="public_contacts"),
 ]

@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mkk.accounts import scoping
@@ -66,32 +66,6 @@ def public_index(request):
         "directory/public_index.html",
         {"municipalities": selectors.public_municipalities()},
     )
-
-
-@require_GET
-def public_contacts(request, code: str):
-    """Emergency contacts of a municipality: public, no login."""
-    from mkk.reports.selectors import published_reports
-
-    municipality = selectors.public_municipality(code)
-    # Reports in the visitor's language first; the others are marked with their language.
-    language = (get_language() or "sq").lower()
-    reports = list(published_reports(municipality).order_by("-period_end"))
-    only_in = {
-        "sq": _("in Albanian only"),
-        "sr-latn": _("in Serbian only"),
-        "en": _("in English only"),
-    }
-    for report in reports:
-        report.other_language = report.language.lower() != language
-        report.language_note = only_in.get(report.language.lower(), report.language)
-    reports.sort(key=lambda r: r.other_language)  # stable: newest first within each group
-    context = {
-        "municipality": municipality,
-        "contacts": selectors.public_contacts(municipality),
-        "reports": reports,
-    }
-    return render(request, "directory/public_contacts.html", context)
 
 
 # --- Editing the registry (the municipal coordinator) ------------------------------------

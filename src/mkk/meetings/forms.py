@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mkk.web.concurrency import VersionedFormMixin
+from mkk.core import periods
+from mkk.core.concurrency import VersionedFormMixin
+from mkk.core.forms import show_errors
 
 from .models import Activity, AttendanceStatus, Meeting
 from .validators import CASE_REFERENCE_RE, case_reference_validator
@@ -75,8 +77,7 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
         try:
             check_meeting_text(self.instance, data.get("agenda", ""), data)
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
+            show_errors(self, exc)
         return data
 
 
@@ -221,8 +222,8 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        year = timezone.localdate().year
-        self.default = (dt.date(year, 1, 1), dt.date(year, 12, 31))
+        this_year = periods.year(timezone.localdate().year)
+        self.default = (this_year.start, this_year.end)
         if not self.is_bound:
             self.initial = {"start": self.default[0], "end": self.default[1]}
 

@@ -51,7 +51,7 @@ def sanitize(value: str | None) -> str:
 
 def as_html(value: str | None) -> SafeString:
     """Sanitised again at display time, so that only sanitised HTML ever reaches a page."""
-    from mkk.web.safehtml import trusted_html
+    from mkk.core.safehtml import trusted_html
 
     return trusted_html(sanitize(value))
 

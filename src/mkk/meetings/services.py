@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core import concurrency
+from mkk.core.concurrency import label_extra
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.models import EmergencyContact, Institution, Membership
-from mkk.web import concurrency
-from mkk.web.concurrency import label_extra
 
 from . import ics
 from .models import (
@@ -106,7 +106,7 @@ def meeting_save(
     """Create or update ``meeting`` (its fields already set) and replace its agenda.
 
     ``agenda`` is one item per line; ``None`` keeps the agenda as it is. ``version``: the edit
-    form's version; a save over someone else's newer save is refused (mkk.web.concurrency).
+    form's version; a save over someone else's newer save is refused (mkk.core.concurrency).
     """
     if meeting.pk is not None:
         concurrency.check(meeting, version, extra=meeting_agenda)

@@ -18,8 +18,8 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.core import paging
+from mkk.core.forms import show_errors
 from mkk.directory import selectors as directory_selectors
-from mkk.web.concurrency import EditConflict
 
 from . import ics, minutes, richtext, selectors, services
 from .forms import (
@@ -38,17 +38,6 @@ GET_POST = require_http_methods(["GET", "POST"])
 #: The minutes editor (Trix) adds one <style> element with its default rules; it carries this
 #: response's nonce (read from <meta name="csp-nonce">). Nothing else inline is allowed.
 EDITOR_CSP = csp_update({"style-src": [NONCE]})
-
-
-def _apply(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field, or above the form."""
-    if isinstance(exc, EditConflict):  # someone else saved first: keep what was typed
-        form.add_error(None, exc)
-    elif hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _municipality(request, code):
@@ -118,7 +107,7 @@ def meeting_create(request, code: str):
                 actor=request.user, meeting=form.instance, agenda=form.cleaned_data["agenda"]
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("The meeting was saved."))
             return redirect("meetings:detail", pk=meeting.pk)
@@ -146,7 +135,7 @@ def meeting_edit(request, pk: int):
                 version=form.version,
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("The meeting was saved."))
             return redirect("meetings:detail", pk=meeting.pk)
@@ -200,7 +189,7 @@ def attendance(request, pk: int):
                 version=form.version,
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("Attendance was saved."))
             return redirect("meetings:detail", pk=meeting.pk)
@@ -227,7 +216,7 @@ def case_add(request, pk: int):
                 actor=request.user, meeting=meeting, reference=form.cleaned_data["reference"]
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            show_errors(form, exc)
     if form.errors:
         for errors in form.errors.values():
             for error in errors:
@@ -262,7 +251,7 @@ def decision_create(request, pk: int):
                 follow_up=form.follow_up(),
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("The decision was saved."))
             return redirect(reverse("meetings:detail", kwargs={"pk": meeting.pk}) + "#decisions")
@@ -285,7 +274,7 @@ def follow_up_create(request, pk: int):
             fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             services.follow_up_create(actor=request.user, decision=decision, **fields)
         except ValidationError as exc:
-            _apply(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("The follow-up task was saved."))
             return redirect(reverse("meetings:detail", kwargs={"pk": meeting.pk}) + "#decisions")
@@ -310,7 +299,7 @@ def decision_edit(request, pk: int):
                 version=form.version,
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("The decision was saved."))
             return redirect(
@@ -342,7 +331,7 @@ def follow_up_edit(request, pk: int):
         try:
             services.follow_up_update(actor=request.user, follow_up=task, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("The follow-up task was saved."))
             return redirect(
@@ -513,7 +502,7 @@ def _activity_form(request, municipality, activity):
         try:
             services.activity_save(actor=request.user, activity=form.instance, version=form.version)
         except ValidationError as exc:
-            _apply(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("The activity was saved."))
             return redirect("meetings:activities", code=municipality.code)

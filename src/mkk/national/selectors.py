@@ -15,8 +15,8 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from mkk.core import periods
 from mkk.directory.models import Institution, Mechanism, Municipality, Region, ReportingLevel
-from mkk.statistics import periods
 from mkk.statistics.comparison import _kind_rank, choose_submissions, data_sets_by_kind
 from mkk.statistics.models import DataElement, DataSet, Status, Submission
 

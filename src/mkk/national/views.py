@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from mkk.accounts import scoping
+from mkk.core import periods
 from mkk.directory.models import InstitutionKind
-from mkk.statistics import exchange, periods
+from mkk.statistics import exchange
 from mkk.statistics.comparison import compare_range
 from mkk.statistics.forms import parse_day
 from mkk.statistics.models import DataElement

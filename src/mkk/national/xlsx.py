@@ -10,9 +10,8 @@ from openpyxl.styles import Font
 
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
-from mkk.core import spreadsheet
+from mkk.core import periods, spreadsheet
 from mkk.core.spreadsheet import neutralise
-from mkk.statistics import periods
 
 
 def _sheet(wb, title: str, header: list[str]):

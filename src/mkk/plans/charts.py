@@ -1,11 +1,11 @@
-"""The dashboard's charts: PNG data URIs drawn by mkk.web.charts; each page also shows the
+"""The dashboard's charts: PNG data URIs drawn by mkk.core.charts; each page also shows the
 same figures as a table (the text alternative)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from mkk.web import charts
+from mkk.core import charts
 
 from .selectors import STATUS_ORDER, PlanImplementation
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from mkk.web.concurrency import label_extra
+from mkk.core.concurrency import label_extra
 
 label_extra("lead_institutions", _("Lead institutions"))
 label_extra("supporting_institutions", _("Supporting institutions"))

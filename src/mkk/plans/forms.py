@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from mkk.core.concurrency import VersionedFormMixin
 from mkk.directory.models import Institution
-from mkk.web.concurrency import VersionedFormMixin
 
 from .concurrency import action_links
 from .models import Action, ActionPlan, ActionStatus, Funder, SpecificObjective

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from mkk.accounts import scoping
 from mkk.audit.models import AuditEntry
+from mkk.core.periods import Period, block_of
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.models import Institution, Municipality
 
@@ -36,7 +37,6 @@ from .models import (
     Spending,
     StrategicObjective,
 )
-from .periods import Period, period_of
 
 STATUS_ORDER = [s.value for s in ActionStatus]
 
@@ -547,7 +547,7 @@ def dashboard(user, plan: ActionPlan, today: dt.date | None = None) -> Dashboard
         whole.planned_total,
         whole.spent_total,
     )
-    period = period_of(plan.reporting_period_months, today)
+    period = block_of(plan.reporting_period_months, today)
     actions = list(actions_of(plan))
     reported = set(
         ProgressUpdate.objects.filter(action__plan=plan, period_start=period.start)

@@ -1,4 +1,5 @@
-"""Writes of the plans app: progress updates, review, evidence files, editing actions.
+"""Writes of the plans app: progress updates, review, evidence files (kept by ``evidence.py``),
+editing actions.
 
 The plan import itself lives in :mod:`mkk.plans.importing` (``plan_import``), re-exported
 here. Every function takes the acting user, checks what that user may do, validates, and
@@ -8,16 +9,10 @@ writes in one transaction; the audit signals record every row changed.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import io
-import secrets
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,12 +20,14 @@ from django.utils.translation import gettext as _
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core import concurrency
+from mkk.core.periods import block_of, block_starting
 from mkk.directory.models import Institution
-from mkk.notifications import hooks as notification_hooks
 from mkk.ops.storage import private_storage
-from mkk.web import concurrency
 
+from . import notifications as plan_notifications
 from .concurrency import action_links, progress_state
+from .evidence import check_evidence, store_evidence
 from .importing import ImportResult, PlanImportError, plan_import  # noqa: F401 - public API
 from .models import (
     Action,
@@ -46,7 +43,6 @@ from .models import (
     SpecificObjective,
     Spending,
 )
-from .periods import period_of, period_starting
 
 # --- who may do what ------------------------------------------------------------------------
 
@@ -63,7 +59,7 @@ def lead_institution_ids(action: Action) -> set[int]:
 
 
 def _period_for(plan: ActionPlan, period_start: dt.date):
-    period = period_starting(plan.reporting_period_months, period_start)
+    period = block_starting(plan.reporting_period_months, period_start)
     if period is None:
         raise ValidationError(_("That is not the first day of a reporting period."))
     if period.start > timezone.localdate():
@@ -99,7 +95,7 @@ def progress_save(
     period = _period_for(action.plan, period_start)
     if status not in ActionStatus.values:
         raise ValidationError(_("Choose a status."))
-    checked = [(name, data, _check_evidence(data)) for name, data in files]
+    checked = [(name, data, check_evidence(data)) for name, data in files]
     written: list[Path] = []
     try:
         return _progress_save(
@@ -167,7 +163,7 @@ def _progress_save(
                 row.full_clean()
                 row.save()
         for name, data, kind in checked:
-            _store_evidence(actor, update, name, data, kind, written)
+            store_evidence(actor, update, name, data, kind, written)
         if submit:
             record(AuditAction.SUBMIT, update, actor=actor)
     return update
@@ -179,7 +175,7 @@ def progress_review(
     """Approve a submitted update, or return it with a comment (required). Nobody reviews
     an update they submitted themselves. ``version`` is the review form's version: when
     another reviewer decided meanwhile, the decision is refused with what they decided
-    (mkk.web.concurrency); the row is locked, so of two decisions at once one goes through."""
+    (mkk.core.concurrency); the row is locked, so of two decisions at once one goes through."""
     if not scoping.can_review_progress(actor, update.action.plan):
         raise PermissionDenied
     if update.submitted_by_id and actor is not None and update.submitted_by_id == actor.pk:
@@ -214,113 +210,13 @@ def progress_review(
             actor=actor,
             reason=comment,
         )
-        notification_hooks.progress_reviewed(update, approved=approve)
+        plan_notifications.progress_reviewed(update, approved=approve)
     return update
 
 
 # --- evidence files -------------------------------------------------------------------------
 
 #: Allowed types, recognised by content (never by the name or the browser's claim).
-EVIDENCE_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpeg": "image/jpeg",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-_ZIP_MAX_MEMBERS = 5000
-_ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
-
-
-def sniff_type(data: bytes) -> str | None:
-    """'pdf', 'png', 'jpeg', 'docx', 'xlsx' from the bytes, or None."""
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                infos = zf.infolist()
-                if (
-                    len(infos) > _ZIP_MAX_MEMBERS
-                    or sum(i.file_size for i in infos) > _ZIP_MAX_UNCOMPRESSED
-                ):
-                    return None
-                names = {i.filename for i in infos}
-        except (zipfile.BadZipFile, ValueError, OSError):
-            return None
-        if "[Content_Types].xml" not in names:
-            return None
-        if "word/document.xml" in names:
-            return "docx"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-    return None
-
-
-def evidence_root() -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT) / "evidence"
-
-
-def evidence_path(evidence: Evidence) -> Path:
-    """Where a local private storage keeps the file (tests; not defined for object stores)."""
-    root = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
-    path = (root / evidence.stored_name).resolve()
-    if root not in path.parents:
-        raise PermissionDenied
-    return path
-
-
-def evidence_open(evidence: Evidence):
-    """The stored file, opened for reading (FileNotFoundError when it is gone)."""
-    if not evidence.stored_name.startswith("evidence/") or ".." in evidence.stored_name:
-        raise PermissionDenied
-    return private_storage().open(evidence.stored_name, "rb")
-
-
-def _clean_name(name: str) -> str:
-    name = Path(name.replace("\\", "/")).name
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"/\\|?*').strip(" .")
-    return name[:200] or "file"
-
-
-def _check_evidence(data: bytes) -> str:
-    """The sniffed type of an evidence file, or a ValidationError saying what is wrong."""
-    if len(data) > settings.MKK_MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("The file is too large: at most %(mb)s MB.")
-            % {"mb": settings.MKK_MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
-    if not data:
-        raise ValidationError(_("The file is empty."))
-    kind = sniff_type(data)
-    if kind is None:
-        raise ValidationError(
-            _("Only PDF, PNG, JPEG, Word (.docx) and Excel (.xlsx) files can be attached.")
-        )
-    return kind
-
-
-def _store_evidence(actor, update, name, data, kind, written: list[str]) -> Evidence:
-    evidence = Evidence(
-        update=update,
-        stored_name=f"evidence/{secrets.token_hex(16)}",
-        original_name=_clean_name(name),
-        content_type=EVIDENCE_TYPES[kind],
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        uploaded_by=actor,
-    )
-    evidence.full_clean()
-    # Through the "private" storage (local folder, files 0600, or an object store); a write
-    # that fails half way leaves nothing (mkk/ops/storage.py).
-    evidence.stored_name = private_storage().save(evidence.stored_name, ContentFile(data))
-    written.append(evidence.stored_name)
-    evidence.save()
-    return evidence
 
 
 def evidence_add(*, actor, update: ProgressUpdate, name: str, data: bytes) -> Evidence:
@@ -329,11 +225,11 @@ def evidence_add(*, actor, update: ProgressUpdate, name: str, data: bytes) -> Ev
         raise PermissionDenied
     if not update.is_editable:
         raise ValidationError(_("Files can be added only while the update is a draft or returned."))
-    kind = _check_evidence(data)
+    kind = check_evidence(data)
     written: list[str] = []
     try:
         with transaction.atomic():
-            return _store_evidence(actor, update, name, data, kind, written)
+            return store_evidence(actor, update, name, data, kind, written)
     except Exception:
         for stored in written:
             private_storage().delete(stored)
@@ -374,7 +270,7 @@ def plan_update(*, actor, plan: ActionPlan, version: str | None = None, **fields
         starts = ProgressUpdate.objects.filter(action__plan=plan).values_list(
             "period_start", flat=True
         )
-        if any(period_starting(months, start) is None for start in starts):
+        if any(block_starting(months, start) is None for start in starts):
             raise ValidationError(
                 _(
                     "The reporting period cannot be changed: progress has already been reported "
@@ -426,7 +322,7 @@ def action_save(
     """Add (``action`` None) or change an action of ``plan`` from the coordinator's form.
 
     ``version``: the form's version of the action; a save over someone else's newer save is
-    refused with what they changed (:mod:`mkk.web.concurrency`)."""
+    refused with what they changed (:mod:`mkk.core.concurrency`)."""
     _require_manager(actor, plan)
     sp: SpecificObjective = values["specific_objective"]
     if sp.strategic_objective.plan_id != plan.pk:
@@ -496,4 +392,4 @@ def action_set_retired(*, actor, action: Action, retired: bool, reason: str = ""
 
 
 def current_period(plan: ActionPlan, today: dt.date | None = None):
-    return period_of(plan.reporting_period_months, today or timezone.localdate())
+    return block_of(plan.reporting_period_months, today or timezone.localdate())

@@ -18,9 +18,11 @@ from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.core import bulk, paging
-from mkk.web.concurrency import EditConflict
+from mkk.core.concurrency import EditConflict
+from mkk.core.periods import blocks_between
 
 from . import charts, exports, selectors, services, uploads
+from . import evidence as evidence_files
 from .concurrency import progress_state
 from .forms import (
     ActionFilterForm,
@@ -34,7 +36,6 @@ from .forms import (
 from .importing import PlanImportError, PlanImportRefused, plan_import
 from .models import ActionStatus, ProgressUpdate, ReviewState
 from .parsing import COLUMN_ROLES
-from .periods import periods_between
 
 #: Fields a column of the action table can be mapped to, as the preview offers them.
 COLUMN_ROLE_CHOICES = [
@@ -466,7 +467,7 @@ def progress(request, pk: int):
     scoping.require(scoping.can_report_progress(request.user, action))
     plan = action.plan
     today = timezone.localdate()
-    periods = periods_between(
+    periods = blocks_between(
         plan.reporting_period_months,
         dt.date(plan.start_year, 1, 1),
         min(today, dt.date(plan.end_year, 12, 31)),
@@ -596,7 +597,7 @@ def update_detail(request, pk: int):
 def evidence_download(request, pk: int):
     evidence = selectors.evidence_for(request.user, pk)
     try:
-        fh = services.evidence_open(evidence)
+        fh = evidence_files.evidence_open(evidence)
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(

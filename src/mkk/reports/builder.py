@@ -20,10 +20,10 @@ from decimal import Decimal
 
 from django.utils import timezone, translation
 
+from mkk.core.periods import period_label
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.i18n import localized
 from mkk.directory.models import Municipality
-from mkk.statistics.periods import period_label
 
 from . import prose, suppression
 

@@ -1,6 +1,6 @@
 """Report charts that need a layout the shared helpers do not offer.
 
-Built on ``mkk.web.charts`` (same Agg backend, fonts, palette and PNG output); the legend is
+Built on ``mkk.core.charts`` (same Agg backend, fonts, palette and PNG output); the legend is
 placed under the plot so that it never covers a bar.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from mkk.web.charts import PALETTE, plt
+from mkk.core.charts import PALETTE, plt
 
 DPI = 120
 
@@ -47,7 +47,7 @@ def comparison_bars(
     longest = max((len(c) for c in categories), default=10)
     bottom_in = 0.85 if len(series) > 1 else 0.45
     fig.subplots_adjust(
-        left=min(0.55, (longest * 0.075 + 0.25) / width_in),
+        left=min(0.6, (longest * 0.075 + 0.25) / width_in),
         right=0.95,
         top=1 - 0.45 / height,
         bottom=bottom_in / height,

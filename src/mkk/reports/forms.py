@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mkk.web.concurrency import VersionedFormMixin
+from mkk.core.concurrency import VersionedFormMixin
 
 from .models import MonitoringReport, ReportLanguage
 

@@ -18,9 +18,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from mkk.core.languages import current_suffix, django_language
+from mkk.core.periods import period_label
 from mkk.directory.i18n import localized
 from mkk.statistics.comparison import compare_range
-from mkk.statistics.periods import period_label
 
 from . import prose, suppression
 from .builder import SNAPSHOT_VERSION, _num
@@ -33,7 +34,6 @@ from .document import (
     Table,
     _cell,
     _figure_table_rows,
-    _lang_suffix,
     _name,
     _percent,
 )
@@ -81,7 +81,7 @@ def _place(key: str, names: dict, kind: str, population) -> dict:
 def build_national_data(
     *, start: dt.date, end: dt.date, language: str, public: bool, region=None
 ) -> dict:
-    lang = prose.django_language(language)
+    lang = django_language(language)
     with translation.override(lang):
         result = compare_range(national=region is None, region=region, start=start, end=end)
         scope_key = "kosovo" if region is None else f"region-{result.region.code}"
@@ -238,7 +238,7 @@ def _suppress(figures: list[dict], parent: dict[str, str]) -> None:
 
 
 def national_document(data: dict, narrative: dict, title: str, language: str) -> Document:
-    suffix = _lang_suffix(language)
+    suffix = current_suffix(language)
     public = data["public"]
     period = data["period"]["label"]
     previous = data["period"]["previous_label"]
@@ -253,7 +253,7 @@ def national_document(data: dict, narrative: dict, title: str, language: str) ->
     lines = [
         (_("Area"), place),
         (_("Period"), period),
-        (_("Compared with"), previous),
+        (pgettext("report", "Reference period"), previous),
         (_("Version"), _("Public version") if public else _("Internal version")),
     ]
     blocks.append(Cover(title, lines, confidential=not public))
@@ -407,7 +407,7 @@ def _table(figs: list[dict], period: str, previous: str, language: str, suffix: 
 
 
 def _region_chart(regions: list[list[dict]], data: dict, suffix: str) -> Chart | None:
-    from mkk.web import charts
+    from mkk.core import charts
 
     names, cur, prev = [], [], []
     for figs in regions:

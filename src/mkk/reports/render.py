@@ -20,9 +20,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from mkk.core import charts
 from mkk.core.documents import RefusingFetcher, html_to_pdf
 from mkk.core.spreadsheet import neutralise
-from mkk.web import charts
 
 from . import prose
 from .document import (
@@ -35,6 +35,7 @@ from .document import (
     Paragraph,
     Table,
     build_document,
+    cut_at_word,
 )
 
 STATIC = Path(__file__).resolve().parent / "static" / "reports"
@@ -96,15 +97,31 @@ def display(value, column: int, t: Table, language: str) -> str:
     return text
 
 
+_SHORT_WORD = re.compile(r"(?<!\S)(\w{1,2}) (?=\S)")
+_DASH = re.compile(r" ([–-]) ")
+
+
+def header_text(text) -> str:
+    """A column heading that wraps only where a reader would break it: a word of one or
+    two letters stays with the next ("gjashtëmujori / i parë 2025", never "… i / parë"),
+    a dash with the word before it."""
+    text = _DASH.sub("\u00a0\\1 ", str(text))
+    return _SHORT_WORD.sub("\\1\u00a0", text)
+
+
 def _html_table(t: Table, language: str, *, fixed: bool = False) -> str:
-    out = ['<table class="report-table">', f"<caption>{_text(t.title)}</caption>"]
+    out = ['<table class="report-table">']
+    if t.caption:
+        out.append(f"<caption>{_text(t.title)}</caption>")
+    elif not fixed:  # on screen the table keeps its name for screen readers; paper has the heading
+        out.append(f'<caption class="visually-hidden">{_text(t.title)}</caption>')
     if fixed:  # print only: a fixed layout is much faster to typeset (no style attributes on pages)
         cols = "".join(f'<col style="width: {w:.1f}%">' for w in column_widths(t, 100.0))
         out.append(f"<colgroup>{cols}</colgroup>")
     out.append("<thead><tr>")
     for i, h in enumerate(t.header):
         cls = ' class="num"' if i in t.numeric else ""
-        out.append(f'<th scope="col"{cls}>{_text(h)}</th>')
+        out.append(f'<th scope="col"{cls}>{_text(header_text(h))}</th>')
     out.append("</tr></thead><tbody>")
     for row in t.rows:
         out.append("<tr>")
@@ -252,8 +269,10 @@ def column_widths(block: Table, total: float) -> list[float]:
     n = len(block.header)
 
     def words(i):
-        values = [str(row[i]) for row in block.rows if i < len(row)] + [str(block.header[i])]
-        return values, max((len(w) for v in values for w in v.split()), default=4)
+        values = [str(row[i]) for row in block.rows if i < len(row)]
+        heading = header_text(block.header[i]).split(" ")  # glued words break nowhere
+        longest = max([len(w) for v in values for w in v.split()] + [len(w) for w in heading])
+        return values + [str(block.header[i])], longest
 
     per_char = total / 100.0
     numeric = [i for i in range(n) if i in block.numeric]
@@ -353,11 +372,12 @@ def render_docx(data: dict, narrative: dict | None = None, title: str = "", *, d
                 for r in p.runs:
                     r.bold = True
         elif isinstance(block, Table):
-            cap = d.add_paragraph()
-            cap.paragraph_format.keep_with_next = True
-            cr = cap.add_run(block.title)
-            cr.bold = True
-            cr.font.size = Pt(9.5)
+            if block.caption:
+                cap = d.add_paragraph()
+                cap.paragraph_format.keep_with_next = True
+                cr = cap.add_run(block.title)
+                cr.bold = True
+                cr.font.size = Pt(9.5)
             table = d.add_table(rows=1, cols=len(block.header))
             table.style = "Table Grid"
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -366,7 +386,7 @@ def render_docx(data: dict, narrative: dict | None = None, title: str = "", *, d
             for i, h in enumerate(block.header):
                 cell = hdr.cells[i]
                 cell.text = ""
-                run = cell.paragraphs[0].add_run(str(h))
+                run = cell.paragraphs[0].add_run(header_text(h))
                 run.bold = True
                 run.font.size = Pt(9)
                 _docx_shade(cell, "DCE6F1")
@@ -402,23 +422,14 @@ def render_docx(data: dict, narrative: dict | None = None, title: str = "", *, d
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
-def _cut_at_word(text: str, limit: int) -> str:
-    """At most ``limit`` characters, cut after a whole word (a single long word is cut)."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit + 1].rsplit(" ", 1)[0].rstrip(" –-,;.")
-    return cut if cut and len(cut) <= limit else text[:limit].rstrip()
-
-
 def _sheet_title(name: str, used: set[str]) -> str:
     """Excel's sheet names: at most 31 characters, unique (case-insensitively), cut at a
     word boundary; a repeated name gets " (2)", " (3)" within the limit."""
-    base = _cut_at_word(_SHEET_BAD.sub(" ", str(name)).strip().strip("'"), 31) or "Sheet"
+    base = cut_at_word(_SHEET_BAD.sub(" ", str(name)).strip().strip("'"), 31) or "Sheet"
     title, n = base, 2
     while title.lower() in used:
         suffix = f" ({n})"
-        title = _cut_at_word(base, 31 - len(suffix)) + suffix
+        title = cut_at_word(base, 31 - len(suffix)) + suffix
         n += 1
     used.add(title.lower())
     return title

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from mkk.accounts import scoping
+from mkk.core import periods
 from mkk.directory.models import Municipality
 
 from .models import MonitoringReport, ReportFile, ReportStatus
@@ -112,7 +113,7 @@ def report_diff(
     old: dict, new: dict, old_narrative: dict, new_narrative: dict, language: str
 ) -> dict:
     """What changed between two versions: figures (current and previous) and narratives."""
-    from mkk.directory.i18n import current_suffix
+    from mkk.core.languages import current_suffix
 
     suffix = current_suffix(language)
     a, b = _figure_map(old), _figure_map(new)
@@ -169,13 +170,8 @@ def due_periods(today: dt.date | None = None) -> list[tuple[str, dt.date, dt.dat
     """The plan asks for a report every 6 months and every year: the half-year and the
     year that ended most recently."""
     today = today or timezone.localdate()
-    out = []
-    if today.month <= 6:
-        out.append(("half_year", dt.date(today.year - 1, 7, 1), dt.date(today.year - 1, 12, 31)))
-    else:
-        out.append(("half_year", dt.date(today.year, 1, 1), dt.date(today.year, 6, 30)))
-    out.append(("year", dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)))
-    return out
+    due = (periods.last_complete(kind, today) for kind in ("half_year", "year"))
+    return [(p.period_type, p.start, p.end) for p in due]
 
 
 def due_reports(municipality: Municipality, today: dt.date | None = None) -> list[dict]:

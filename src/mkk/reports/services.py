@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core import concurrency
 from mkk.directory.models import Mechanism, Municipality
 from mkk.notifications.reportjobs import render_files_later
 from mkk.ops.storage import private_storage
-from mkk.web import concurrency
 
 from .builder import build_report_data
 from .models import MonitoringReport, ReportFile, ReportFormat, ReportStatus

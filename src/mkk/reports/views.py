@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core.safehtml import trusted_html
 from mkk.directory import selectors as directory_selectors
-from mkk.web.safehtml import trusted_html
 
 from . import selectors, services
 from .document import build_document

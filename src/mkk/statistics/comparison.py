@@ -32,10 +32,10 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Prefetch, Q, Sum
 
+from mkk.core import periods
 from mkk.directory.i18n import localized
 from mkk.directory.models import Institution, Municipality, Region, ReportingLevel
 
-from . import periods
 from .models import DataElement, DataSet, DataValue, Status, Submission
 
 FULL, PARTIAL, NONE = "full", "partial", "none"

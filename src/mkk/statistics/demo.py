@@ -18,7 +18,9 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from . import periods, services
+from mkk.core import periods
+
+from . import services
 from .catalogue import ensure_default_catalogue
 from .exchange import mapping_generate
 from .models import DataSet, DataValue, Source, Status, Submission

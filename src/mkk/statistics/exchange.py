@@ -43,11 +43,10 @@ from django.utils.translation import ngettext
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
-from mkk.core.spreadsheet import FORMULA_START as spreadsheet_formula_start
+from mkk.core import periods
 from mkk.core.spreadsheet import csv_writer, neutralise, unneutralise
 from mkk.directory.models import Institution
 
-from . import periods
 from .comparison import element_keys
 from .models import (
     DataElement,
@@ -75,7 +74,6 @@ MAX_ROWS = 200_000
 #: Largest DHIS2 JSON document read, and the deepest nesting (a dataValueSet is 3 deep).
 MAX_JSON_BYTES = 50 * 1024 * 1024
 MAX_JSON_DEPTH = 20
-FORMULA_START = spreadsheet_formula_start  # kept for callers: mkk.core.spreadsheet
 
 
 class ImportRefused(ValidationError):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from mkk.directory.i18n import current_suffix
+from mkk.core.languages import current_suffix
 
 MINUS = "\u2212"
 MISSING = "–"

@@ -6,9 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from mkk.core.concurrency import VersionedFormMixin
 from mkk.directory.i18n import localized
 from mkk.directory.models import Institution
-from mkk.web.concurrency import VersionedFormMixin
 
 from .models import DataElement, DataSet, Disaggregation, Status
 from .validation import MAX_FIGURE, check_values, offending_keys, spec_of

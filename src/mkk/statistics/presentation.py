@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
+from mkk.core import periods
+from mkk.core.charts import cached, data_uri
 from mkk.directory.i18n import localized
-from mkk.web.charts import cached, data_uri
 
-from . import formatting, periods
+from . import formatting
 from .comparison import RangeComparison
 
 
@@ -51,12 +52,12 @@ def institution_sections(result: RangeComparison, lang: str) -> list[dict]:
 
 
 def _bars(categories: list[str], series: dict[str, list[int | None]]) -> bytes:
-    """Horizontal grouped bars in the style of mkk.web.charts (same palette and font), with
+    """Horizontal grouped bars in the style of mkk.core.charts (same palette and font), with
     the legend below the plot so that it never hides a bar. Missing figures draw no bar and
     are labelled "–", never as zero."""
     import io
 
-    from mkk.web.charts import PALETTE, plt
+    from mkk.core.charts import PALETTE, plt
 
     fig, ax = plt.subplots(figsize=(8, max(2.6, 0.62 * len(categories) + 1.0)))
     n = max(len(series), 1)

@@ -9,9 +9,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mkk.accounts import scoping
+from mkk.core import periods
 from mkk.directory.models import Institution, Municipality
 
-from . import periods
 from .comparison import KIND_ORDER, choose_submissions, data_sets_by_kind
 from .models import DataSet, DataValue, Status, Submission
 

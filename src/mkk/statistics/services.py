@@ -22,17 +22,18 @@ from mkk.accounts.models import Role
 from mkk.audit.context import acting, current
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core import concurrency, periods
+from mkk.core.concurrency import label_extra
 from mkk.directory.models import Institution, Membership
-from mkk.notifications import hooks as notification_hooks
-from mkk.web import concurrency
-from mkk.web.concurrency import label_extra
 
-from . import periods
+from . import notifications as stat_notifications
 from .comparison import aggregate
 from .models import (
     DataElement,
     DataSet,
     DataValue,
+    Dhis2DataElementMap,
+    Dhis2OrgUnitMap,
     Disaggregation,
     DisaggregationOption,
     Source,
@@ -338,7 +339,7 @@ def submission_return(*, actor, submission: Submission, comment: str) -> Submiss
         submission.review_comment = comment
         submission.save(update_fields=["status", "review_comment", "updated_at"])
         record(AuditAction.RETURN, submission, actor=actor, reason=comment)
-        notification_hooks.statistics_returned(submission)
+        stat_notifications.statistics_returned(submission)
     return submission
 
 
@@ -473,7 +474,7 @@ def disaggregation_create(
 def data_sets_update(*, actor, formset) -> bool:
     """Save the settings of data sets (a validated model formset); each change is audited.
 
-    Every changed row is checked against the version its form showed (mkk.web.concurrency):
+    Every changed row is checked against the version its form showed (mkk.core.concurrency):
     when someone else saved one of them meanwhile, that row's form gets the message, nothing
     is saved and False is returned."""
     _check_catalogue_manager(actor)
@@ -555,3 +556,67 @@ def reminders_send(*, actor, municipality, rows) -> tuple[int, list[str]]:
         )
         sent += 1
     return sent, without
+
+
+# --- DHIS2 mapping table ---------------------------------------------------------------------
+
+
+def _dhis2_element_row(row: Mapping[str, str], elements: Mapping[str, DataElement]) -> bool:
+    if not row.get("dataElement"):
+        return False
+    element = elements.get(row.get("element", ""))
+    if element is None:
+        raise ValidationError(f"unknown element {row.get('element')!r}")
+    mapping, _created = Dhis2DataElementMap.objects.get_or_create(
+        element=element,
+        key=row.get("disaggregation", ""),
+        defaults={"data_element_uid": row["dataElement"]},
+    )
+    mapping.data_element_uid = row["dataElement"]
+    mapping.category_option_combo_uid = row.get("categoryOptionCombo", "")
+    mapping.full_clean()
+    mapping.save()
+    return True
+
+
+def _dhis2_org_unit_row(row: Mapping[str, str], by_name: Mapping) -> bool:
+    if not row.get("orgUnit"):
+        return False
+    institution = by_name.get((row.get("municipality", ""), row.get("institution", "")))
+    if institution is None:
+        raise ValidationError(f"unknown institution {row.get('institution')!r}")
+    mapping, _created = Dhis2OrgUnitMap.objects.get_or_create(
+        institution=institution, defaults={"org_unit_uid": row["orgUnit"]}
+    )
+    mapping.org_unit_uid = row["orgUnit"]
+    mapping.full_clean()
+    mapping.save()
+    return True
+
+
+@transaction.atomic
+def dhis2_mapping_load(
+    *, actor, rows: Iterable[Mapping[str, str]], institutions: Iterable[Institution]
+) -> int:
+    """Save the rows of the DHIS2 mapping table (columns of ``statistics_dhis2_mapping``):
+    element rows map (element, disaggregation) to a dataElement and categoryOptionCombo, org_unit
+    rows map an institution (municipality code, Albanian name) to an orgUnit. Rows without a UID
+    are skipped. All or nothing: any bad row refuses the whole table with every row's reason
+    (``ValidationError``, messages ``Row N: ...`` counting the header as row 1)."""
+    elements = {e.code: e for e in DataElement.objects.all()}
+    by_name = {(i.municipality.code, i.name_sq): i for i in institutions}
+    errors, saved = [], 0
+    with acting(user=actor, reason="DHIS2 mapping table loaded"):
+        for number, row in enumerate(rows, start=2):
+            try:
+                if row.get("kind") == "element":
+                    saved += _dhis2_element_row(row, elements)
+                elif row.get("kind") == "org_unit":
+                    saved += _dhis2_org_unit_row(row, by_name)
+                else:
+                    raise ValidationError("kind must be element or org_unit")
+            except ValidationError as exc:
+                errors.append(f"Row {number}: {'; '.join(exc.messages)}")
+        if errors:
+            raise ValidationError(errors)
+    return saved

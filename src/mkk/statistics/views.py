@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mkk.accounts import scoping
-from mkk.core import bulk, paging
+from mkk.core import bulk, paging, periods
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.models import Institution
 
-from . import exchange, forms, periods, selectors, services
+from . import exchange, forms, selectors, services
 from .comparison import compare_range
 from .models import DataElement, DataSet, Disaggregation, Status, Submission
 from .presentation import chart_for, institution_sections

@@ -19,7 +19,7 @@ On PostgreSQL, in a database of its own (``mkk_bench``, dropped and made anew; s
 Prints one row per measure with its floor, the ratio, the target and PASS/FAIL; the exit
 status is 1 when a row fails. Not a test: timings depend on the machine and its load.
 
-    python -m mkk.tools.bench [--users 50] [--seconds 15] [--skip-load]
+    python -m mkk.tools.bench [--users 50] [--seconds 15] [--skip-load | --only-load] [--reuse]
 """
 
 from __future__ import annotations
@@ -198,6 +198,7 @@ def generate(out) -> dict:
     month's approved submission of every data set for ``YEARS`` years. Returns the sizes."""
     from django.db import connection, transaction
 
+    from mkk.core import periods
     from mkk.directory.models import Institution
     from mkk.statistics.models import DataValue, Status, Submission
 
@@ -243,8 +244,7 @@ def generate(out) -> dict:
                 for ds_id in sets_by_kind.get(inst.kind, []):
                     elements = shapes[ds_id][1]
                     for y, m in months:
-                        start = dt.date(y, m, 1)
-                        end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+                        start, end = dt.date(y, m, 1), periods.month_end(y, m)
                         subs.append(
                             {
                                 "id": next_sub,
@@ -347,7 +347,7 @@ SELECT {group} AS grp, e.code, v.key,
 def floor_comparison(municipality_ids, start, end, *, per_institution: bool) -> dict:
     from django.db import connection
 
-    from mkk.statistics import periods
+    from mkk.core import periods
 
     previous_start, previous_end = periods.previous_year(start, end)
     group = "s.institution_id" if per_institution else "0"
@@ -819,6 +819,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=15, help="length of each load run")
     parser.add_argument("--skip-load", action="store_true", help="no gunicorn/locust run")
     parser.add_argument(
+        "--only-load",
+        action="store_true",
+        help="the load run alone (no report, comparison, import)",
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="keep the database of the last run (no set-up)"
     )
     args = parser.parse_args(argv)
@@ -846,14 +851,16 @@ def main(argv: list[str] | None = None) -> int:
                 call_command("load_demo", allow_production=True, quiet_logins=True, stdout=devnull)
             print(f"set-up: migrate {t1 - t0:.1f} s, load_demo {time.perf_counter() - t1:.1f} s")
         rows: list = []
-        print("monitoring report:")
-        rows += bench_reports(print)
+        if not args.only_load:
+            print("monitoring report:")
+            rows += bench_reports(print)
         if not args.reuse:
             sizes = generate(print)
-        print("statistics comparison (this year against the last):")
-        rows += bench_comparison(sizes["municipalities"], print)
-        print("plan import:")
-        rows += bench_plan_import(print)
+        if not args.only_load:
+            print("statistics comparison (this year against the last):")
+            rows += bench_comparison(sizes["municipalities"], print)
+            print("plan import:")
+            rows += bench_plan_import(print)
         if not args.skip_load:
             print(f"load run: gunicorn, 4 workers, {args.users} users, {args.seconds} s a page:")
             rows += bench_load(env, args.users, args.seconds, folder, print)

@@ -1,35 +1,28 @@
 """Dashboard panels contributed by each app.
 
-An app adds a panel by listing a function in ``PANEL_PROVIDERS``; each takes the request and
-returns ``None`` or a dict ``{"title": ..., "template": ..., **context}`` rendered with
-``{% include %}``. Panels are read-only summaries built from the app's selectors.
+Each app's ``dashboard.panel(request)`` returns ``None`` or a dict
+``{"title": ..., "template": ..., **context}`` rendered with ``{% include %}``; panels are
+read-only summaries built from the app's selectors. web is the top floor, so it imports the
+apps' dashboard modules plainly: a renamed or removed ``panel`` fails at import, never
+silently drops a panel. A new panel is one more entry in ``PANELS`` (in the order shown).
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
+from mkk.cases import dashboard as cases_dashboard
+from mkk.meetings import dashboard as meetings_dashboard
+from mkk.plans import dashboard as plans_dashboard
+from mkk.reports import dashboard as reports_dashboard
+from mkk.statistics import dashboard as statistics_dashboard
 
-logger = logging.getLogger(__name__)
-
-PANEL_PROVIDERS = [
-    "mkk.plans.dashboard:panel",
-    "mkk.statistics.dashboard:panel",
-    "mkk.meetings.dashboard:panel",
-    "mkk.cases.dashboard:panel",
-    "mkk.reports.dashboard:panel",
-]
-
-
-def _load(spec: str):
-    module_name, func = spec.split(":")
-    return getattr(importlib.import_module(module_name), func)
+PANELS = (
+    plans_dashboard.panel,
+    statistics_dashboard.panel,
+    meetings_dashboard.panel,
+    cases_dashboard.panel,
+    reports_dashboard.panel,
+)
 
 
 def panels_for(request) -> list[dict]:
-    panels = []
-    for spec in PANEL_PROVIDERS:
-        panel = _load(spec)(request)
-        if panel:
-            panels.append(panel)
-    return panels
+    return [panel for provider in PANELS if (panel := provider(request))]

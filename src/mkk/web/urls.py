@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import path
 
-from . import views
+from . import public, views
 
 app_name = "web"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("health", views.health, name="health"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("my-work/", views.my_work, name="my_work"),
+    path("public/<slug:code>/", public.public_municipality, name="public_municipality"),
 ]
 
 if settings.MKK_BENCH_VIEWS:  # `make bench` only: the floor of the load run

@@ -1,8 +1,9 @@
 from django import template
 from django.utils.translation import get_language
 
+from mkk.core import periods
 from mkk.directory.i18n import localized
-from mkk.statistics import formatting, periods
+from mkk.statistics import formatting
 
 register = template.Library()
 

@@ -8,10 +8,11 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from mkk.core import periods
 from mkk.core.spreadsheet import csv_dict_writer
 from mkk.directory.i18n import localized
 from mkk.directory.models import Municipality, Region
-from mkk.statistics import formatting, periods
+from mkk.statistics import formatting
 from mkk.statistics.comparison import compare_range
 
 COLUMNS = [

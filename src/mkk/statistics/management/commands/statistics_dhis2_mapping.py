@@ -13,10 +13,10 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from mkk.core.spreadsheet import csv_writer, unneutralise
 from mkk.directory.models import Institution, Municipality
+from mkk.statistics import services
 from mkk.statistics.comparison import element_keys
 from mkk.statistics.exchange import mapping_generate
 from mkk.statistics.models import DataElement, Dhis2DataElementMap, Dhis2OrgUnitMap
@@ -85,48 +85,16 @@ class Command(BaseCommand):
             return
         self._load(Path(o["load"]), insts)
 
-    @transaction.atomic
     def _load(self, path: Path, insts):
-        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-        errors, n = [], 0
-        elements = {e.code: e for e in DataElement.objects.all()}
-        by_name = {(i.municipality.code, i.name_sq): i for i in insts}
-        rows = [{k: unneutralise(v) for k, v in r.items()} for r in rows]
-        for number, row in enumerate(rows, start=2):
-            try:
-                if row.get("kind") == "element":
-                    if not row.get("dataElement"):
-                        continue
-                    e = elements.get(row.get("element", ""))
-                    if e is None:
-                        raise ValidationError(f"unknown element {row.get('element')!r}")
-                    m, _ = Dhis2DataElementMap.objects.get_or_create(
-                        element=e,
-                        key=row.get("disaggregation", ""),
-                        defaults={"data_element_uid": row["dataElement"]},
-                    )
-                    m.data_element_uid = row["dataElement"]
-                    m.category_option_combo_uid = row.get("categoryOptionCombo", "")
-                    m.full_clean()
-                    m.save()
-                elif row.get("kind") == "org_unit":
-                    if not row.get("orgUnit"):
-                        continue
-                    inst = by_name.get((row.get("municipality", ""), row.get("institution", "")))
-                    if inst is None:
-                        raise ValidationError(f"unknown institution {row.get('institution')!r}")
-                    m, _ = Dhis2OrgUnitMap.objects.get_or_create(
-                        institution=inst, defaults={"org_unit_uid": row["orgUnit"]}
-                    )
-                    m.org_unit_uid = row["orgUnit"]
-                    m.full_clean()
-                    m.save()
-                else:
-                    raise ValidationError("kind must be element or org_unit")
-                n += 1
-            except ValidationError as exc:
-                errors.append(f"Row {number}: {'; '.join(exc.messages)}")
-        if errors:
-            transaction.set_rollback(True)
-            raise CommandError("The file was refused; nothing was saved.\n" + "\n".join(errors))
+        rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
+        try:
+            n = services.dhis2_mapping_load(
+                actor=None,
+                rows=[{k: unneutralise(v) for k, v in r.items()} for r in rows],
+                institutions=insts,
+            )
+        except ValidationError as exc:
+            raise CommandError(
+                "The file was refused; nothing was saved.\n" + "\n".join(exc.messages)
+            ) from exc
         self.stdout.write(f"{n} mappings loaded.")

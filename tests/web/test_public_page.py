@@ -22,7 +22,7 @@ def test_favicon_answers(client):
 
 
 def test_quick_exit_is_a_plain_link_first_on_the_page(client, world):
-    body = client.get(reverse("directory:public_contacts", kwargs={"code": "drenas"})).content
+    body = client.get(reverse("web:public_municipality", kwargs={"code": "drenas"})).content
     html = body.decode()
     exit_at = html.index("data-quick-exit")
     assert exit_at < html.index('class="skip-link"')  # the first stop of the keyboard
@@ -50,7 +50,7 @@ def test_addresses_hours_and_reports_by_language(client, world):
             title=title,
             status=ReportStatus.PUBLISHED,
         )
-    url = reverse("directory:public_contacts", kwargs={"code": "drenas"})
+    url = reverse("web:public_municipality", kwargs={"code": "drenas"})
     client.cookies["django_language"] = "sr-latn"
     html = client.get(url).content.decode()
     assert "Rr. Skënderbeu" in html and "08:00–16:00" in html and "Faqja e komunës" in html
@@ -61,3 +61,38 @@ def test_addresses_hours_and_reports_by_language(client, world):
     html = client.get(url).content.decode()
     assert html.index("Raporti shqip") < html.index("Izveštaj srpski")
     assert "vetëm në serbisht" in html and "vetëm në shqip" not in html
+
+
+def test_unpublished_address_said_plainly_shelter_address_never_shown(client, world):
+    from mkk.directory.models import Institution, InstitutionKind
+
+    municipality = world.drenas.municipality
+    shelter = Institution.objects.create(
+        municipality=municipality, kind=InstitutionKind.SHELTER, name_sq="Strehimorja Provë"
+    )
+    police = Institution.objects.filter(municipality=municipality, kind="police").first()
+    EmergencyContact.objects.create(
+        municipality=municipality, name_sq="Thirrjet emergjente", numbers=["112"], order=0
+    )
+    EmergencyContact.objects.create(
+        municipality=municipality,
+        institution=police,
+        name_sq="Policia e Kosovës",
+        numbers=["038-584-092", "192"],
+        order=1,
+    )
+    EmergencyContact.objects.create(
+        municipality=municipality,
+        institution=shelter,
+        name_sq="Strehimorja Provë",
+        numbers=["038 545 476"],
+        address="Rruga e Strehimores 1",
+        order=2,
+    )
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("web:public_municipality", kwargs={"code": "drenas"})).content
+    html = html.decode()
+    assert html.count("24 hours a day") == 2  # 112 and 192, not the station's own number
+    assert "Address and opening hours not published; call the number." in html
+    assert "Rruga e Strehimores" not in html
+    assert "for the safety of the people it shelters" in html

@@ -1,4 +1,5 @@
-"""Periods: months, quarters, half-years, years and explicit date ranges.
+"""Periods, the one place for their arithmetic and their labels: months, quarters, half-years,
+years, a plan's reporting blocks of 1, 2, 3, 4, 6 or 12 months, and explicit date ranges.
 
 Plain functions on ``datetime.date``; nothing here touches the database. Labels are written
 out for the three languages by hand (not through gettext) so that a report in Serbian can be
@@ -12,6 +13,8 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from .languages import current_suffix
 
 MONTHS = {
     "sq": [
@@ -94,8 +97,6 @@ ORDINAL_PERIOD = {
 
 
 def _lang(language: str | None) -> str:
-    from mkk.directory.i18n import current_suffix
-
     return current_suffix(language)
 
 
@@ -115,6 +116,14 @@ class Period:
     @property
     def iso(self) -> str:
         return f"{self.start.isoformat()}_{self.end.isoformat()}"
+
+    @property
+    def key(self) -> str:
+        """The period in a URL or a form (its first day)."""
+        return self.start.isoformat()
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
 
 
 def month_end(year: int, month: int) -> dt.date:
@@ -210,6 +219,39 @@ def periods_between(period_type: str, start: dt.date, end: dt.date) -> list[Peri
     return out
 
 
+# --- A plan's reporting blocks --------------------------------------------------------------
+
+#: The block lengths a plan may report in (months); any other falls back to six.
+BLOCK_MONTHS = (1, 2, 3, 4, 6, 12)
+
+
+def block_of(months: int, day: dt.date) -> Period:
+    """The calendar-aligned reporting block of ``months`` months that contains ``day``."""
+    months = months if months in BLOCK_MONTHS else 6
+    first_month = ((day.month - 1) // months) * months + 1
+    start = dt.date(day.year, first_month, 1)
+    end = month_end(day.year, first_month + months - 1)
+    return Period(start, end, classify(start, end))
+
+
+def blocks_between(months: int, start: dt.date, end: dt.date) -> list[Period]:
+    """Every block that overlaps [start, end], in order."""
+    out: list[Period] = []
+    if end < start:
+        return out
+    block = block_of(months, start)
+    while block.start <= end:
+        out.append(block)
+        block = block_of(months, block.end + dt.timedelta(days=1))
+    return out
+
+
+def block_starting(months: int, start: dt.date) -> Period | None:
+    """The block that starts on ``start``, or None when no block starts that day."""
+    block = block_of(months, start)
+    return block if block.start == start else None
+
+
 def shift_years(d: dt.date, years: int) -> dt.date:
     """The same day ``years`` later (negative: earlier). 29 February becomes the 28th; the
     last day of a month stays the last day of that month."""
@@ -267,6 +309,12 @@ def period_label(start: dt.date, end: dt.date, language: str | None = None) -> s
     if start == end:
         return _day(start, lang)
     return f"{_day(start, lang)} – {_day(end, lang)}"
+
+
+def lazy_label(start: dt.date, end: dt.date):
+    """The label in a language chosen later: ``lambda language: period_label(...)``, for a
+    notification rendered in each recipient's language."""
+    return lambda language: period_label(start, end, language)
 
 
 # --- DHIS2 periods -------------------------------------------------------------------------

@@ -3,8 +3,10 @@
 How it works (one mechanism for every edit form):
 
 * The form shows the record with a hidden ``version`` field: a signed snapshot of the record's
-  fields as they were when the page was drawn (sensitive fields only as a hash; the signature
-  stops anyone from forging it). Forms get it from :class:`VersionedFormMixin`.
+  fields as they were when the page was drawn (sensitive fields only as a keyed hash, an HMAC
+  with the server's secret, so a low-entropy value such as a date of birth or a personal number
+  cannot be recovered from the page by trying candidates; the signature stops anyone from
+  forging the token). Forms get it from :class:`VersionedFormMixin`.
 * The service that saves the record calls :func:`check` inside its transaction, before it
   writes: the row is locked (``SELECT ... FOR UPDATE``) and compared with the snapshot. When
   someone else saved in between, :class:`EditConflict` is raised: a ``ValidationError`` whose
@@ -17,7 +19,6 @@ Callers without a form (commands, imports, the API) pass no version and are not 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -26,19 +27,21 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from mkk.audit.services import _plain, sensitive_fields
+from .values import plain as _plain
+from .values import sensitive_fields
 
 FIELD = "version"
-_SALT = "mkk.web.concurrency"
+_SALT = "mkk.web.concurrency"  # kept from its first home: versions of open pages stay valid
 _HIDDEN = "\x00hidden"
 
 Extra = Callable[[models.Model], dict[str, Any]] | None
 
 
 def state_of(obj: models.Model, extra: Extra = None) -> dict[str, Any]:
-    """The record's fields as plain values (sensitive ones as a hash), plus ``extra(obj)``."""
+    """The record's fields as plain values (sensitive ones as a keyed hash), plus ``extra(obj)``."""
     model = type(obj)
     ignore = set(getattr(model, "audit_ignore_fields", ()))
     secret = sensitive_fields(model)
@@ -50,7 +53,9 @@ def state_of(obj: models.Model, extra: Extra = None) -> dict[str, Any]:
             continue
         value = _plain(getattr(obj, f.attname))
         if f.name in secret or f.attname in secret:
-            digest = hashlib.sha256(json.dumps(value, default=str).encode()).hexdigest()[:24]
+            # keyed: the token is signed, not encrypted, and its payload is readable by the user
+            plain = json.dumps(value, default=str)
+            digest = salted_hmac(_SALT, plain, algorithm="sha256").hexdigest()[:32]
             value = _HIDDEN + digest
         out[f.name] = value
     if extra is not None:
