@@ -13,7 +13,7 @@ from mkk.core import periods
 from mkk.directory.models import Institution, Municipality
 
 from .comparison import KIND_ORDER, choose_submissions, data_sets_by_kind
-from .models import DataSet, DataValue, Status, Submission
+from .models import DataElement, DataSet, DataValue, Disaggregation, Status, Submission
 
 
 def submissions_for(user, municipality: Municipality | None = None) -> QuerySet[Submission]:
@@ -99,6 +99,19 @@ def entry_institutions(user, municipality: Municipality) -> list[Institution]:
 
 def data_sets_of(institution: Institution) -> list[DataSet]:
     return list(DataSet.objects.filter(institution_kind=institution.kind, is_active=True))
+
+
+def all_data_sets() -> QuerySet[DataSet]:
+    return DataSet.objects.all()
+
+
+def catalogue() -> dict[str, QuerySet]:
+    """The catalogue page: every data set, data element and disaggregation."""
+    return {
+        "data_sets": DataSet.objects.prefetch_related("elements__disaggregations"),
+        "elements": DataElement.objects.prefetch_related("disaggregations", "data_sets"),
+        "disaggregations": Disaggregation.objects.prefetch_related("options"),
+    }
 
 
 def catalogue_data_sets() -> QuerySet[DataSet]:

@@ -16,11 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mkk.accounts import scoping
 from mkk.core import bulk, paging, periods
 from mkk.directory import selectors as directory_selectors
-from mkk.directory.models import Institution
 
 from . import exchange, forms, selectors, services
 from .comparison import compare_range
-from .models import DataElement, DataSet, Disaggregation, Status, Submission
+from .models import Status, Submission
 from .presentation import chart_for, institution_sections
 
 
@@ -107,12 +106,7 @@ def entry(request, code: str):
 @require_http_methods(["GET", "POST"])
 def entry_form(request, institution: int, data_set: int):
     """One form per data set and period: save a draft or submit."""
-    inst = scoping.get_for_user(
-        request.user,
-        Institution.objects.select_related("municipality"),
-        own_institution=True,
-        pk=institution,
-    )
+    inst = selectors.entry_institution_for(request.user, institution)
     scoping.require(scoping.can_submit_for_institution(request.user, inst.pk))
     ds = selectors.data_set_for(inst, data_set)
     source = request.POST if request.method == "POST" else request.GET
@@ -184,9 +178,7 @@ def submissions(request, code: str):
     """Submissions with filters and pages; the coordinator approves or returns several at once."""
     municipality = _municipality(request, code)
     scoping.require(scoping.can_read_records(request.user))
-    institutions = scoping.scope(
-        request.user, Institution.objects.filter(municipality=municipality)
-    )
+    institutions = directory_selectors.institutions_for(request.user, municipality)
     filters = forms.SubmissionFilterForm(
         request.GET, institutions=institutions, years=range(timezone.localdate().year, 1999, -1)
     )
@@ -550,9 +542,7 @@ def catalogue(request):
         request,
         "statistics/catalogue.html",
         {
-            "data_sets": DataSet.objects.prefetch_related("elements__disaggregations"),
-            "elements": DataElement.objects.prefetch_related("disaggregations", "data_sets"),
-            "disaggregations": Disaggregation.objects.prefetch_related("options"),
+            **selectors.catalogue(),
             "can_manage": scoping.can_manage_catalogue(request.user),
         },
     )
@@ -617,7 +607,7 @@ def disaggregation_new(request):
 def data_sets(request):
     """Usual period, deadline and warning factor of every data set (national role, admins)."""
     scoping.require(scoping.can_manage_catalogue(request.user))
-    formset = forms.DataSetSettingsFormSet(request.POST or None, queryset=DataSet.objects.all())
+    formset = forms.DataSetSettingsFormSet(request.POST or None, queryset=selectors.all_data_sets())
     if (
         request.method == "POST"
         and formset.is_valid()
@@ -632,12 +622,7 @@ def data_sets(request):
 @require_POST
 def entry_check(request, institution: int, data_set: int):
     """htmx partial: the errors and warnings of the entry form as it stands, while typing."""
-    inst = scoping.get_for_user(
-        request.user,
-        Institution.objects.select_related("municipality"),
-        own_institution=True,
-        pk=institution,
-    )
+    inst = selectors.entry_institution_for(request.user, institution)
     scoping.require(scoping.can_submit_for_institution(request.user, inst.pk))
     ds = selectors.data_set_for(inst, data_set)
     start, end = (
