@@ -11,8 +11,6 @@ The operations live in one module per resource (``directory``, ``plans``, ``stat
 ``reports``); what they share (authentication, pagination, list filters) in ``common``.
 """
 
-from __future__ import annotations
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _

@@ -1,8 +1,6 @@
 """What every API module shares: token authentication and the rate limit, the answers an
 operation documents, the pagination, the query parameters of lists and their filters."""
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 

@@ -1,7 +1,5 @@
 """The directory: municipalities, institutions, the mechanism's members, public contacts."""
 
-from __future__ import annotations
-
 from ninja import Path, Router
 from ninja.pagination import paginate
 

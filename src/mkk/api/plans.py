@@ -1,7 +1,5 @@
 """Action plans, their implementation, and progress on actions."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.utils import timezone

@@ -1,7 +1,5 @@
 """Published monitoring reports and their stored files."""
 
-from __future__ import annotations
-
 import datetime as dt
 import hashlib
 

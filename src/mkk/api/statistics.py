@@ -1,8 +1,6 @@
 """Statistics: the catalogue, submissions and single figures, entry (also as DHIS2
 dataValueSets), and the comparison engine of the statistics pages and reports."""
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 from typing import Literal
