@@ -9,7 +9,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: static run test test-long setup lint format messages sysdeps vnu bench clean serve
+.PHONY: layers static run test test-long setup lint format messages sysdeps vnu bench clean serve
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -61,6 +61,11 @@ static: setup
 	$(BIN)/bandit -r src -ll -ii -q
 	$(BIN)/semgrep scan --config .semgrep/ --metrics=off --disable-version-check --error --quiet src/
 
+# The floors of the code (ARCHITECTURE.md, "Floors"): import-linter's contracts in
+# pyproject.toml ([tool.importlinter]); an import that goes down a floor the wrong way fails.
+layers: setup
+	$(BIN)/lint-imports --no-cache
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -76,7 +81,7 @@ messages: setup
 # test per demo user). Property tests run a bounded number of examples (tests/conftest.py).
 PYTEST := $(BIN)/python -m pytest -n 2 --dist worksteal -q --durations=30
 
-test: setup sysdeps vnu lint static
+test: setup sysdeps vnu lint layers static
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=mkk.config.settings_test
 	@echo "== pytest on SQLite =="
 	env -u DATABASE_URL $(PYTEST)

@@ -52,6 +52,15 @@ def pytest_collection_modifyitems(config, items):
             )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_statistics_catalogue():
+    """The statistics catalogue is cached per version (Django's cache outlives a test's
+    rolled-back transaction): every test starts from a new version."""
+    from mkk.statistics.comparison import catalogue_changed
+
+    catalogue_changed()
+
+
 KINDS = [K.POLICE, K.SOCIAL_WORK, K.SHELTER, K.VICTIM_ADVOCATE, K.BASIC_COURT]
 
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from mkk.cases.models import Referral
 from mkk.directory.models import InstitutionKind as K
-from mkk.notifications import jobs, reportjobs, tasks
+from mkk.notifications import jobs, tasks
 from mkk.notifications.models import Job, JobStatus, Notification
+from mkk.reports import filejobs as reportjobs
 
 from ..cases.helpers import open_case
 from .test_notify import _identity_free, _refer, _with_email

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mkk.accounts import scoping
 from mkk.core.paging import page_of
 
-from . import mail, reportjobs, selectors, services
+from . import mail, selectors, services
 from .forms import OutboxFilterForm, PreferenceForm
 from .models import MailStatus
 
@@ -120,36 +120,3 @@ def outbox_retry(request, pk: int):
     mail.retry_now(row)
     messages.success(request, _("The e-mail will be sent again."))
     return redirect("notifications:outbox")
-
-
-@login_required
-@require_GET
-def report_files_status(request, pk: int):
-    """The files of a report while a job renders them (htmx polls this while it runs)."""
-    from mkk.reports import selectors as report_selectors
-
-    report = report_selectors.report_for(request.user, pk)
-    context = {
-        "report": report,
-        "jobs": reportjobs.jobs_for(report),
-        "pending": reportjobs.pending(report),
-        "files": list(report.files.all()),
-        "can_manage": scoping.can_see_report_drafts(request.user, report.mechanism.municipality_id),
-        "show": True,
-    }
-    return render(request, "notifications/_report_files.html", context)
-
-
-@login_required
-@require_POST
-def report_files_restart(request, pk: int):
-    from mkk.reports import selectors as report_selectors
-
-    report = report_selectors.report_for(request.user, pk)
-    scoping.require(scoping.can_see_report_drafts(request.user, report.mechanism.municipality_id))
-    failed = [j for j in reportjobs.jobs_for(report).values() if j.status == "failed"]
-    scoping.require(report.is_frozen and bool(failed) and not reportjobs.pending(report))
-    for job in failed:
-        reportjobs.render_files_later(report, public=job.kind == reportjobs.KINDS[True], force=True)
-    messages.success(request, _("The files are being prepared again."))
-    return redirect("reports:detail", pk=report.pk)

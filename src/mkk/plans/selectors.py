@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from mkk.accounts import scoping
 from mkk.audit.models import AuditEntry
-from mkk.core.periods import Period, block_of
+from mkk.core.periods import Period, block_of, blocks_between
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.models import Institution, Municipality
 
@@ -135,6 +135,24 @@ def update_for(user, pk: int) -> ProgressUpdate:
     )
     scoping.require(scoping.can_read_records(user))
     return update
+
+
+def progress_period(action: Action, wanted: str | None):
+    """The reporting periods of the action's plan up to today (or its end), the one ``wanted``
+    (its key; the latest otherwise) and the action's update for it, if any. Http404 when the
+    plan has no period yet."""
+    plan = action.plan
+    periods = blocks_between(
+        plan.reporting_period_months,
+        dt.date(plan.start_year, 1, 1),
+        min(timezone.localdate(), dt.date(plan.end_year, 12, 31)),
+    )
+    period = next((p for p in periods if p.key == wanted), None) or (
+        periods[-1] if periods else None
+    )
+    if period is None:
+        raise Http404
+    return period, periods, action.updates.filter(period_start=period.start).first()
 
 
 def evidence_for(user, pk: int) -> Evidence:
@@ -403,10 +421,20 @@ def implementation_of(plan: ActionPlan | None, start: dt.date, end: dt.date) -> 
     for sp in SpecificObjective.objects.filter(strategic_objective__plan=plan):
         result.specific_objectives.append(_row(sp.code, sp.title, by_sp.get(sp.pk, [])))
     result.overall = _row("", "", list(status_of.values()))
+    _done_and_late(result, actions, approved, start, end)
+    _budget_rows(result, plan, actions, start, end)
+    result.planned_total = sum((r.planned for r in result.budget), Decimal(0))
+    result.spent_total = sum((r.spent for r in result.budget), Decimal(0))
+    return result
 
+
+def _done_and_late(result: PlanImplementation, actions, approved, start, end) -> None:
+    """What was done in the period (approved updates) and which actions are late."""
+    status_of = result.status_of
+    by_pk = {a.pk: a for a in actions}
     for u in approved:
         if u.period_end >= start:
-            action = next((a for a in actions if a.pk == u.action_id), None)
+            action = by_pk.get(u.action_id)
             if action is None:
                 continue
             result.done.append(
@@ -439,6 +467,9 @@ def implementation_of(plan: ActionPlan | None, start: dt.date, end: dt.date) -> 
                 )
             )
 
+
+def _budget_rows(result: PlanImplementation, plan, actions, start, end) -> None:
+    """Planned (budget lines) and spent (approved spending) per year and funding source."""
     planned: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     for a in actions:
         funders = {f.funder for f in a.funders.all()}
@@ -469,9 +500,6 @@ def implementation_of(plan: ActionPlan | None, start: dt.date, end: dt.date) -> 
                 spent=spent.get(key, Decimal(0)),
             )
         )
-    result.planned_total = sum((r.planned for r in result.budget), Decimal(0))
-    result.spent_total = sum((r.spent for r in result.budget), Decimal(0))
-    return result
 
 
 def plan_implementation(

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,11 +18,10 @@ from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.core import bulk, paging
 from mkk.core.concurrency import EditConflict
-from mkk.core.periods import blocks_between
+from mkk.core.forms import show_errors
 
 from . import charts, exports, selectors, services, uploads
 from . import evidence as evidence_files
-from .concurrency import progress_state
 from .forms import (
     ActionFilterForm,
     ActionForm,
@@ -34,7 +32,7 @@ from .forms import (
     ReviewForm,
 )
 from .importing import PlanImportError, PlanImportRefused, plan_import
-from .models import ActionStatus, ProgressUpdate, ReviewState
+from .models import ActionStatus, ReviewState
 from .parsing import COLUMN_ROLES
 
 #: Fields a column of the action table can be mapped to, as the preview offers them.
@@ -207,6 +205,7 @@ def import_upload(request, code: str):
 @login_required
 @require_POST
 def import_confirm(request, code: str):
+    # Long: one branch per outcome (cancelled, expired, remapped, refused, failed, imported).
     municipality, plan = _plan_or_404(request, code)
     scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
     if request.POST.get("cancel"):
@@ -319,26 +318,29 @@ def reviews(request, code: str):
     )
     if request.method == "POST" and form.is_valid():
         chosen = list(reviewable.filter(pk__in=form.cleaned_data["ids"]).order_by("action__order"))
-        if not form.cleaned_data["confirm"]:
-            items = [_update_label(u) for u in chosen]
-            back = request.path
-            return render(
-                request, "web/bulk_confirm.html", {"form": form, "items": items, "back": back}
-            )
-        result = bulk.apply_each(
-            chosen,
-            lambda u: services.progress_review(
-                actor=request.user,
-                update=u,
-                approve=form.approve,
-                comment=form.cleaned_data["comment"],
-            ),
-            _update_label,
-        )
-        bulk.report(request, result, approve=form.approve)
-        return redirect("plans:reviews", code=code)
+        return _decide_reviews(request, form, chosen, code)
     context = {"municipality": municipality, "plan": plan, "page": page, "form": form}
     return render(request, "plans/reviews.html", context)
+
+
+def _decide_reviews(request, form, chosen: list, code: str):
+    """The chosen updates listed for one confirmation, then decided one by one."""
+    if not form.cleaned_data["confirm"]:
+        items = [_update_label(u) for u in chosen]
+        context = {"form": form, "items": items, "back": request.path}
+        return render(request, "web/bulk_confirm.html", context)
+    result = bulk.apply_each(
+        chosen,
+        lambda u: services.progress_review(
+            actor=request.user,
+            update=u,
+            approve=form.approve,
+            comment=form.cleaned_data["comment"],
+        ),
+        _update_label,
+    )
+    bulk.report(request, result, approve=form.approve)
+    return redirect("plans:reviews", code=code)
 
 
 def _update_label(update) -> str:
@@ -409,18 +411,14 @@ def _action_form(request, plan, action):
                 supporting=list(data["supporting"]),
                 version=form.version,
             )
-        except EditConflict as exc:
-            form.add_error(None, exc)
-        except ValidationError as exc:
-            form.add_error(None, _messages_of(exc))
+        except ValidationError as exc:  # an edit conflict among them: what was typed is kept
+            show_errors(form, exc)
         else:
             messages.success(request, _("The action was saved."))
             return redirect("plans:action", pk=saved.pk)
-    return render(
-        request,
-        "plans/action_form.html",
-        {"form": form, "plan": plan, "action": action, "municipality": plan.mechanism.municipality},
-    )
+    context = {"form": form, "plan": plan, "action": action}
+    context["municipality"] = plan.mechanism.municipality
+    return render(request, "plans/action_form.html", context)
 
 
 @login_required
@@ -465,83 +463,25 @@ def progress(request, pk: int):
     """The form of one reporting period: status, narrative, spending, evidence."""
     action = selectors.action_for(request.user, pk)
     scoping.require(scoping.can_report_progress(request.user, action))
-    plan = action.plan
-    today = timezone.localdate()
-    periods = blocks_between(
-        plan.reporting_period_months,
-        dt.date(plan.start_year, 1, 1),
-        min(today, dt.date(plan.end_year, 12, 31)),
-    )
     wanted = request.POST.get("period") or request.GET.get("period")
-    period = next((p for p in periods if p.key == wanted), None) or (
-        periods[-1] if periods else None
-    )
-    if period is None:
-        raise Http404
-    update = action.updates.filter(period_start=period.start).first()
-    initial = {}
-    if update:
-        initial = {"status": update.status, "narrative": update.narrative}
-        initial.update({f"spent_{s.funder}": s.amount for s in update.spending.all()})
-    form = ProgressForm(
-        request.POST or None,
-        request.FILES or None,
-        initial=initial,
-        version_of=update,
-        version_extra=progress_state,
-        version_model=ProgressUpdate,
-    )
+    period, periods, update = selectors.progress_period(action, wanted)
+    form = ProgressForm.for_update(request.POST or None, request.FILES or None, update)
     if request.method == "POST" and form.is_valid():
+        submit = bool(request.POST.get("submit"))
         try:
-            uploads = form.cleaned_data.get("evidence") or []
-            for upload in uploads:
-                if upload.size > settings.MKK_MAX_UPLOAD_BYTES:
-                    raise ValidationError(
-                        _("The file %(name)s is too large: at most %(mb)s MB.")
-                        % {
-                            "name": upload.name,
-                            "mb": settings.MKK_MAX_UPLOAD_BYTES // (1024 * 1024),
-                        }
-                    )
-            update = services.progress_save(
-                actor=request.user,
-                action=action,
-                period_start=period.start,
-                status=form.cleaned_data["status"],
-                narrative=form.cleaned_data["narrative"],
-                spending=form.spending(),
-                submit=bool(request.POST.get("submit")),
-                files=[(upload.name, upload.read()) for upload in uploads],
-                version=form.version,
-            )
-        except EditConflict as exc:
-            form.add_error(None, exc)
-        except ValidationError as exc:
-            form.add_error(None, _messages_of(exc))
+            update = form.save(actor=request.user, action=action, period=period, submit=submit)
+        except ValidationError as exc:  # an edit conflict among them: what was typed is kept
+            show_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("Sent for review.")
-                if update.review_state == ReviewState.SUBMITTED
-                else _("Saved as a draft."),
-            )
-            return redirect(
-                f"{reverse('plans:progress', kwargs={'pk': action.pk})}?period={period.key}"
-            )
-    return render(
-        request,
-        "plans/progress_form.html",
-        {
-            "action": action,
-            "plan": plan,
-            "municipality": plan.mechanism.municipality,
-            "form": form,
-            "update": update,
-            "period": period,
-            "periods": periods,
-            "editable": update is None or update.is_editable,
-        },
-    )
+            sent = update.review_state == ReviewState.SUBMITTED
+            messages.success(request, _("Sent for review.") if sent else _("Saved as a draft."))
+            url = reverse("plans:progress", kwargs={"pk": action.pk})
+            return redirect(f"{url}?period={period.key}")
+    plan = action.plan
+    context = {"action": action, "plan": plan, "municipality": plan.mechanism.municipality}
+    context |= {"form": form, "update": update, "period": period, "periods": periods}
+    context["editable"] = update is None or update.is_editable
+    return render(request, "plans/progress_form.html", context)
 
 
 @login_required
@@ -549,10 +489,9 @@ def progress(request, pk: int):
 def update_detail(request, pk: int):
     update = selectors.update_for(request.user, pk)
     action = update.action
-    can_review = scoping.can_review_progress(request.user, action.plan)
     form = ReviewForm(request.POST or None, version_of=update)
     if request.method == "POST":
-        scoping.require(can_review)
+        scoping.require(scoping.can_review_progress(request.user, action.plan))
         if form.is_valid():
             try:
                 services.progress_review(
@@ -562,34 +501,33 @@ def update_detail(request, pk: int):
                     comment=form.cleaned_data["comment"],
                     version=form.version,
                 )
-            except EditConflict as exc:  # another reviewer decided first: say what, keep ours
-                form.add_error(None, exc)
-            except ValidationError as exc:
-                form.add_error(None, _messages_of(exc))
+            except ValidationError as exc:  # another reviewer decided first: say what
+                show_errors(form, exc)
             else:
-                messages.success(
-                    request,
-                    _("The update was approved.")
-                    if update.review_state == ReviewState.APPROVED
-                    else _("The update was returned with your comment."),
-                )
+                message = _("The update was returned with your comment.")
+                if update.review_state == ReviewState.APPROVED:
+                    message = _("The update was approved.")
+                messages.success(request, message)
                 return redirect("plans:reviews", code=action.plan.mechanism.municipality.code)
-    return render(
-        request,
-        "plans/update.html",
-        {
-            "update": update,
-            "action": action,
-            "plan": action.plan,
-            "municipality": action.plan.mechanism.municipality,
-            "form": form,
-            "can_review": scoping.can_approve_progress(request.user, update)
-            and (update.review_state == ReviewState.SUBMITTED or bool(form.errors)),
-            "own_update": bool(can_review and update.submitted_by_id == request.user.pk),
-            "can_files": scoping.can_see_progress_files(request.user, action),
-            "can_report": scoping.can_report_progress(request.user, action),
-        },
-    )
+    return render(request, "plans/update.html", _update_context(request.user, update, form))
+
+
+def _update_context(user, update, form) -> dict:
+    action = update.action
+    return {
+        "update": update,
+        "action": action,
+        "plan": action.plan,
+        "municipality": action.plan.mechanism.municipality,
+        "form": form,
+        "can_review": scoping.can_approve_progress(user, update)
+        and (update.review_state == ReviewState.SUBMITTED or bool(form.errors)),
+        "own_update": bool(
+            scoping.can_review_progress(user, action.plan) and update.submitted_by_id == user.pk
+        ),
+        "can_files": scoping.can_see_progress_files(user, action),
+        "can_report": scoping.can_report_progress(user, action),
+    }
 
 
 @login_required
