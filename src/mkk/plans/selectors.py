@@ -16,7 +16,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from mkk.accounts import scoping
-from mkk.accounts.models import Role
 from mkk.audit.models import AuditEntry
 from mkk.core.periods import Period, block_of, blocks_between
 from mkk.directory import selectors as directory_selectors
@@ -29,6 +28,7 @@ from .models import (
     ActionStatus,
     Evidence,
     Funder,
+    ImportRun,
     InstitutionRole,
     PlanStatus,
     ProgressUpdate,
@@ -37,7 +37,6 @@ from .models import (
     Spending,
     StrategicObjective,
 )
-from .services import can_report_on, can_see_progress_files
 
 STATUS_ORDER = [s.value for s in ActionStatus]
 
@@ -161,13 +160,28 @@ def evidence_for(user, pk: int) -> Evidence:
     evidence = scoping.get_for_user(
         user, Evidence.objects.select_related("update__action__plan__mechanism"), pk=pk
     )
-    if not can_see_progress_files(user, evidence.update.action):
+    if not scoping.can_see_progress_files(user, evidence.update.action):
         raise Http404
     return evidence
 
 
 def plans_of(user, municipality: Municipality) -> QuerySet[ActionPlan]:
     return scoping.scope(user, ActionPlan.objects.filter(mechanism__municipality=municipality))
+
+
+def plans_for(user) -> QuerySet[ActionPlan]:
+    """Every plan of the municipalities the user may read."""
+    return scoping.scope(user, ActionPlan.objects.select_related("mechanism__municipality"))
+
+
+def plan_for(user, pk: int) -> ActionPlan:
+    return scoping.get_for_user(user, plans_for(user), pk=pk)
+
+
+def import_run_for(user, pk: int) -> ImportRun:
+    return scoping.get_for_user(
+        user, ImportRun.objects.select_related("plan__mechanism__municipality", "actor"), pk=pk
+    )
 
 
 def my_actions(user, plan: ActionPlan) -> list[Action]:
@@ -184,7 +198,9 @@ def my_actions(user, plan: ActionPlan) -> list[Action]:
     )
 
 
-def updates_waiting(user, plan: ActionPlan) -> QuerySet[ProgressUpdate]:
+def updates_waiting(user, plan: ActionPlan | None) -> QuerySet[ProgressUpdate]:
+    if plan is None:
+        return ProgressUpdate.objects.none()
     return scoping.scope(
         user,
         ProgressUpdate.objects.filter(action__plan=plan, review_state=ReviewState.SUBMITTED)
@@ -574,7 +590,7 @@ def dashboard(user, plan: ActionPlan, today: dt.date | None = None) -> Dashboard
         and impl.status_of.get(a.pk) not in {ActionStatus.COMPLETED, ActionStatus.CANCELLED}
     ]
     mine = []
-    if user.role in {Role.FOCAL_POINT, Role.CASE_WORKER}:
+    if scoping.works_for_institution(user):
         updates = {
             u.action_id: u
             for u in ProgressUpdate.objects.filter(action__plan=plan, period_start=period.start)
@@ -585,7 +601,7 @@ def dashboard(user, plan: ActionPlan, today: dt.date | None = None) -> Dashboard
                     "action": a,
                     "status": impl.status_of.get(a.pk),
                     "update": updates.get(a.pk),
-                    "can_report": can_report_on(user, a),
+                    "can_report": scoping.can_report_progress(user, a),
                 }
             )
     waiting = (
