@@ -32,7 +32,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Prefetch, Q, Sum
 
-from mkk.core import periods
+from mkk.core import periods, versions
 from mkk.directory.i18n import localized
 from mkk.directory.models import Institution, Municipality, Region, ReportingLevel
 
@@ -380,6 +380,14 @@ def aggregate(
 
 
 def data_sets_by_kind() -> dict[str, list[DataSet]]:
+    """The active data sets with their elements, disaggregations and options, by institution
+    kind: read once per version of the catalogue (mkk.core.versions; the same for everyone)."""
+    return versions.cached(
+        "statistics.data_sets_by_kind", _data_sets_by_kind, municipality_id=None, user=None
+    )
+
+
+def _data_sets_by_kind() -> dict[str, list[DataSet]]:
     elements = DataElement.objects.prefetch_related("disaggregations__options").order_by(
         "order", "code"
     )
