@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 
 def _entry(world):
     from mkk.notifications.models import Notification
@@ -28,22 +26,8 @@ def _outbox(world):
     )
 
 
-def _report(world):
-    from mkk.reports.models import MonitoringReport
-
-    report = MonitoringReport.objects.filter(mechanism=world.gjilan.mechanism).first()
-    return report or MonitoringReport.objects.create(
-        mechanism=world.gjilan.mechanism,
-        period_start=dt.date(2025, 1, 1),
-        period_end=dt.date(2025, 12, 31),
-        status="submitted",
-    )
-
-
 CASES = {
     "notifications:open": lambda world: {"pk": _entry(world).pk},
     "notifications:read": lambda world: {"pk": _entry(world).pk},
     "notifications:outbox_retry": lambda world: {"pk": _outbox(world).pk},
-    "notifications:report_files": lambda world: {"pk": _report(world).pk},
-    "notifications:report_files_restart": lambda world: {"pk": _report(world).pk},
 }

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from mkk.cases.models import Referral
 from mkk.directory.models import InstitutionKind as K
-from mkk.notifications import jobs, reportjobs, tasks
+from mkk.notifications import jobs, tasks
 from mkk.notifications.models import Job, JobStatus, Notification
+from mkk.reports import filejobs as reportjobs
 
 from ..cases.helpers import open_case
 from .test_notify import _identity_free, _refer, _with_email
@@ -88,6 +89,7 @@ def test_statistics_returned_tells_the_focal_point(world):
 @pytest.mark.django_db
 @pytest.mark.parametrize("approve", [True, False])
 def test_progress_review_tells_the_reporter(world, approve):
+    from mkk.core.periods import period_label
     from mkk.plans import services
     from mkk.plans.models import ProgressUpdate
 
@@ -112,7 +114,9 @@ def test_progress_review_tells_the_reporter(world, approve):
     )
     [entry] = Notification.objects.filter(recipient=focal)
     assert entry.event == ("progress_approved" if approve else "progress_returned")
-    assert action.code in entry.title and "01.2025–06.2025" in entry.body
+    # the period as every period is labelled (mkk.core.periods), in the recipient's language
+    label = period_label(D(2025, 1, 1), D(2025, 6, 30), focal.language)
+    assert action.code in entry.title and label in entry.body
     assert entry.url == f"/plans/updates/{update.pk}/"
 
 

@@ -91,7 +91,7 @@ django.setup()
 from mkk.cases.models import VictimIdentity
 from mkk.ops.backup import row_counts
 from mkk.plans.models import Evidence
-from mkk.plans.services import evidence_open
+from mkk.plans.evidence import evidence_open
 import hashlib
 ids = sorted((v.full_name, v.personal_number, v.address) for v in VictimIdentity.objects.all())
 ev = []

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
 from mkk.directory.models import InstitutionKind as K
+from mkk.plans import evidence as plan_evidence
 from mkk.plans import services as plan_services
 from mkk.plans.models import Evidence, ProgressUpdate
 from tests.plans.helpers import make_plan
@@ -84,7 +85,7 @@ def test_evidence_file_is_0600(settings, tmp_path, world, draft_update):
     )
     path = settings.PRIVATE_MEDIA_ROOT / evidence.stored_name
     assert _mode(path) == 0o600
-    with plan_services.evidence_open(evidence) as fh:
+    with plan_evidence.evidence_open(evidence) as fh:
         assert fh.read().startswith(b"%PDF-1.4")
 
 

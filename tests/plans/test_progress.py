@@ -146,7 +146,7 @@ def test_evidence_size_is_capped(client, world, plan, settings):
 def test_docx_and_xlsx_evidence_accepted():
     import docx
 
-    from mkk.plans.services import sniff_type
+    from mkk.plans.evidence import sniff_type
 
     buf = io.BytesIO()
     docx.Document().save(buf)

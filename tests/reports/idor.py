@@ -24,6 +24,8 @@ def _versioned(world):
 CASES = {
     "reports:index": lambda world: {"code": world.gjilan.municipality.code},
     "reports:detail": lambda world: {"pk": _report(world).pk},
+    "reports:files_status": lambda world: {"pk": _report(world, status="submitted").pk},
+    "reports:files_restart": lambda world: {"pk": _report(world, status="submitted").pk},
     "reports:edit": lambda world: {"pk": _report(world).pk},
     "reports:transition": lambda world: {"pk": _report(world).pk},
     "reports:decide": lambda world: {"pk": _report(world, status="submitted").pk},

@@ -65,10 +65,34 @@ def test_rendered_reports_show_none_of_the_defects(demo, code, start, end, langu
         assert {"sq": "gjashtëmujori i parë 2025", "sr": "prvo polugodište 2025"}[language] in text
     # The "Change" column is a noun, not Django's button.
     assert "Ndryshoje" not in text and "Izmeni" not in text
-    # Not every sentence opens with the period.
+    # Not every sentence opens with the period: at most once per paragraph that names it
+    # (the summary, the meetings and each institution's paragraph).
     opener = {"sq": "Gjatë periudhës", "sr": "U periodu"}[language]
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if len(s) > 30]
     assert sum(s.startswith(opener) for s in sentences) < len(sentences) / 2
+    doc = render.build_document(data)
+    paragraphs = [b.text for b in doc.blocks if isinstance(b, render.Paragraph)]
+    headings = [b for b in doc.blocks if isinstance(b, render.Heading) and b.level == 2]
+    assert text.count(opener) <= len(headings) + 2
+    for para in paragraphs:  # no two sentences in a row open with the same two words
+        openings = [s.split()[:2] for s in re.split(r"(?<=[.!?])\s+(?=[A-ZÇËŠŽĆČĐ])", para)]
+        assert all(a != b for a, b in zip(openings, openings[1:], strict=False)), para
+    # Quotation marks: never doubled, and a name's own quotes are not quoted again.
+    assert not re.search(r"[„“”\"]{2}", text), re.search(r".{30}[„“”\"]{2}.{10}", text)
+    if language == "sr":
+        assert "”" not in text  # Serbian closes with “, never ”
+        assert not re.search(r"„[^“]*„", text)
+    # No line said twice in a row (a heading repeated as the table's caption).
+    for page in pages:
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        assert all(a != b for a, b in zip(lines, lines[1:], strict=False)), page
+    # No English in an Albanian or Serbian report (the confidential line is trilingual).
+    english = re.compile(
+        r"\b(the|and|of|with|were|was|figures|Change|Total|Annex|Summary|Meetings|"
+        r"Institution|Compared|Focal|Reference)\b"
+    )
+    prose_text = text.replace("Confidential", "").replace("UN Women", "")
+    assert not english.search(prose_text), english.search(prose_text)
 
 
 def test_institutions_without_data_in_one_sentence(demo):

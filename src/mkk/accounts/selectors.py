@@ -45,3 +45,9 @@ def totp_device(account: User):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.devices_for_user(account, confirmed=True).first()
+
+
+def active_users(**filters) -> QuerySet[User]:
+    """Active accounts matching ``filters`` (e.g. ``role=Role.CASE_WORKER, institution_id=…``):
+    the people a notification may go to."""
+    return User.objects.filter(is_active=True, **filters)

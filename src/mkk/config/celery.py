@@ -19,7 +19,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mkk.config.settings")
 
 app = Celery("mkk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["mkk.notifications"])
+app.autodiscover_tasks(["mkk.notifications", "mkk.reports"])
 
 #: The scheduler's jobs (a static schedule: the set of jobs is part of the code, their
 #: times of day are local time, Europe/Belgrade).

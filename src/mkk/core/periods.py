@@ -311,6 +311,12 @@ def period_label(start: dt.date, end: dt.date, language: str | None = None) -> s
     return f"{_day(start, lang)} – {_day(end, lang)}"
 
 
+def lazy_label(start: dt.date, end: dt.date):
+    """The label in a language chosen later: ``lambda language: period_label(...)``, for a
+    notification rendered in each recipient's language."""
+    return lambda language: period_label(start, end, language)
+
+
 # --- DHIS2 periods -------------------------------------------------------------------------
 
 _DHIS2_PATTERNS = [

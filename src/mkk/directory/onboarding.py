@@ -153,10 +153,6 @@ class Onboarding:
     invited: bool = False
 
 
-def can_onboard(user) -> bool:
-    return scoping.can_invite_users(user) and user.role == Role.ADMIN
-
-
 @transaction.atomic
 def municipality_onboard(
     *,
@@ -170,7 +166,7 @@ def municipality_onboard(
     all_types: bool = False,
 ) -> Onboarding:
     """Create the mechanism, its standard members and the coordinator's invitation."""
-    if not can_onboard(actor):
+    if not scoping.can_onboard_municipality(actor):
         raise PermissionDenied
     email = (coordinator_email or "").strip()
     if not email:
@@ -183,6 +179,26 @@ def municipality_onboard(
         mechanism.decision_number = decision_number
     if decision_date:
         mechanism.decision_date = decision_date
+    _standard_members(out, all_types=all_types)
+    user, out.invited = _coordinator(
+        actor,
+        municipality,
+        email,
+        first_name=coordinator_first_name,
+        last_name=coordinator_last_name,
+    )
+    mechanism.coordinator = user
+    mechanism.coordinator_name = mechanism.coordinator_name or user.get_full_name()
+    mechanism.full_clean()
+    mechanism.save()
+    out.coordinator = user
+    return out
+
+
+def _standard_members(out: Onboarding, *, all_types: bool) -> None:
+    """The standard member institutions of the template, created where missing, and their
+    memberships of the mechanism; what was made is added to ``out.created``."""
+    municipality, mechanism = out.municipality, out.mechanism
     names = {
         "sq": municipality.name_sq,
         "sr": municipality.name_sr or municipality.name_sq,
@@ -218,6 +234,13 @@ def municipality_onboard(
         )
         if made and inst.name_sq not in out.created:
             out.created.append(str(_("membership of %(name)s") % {"name": inst.name_sq}))
+
+
+def _coordinator(
+    actor, municipality, email: str, *, first_name: str, last_name: str
+) -> tuple[User, bool]:
+    """The coordinator's account (and whether it was invited now): a new invitation, or the
+    existing coordinator of this municipality; any other account with the address is refused."""
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         from mkk.accounts.services import user_invite
@@ -225,13 +248,13 @@ def municipality_onboard(
         user = user_invite(
             actor=actor,
             email=email,
-            first_name=coordinator_first_name,
-            last_name=coordinator_last_name,
+            first_name=first_name,
+            last_name=last_name,
             role=Role.COORDINATOR,
             municipality=municipality,
         )
-        out.invited = True
-    elif user.role != Role.COORDINATOR or user.municipality_id != municipality.pk:
+        return user, True
+    if not scoping.coordinates(user, municipality.pk):
         raise ValidationError(
             {
                 "coordinator_email": _(
@@ -241,9 +264,4 @@ def municipality_onboard(
                 % {"municipality": municipality.name}
             }
         )
-    mechanism.coordinator = user
-    mechanism.coordinator_name = mechanism.coordinator_name or user.get_full_name()
-    mechanism.full_clean()
-    mechanism.save()
-    out.coordinator = user
-    return out
+    return user, False

@@ -78,7 +78,7 @@ def render_docx(meeting: Meeting) -> bytes:
     facts = [
         (_("Municipality"), data["municipality"].bilingual_name),
         (_("Date"), f"{m.date:%d.%m.%Y}"),
-        (_("Time"), _time(m)),
+        (pgettext("time of day", "Time"), _time(m)),
         (_("Place"), m.place or "–"),
         (_("Type"), m.get_kind_display()),
     ]

@@ -13,7 +13,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mkk.accounts import scoping
-from mkk.accounts.models import Role
 from mkk.directory.models import Institution, Municipality
 
 from .models import (
@@ -115,11 +114,10 @@ def overdue_follow_ups(user, *, on: dt.date | None = None) -> QuerySet[FollowUp]
     qs = FollowUp.objects.select_related(
         "owner", "decision__meeting__mechanism__municipality"
     ).filter(status__in=OPEN_STATUSES, due_date__lt=day)
-    if user.role == Role.COORDINATOR:
-        return scoping.scope(user, qs)
-    if user.role == Role.FOCAL_POINT:
-        return scoping.scope(user, qs, own_institution=True)
-    return qs.none()
+    own_institution = scoping.follow_ups_own_institution_only(user)
+    if own_institution is None:
+        return qs.none()
+    return scoping.scope(user, qs, own_institution=own_institution)
 
 
 def open_follow_ups_of_institution(user) -> QuerySet[FollowUp]:
@@ -213,25 +211,8 @@ class MeetingSummary:
     meetings: list[Meeting]
 
 
-def meeting_summary(*, municipality: Municipality, start: dt.date, end: dt.date) -> MeetingSummary:
-    """What the mechanism of ``municipality`` did from ``start`` to ``end`` (both included).
-
-    Counts only meetings with status *held*. Not scoped to a user: the caller (the report)
-    decides who may see the numbers.
-    """
-    held = list(
-        Meeting.objects.filter(
-            mechanism__municipality=municipality,
-            status=MeetingStatus.HELD,
-            date__gte=start,
-            date__lte=end,
-        ).order_by("date", "start_time", "pk")
-    )
-    ids = [m.pk for m in held]
-    by_type = dict.fromkeys(MeetingKind.values, 0)
-    for m in held:
-        by_type[m.kind] += 1
-
+def _attendance_of(ids: list[int]) -> list[InstitutionAttendance]:
+    """Each institution's attendance of the meetings ``ids``, best rate first."""
     rows: dict[int, dict] = {}
     institutions: dict[int, Institution] = {}
     for a in Attendance.objects.filter(meeting_id__in=ids).select_related("institution"):
@@ -252,10 +233,11 @@ def meeting_summary(*, municipality: Municipality, start: dt.date, end: dt.date)
             )
         )
     attendance.sort(key=lambda r: (-(r.rate or Decimal(-1)), r.institution.name_sq))
-    all_present = sum(r.present for r in attendance)
-    all_recorded = sum(r.meetings for r in attendance)
+    return attendance
 
-    decisions = Decision.objects.filter(meeting_id__in=ids)
+
+def _follow_ups_of(ids: list[int], end: dt.date) -> FollowUpCounts:
+    """The follow-ups of the meetings ``ids`` as they stood at the end of ``end``."""
     as_of = min(end, timezone.localdate())
     end_of_day = timezone.make_aware(dt.datetime.combine(end, dt.time.max))
     tasks = list(
@@ -271,7 +253,7 @@ def meeting_summary(*, municipality: Municipality, start: dt.date, end: dt.date)
     ]
     done_ids = {t.pk for t in done}
     overdue = [t for t in tasks if t.pk not in done_ids and t.due_date < as_of]
-    follow_ups = FollowUpCounts(
+    return FollowUpCounts(
         total=len(tasks),
         done=len(done),
         open=len(tasks) - len(done),
@@ -288,7 +270,10 @@ def meeting_summary(*, municipality: Municipality, start: dt.date, end: dt.date)
             for t in overdue
         ],
     )
-    activities = [
+
+
+def _activities_of(municipality: Municipality, start: dt.date, end: dt.date) -> list[ActivityRow]:
+    return [
         ActivityRow(
             kind=a.kind,
             kind_display=a.get_kind_display(),
@@ -302,6 +287,29 @@ def meeting_summary(*, municipality: Municipality, start: dt.date, end: dt.date)
             mechanism__municipality=municipality, date__gte=start, date__lte=end
         ).order_by("date", "pk")
     ]
+
+
+def meeting_summary(*, municipality: Municipality, start: dt.date, end: dt.date) -> MeetingSummary:
+    """What the mechanism of ``municipality`` did from ``start`` to ``end`` (both included).
+
+    Counts only meetings with status *held*. Not scoped to a user: the caller (the report)
+    decides who may see the numbers.
+    """
+    held = list(
+        Meeting.objects.filter(
+            mechanism__municipality=municipality,
+            status=MeetingStatus.HELD,
+            date__gte=start,
+            date__lte=end,
+        ).order_by("date", "start_time", "pk")
+    )
+    ids = [m.pk for m in held]
+    by_type = dict.fromkeys(MeetingKind.values, 0)
+    for m in held:
+        by_type[m.kind] += 1
+    attendance = _attendance_of(ids)
+    all_present = sum(r.present for r in attendance)
+    all_recorded = sum(r.meetings for r in attendance)
     return MeetingSummary(
         municipality=municipality,
         start=start,
@@ -311,9 +319,9 @@ def meeting_summary(*, municipality: Municipality, start: dt.date, end: dt.date)
         case_conferences=by_type[MeetingKind.CASE_CONFERENCE],
         attendance=attendance,
         attendance_rate=_rate(all_present, all_recorded),
-        decisions_taken=decisions.count(),
-        follow_ups=follow_ups,
-        activities=activities,
+        decisions_taken=Decision.objects.filter(meeting_id__in=ids).count(),
+        follow_ups=_follow_ups_of(ids, end),
+        activities=_activities_of(municipality, start, end),
         challenges=[m.challenges.strip() for m in held if m.challenges.strip()],
         cases_discussed=CaseDiscussed.objects.filter(meeting_id__in=ids).count(),
         meetings=held,

@@ -307,6 +307,7 @@ def follow_up_set_status(*, actor, follow_up: FollowUp, status: str) -> FollowUp
         follow_up.completed_by = None
     follow_up.full_clean()
     follow_up.save()
+    record(AuditAction.FOLLOW_UP_STATUS, follow_up, actor=actor)
     return follow_up
 
 

@@ -12,12 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from mkk.core import periods
 from mkk.directory.models import Institution, Mechanism, Municipality, Region, ReportingLevel
 from mkk.statistics.comparison import _kind_rank, choose_submissions, data_sets_by_kind
-from mkk.statistics.models import DataSet, Status, Submission
+from mkk.statistics.models import DataElement, DataSet, Status, Submission
 
 # States of a cell of the completeness matrix, from worst to best.
 MISSING, LATE, SUBMITTED, APPROVED, NO_UNIT = "missing", "late", "submitted", "approved", "none"
@@ -87,31 +88,7 @@ def completeness_matrix(start: dt.date, end: dt.date, *, today: dt.date | None =
         .select_related("municipality")
         .order_by()
     )
-    subs: dict[tuple[int, int], list[_Sub]] = defaultdict(list)
-    rows = (
-        Submission.objects.filter(
-            institution__in=[i.pk for i in insts],
-            period_start__gte=start,
-            period_end__lte=end,
-            status__in=[Status.SUBMITTED, Status.APPROVED],
-        )
-        .order_by()
-        .values_list(
-            "pk",
-            "institution_id",
-            "data_set_id",
-            "period_start",
-            "period_end",
-            "status",
-            "submitted_at",
-            "approved_at",
-            "created_at",
-        )
-    )
-    for pk, inst_id, ds_id, p_start, p_end, status, submitted, approved, created in rows:
-        day = _day(submitted) or _day(approved) or _day(created) or p_end
-        subs[(inst_id, ds_id)].append(_Sub(pk, p_start, p_end, status, day))
-
+    subs = _submissions_of(insts, start, end)
     total_days = (end - start).days + 1
 
     def unit_state(inst: Institution, ds: DataSet) -> str:
@@ -141,21 +118,54 @@ def completeness_matrix(start: dt.date, end: dt.date, *, today: dt.date | None =
         for ds in data_sets:
             kind = ds.institution_kind
             units = municipal.get((m.pk, kind), []) + regional.get((m.region_id, kind), [])
-            if not units:
-                cell = Cell(NO_UNIT)
-            else:
-                states = [state_of[(u.pk, ds.pk)] for u in units]
-                worst = min(states, key=STATE_ORDER.index)
-                cell = Cell(
-                    worst,
-                    units=len(units),
-                    done=sum(1 for s in states if s != MISSING),
-                    overdue=worst == MISSING and today > periods.deadline(end, ds.deadline_days),
-                )
+            cell = _cell(units, ds, state_of, end=end, today=today)
             counts[cell.state] += 1
             cells.append(cell)
         matrix_rows.append(MatrixRow(m, cells))
     return Matrix(start, end, data_sets, matrix_rows, counts)
+
+
+def _cell(units, ds: DataSet, state_of, *, end: dt.date, today: dt.date) -> Cell:
+    """A municipality's cell for one data set: as good as its worst unit."""
+    if not units:
+        return Cell(NO_UNIT)
+    states = [state_of[(u.pk, ds.pk)] for u in units]
+    worst = min(states, key=STATE_ORDER.index)
+    return Cell(
+        worst,
+        units=len(units),
+        done=sum(1 for s in states if s != MISSING),
+        overdue=worst == MISSING and today > periods.deadline(end, ds.deadline_days),
+    )
+
+
+def _submissions_of(insts, start: dt.date, end: dt.date) -> dict[tuple[int, int], list[_Sub]]:
+    """Submitted and approved submissions inside [start, end], by (institution, data set)."""
+    subs: dict[tuple[int, int], list[_Sub]] = defaultdict(list)
+    rows = (
+        Submission.objects.filter(
+            institution__in=[i.pk for i in insts],
+            period_start__gte=start,
+            period_end__lte=end,
+            status__in=[Status.SUBMITTED, Status.APPROVED],
+        )
+        .order_by()
+        .values_list(
+            "pk",
+            "institution_id",
+            "data_set_id",
+            "period_start",
+            "period_end",
+            "status",
+            "submitted_at",
+            "approved_at",
+            "created_at",
+        )
+    )
+    for pk, inst_id, ds_id, p_start, p_end, status, submitted, approved, created in rows:
+        day = _day(submitted) or _day(approved) or _day(created) or p_end
+        subs[(inst_id, ds_id)].append(_Sub(pk, p_start, p_end, status, day))
+    return subs
 
 
 @dataclass
@@ -256,3 +266,8 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """The last complete quarter."""
     p = periods.last_complete("quarter", today or timezone.localdate())
     return p.start, p.end
+
+
+def active_elements() -> QuerySet[DataElement]:
+    """The data elements a national page offers to choose from."""
+    return DataElement.objects.filter(is_active=True).order_by("order", "code")

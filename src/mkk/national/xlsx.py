@@ -28,8 +28,27 @@ def _per(value):
 
 
 def workbook(result, matrix, *, actor=None) -> bytes:
+    """The national comparison and the completeness matrix as one workbook (audited export)."""
     wb = Workbook()
     wb.remove(wb.active)
+    _totals_sheet(wb, result)
+    _completeness_sheet(wb, matrix)
+    _missing_sheet(wb, result)
+    buf = io.BytesIO()
+    wb.save(buf)
+    record(
+        AuditAction.EXPORT,
+        None,
+        actor=actor,
+        object_type="directory.kosovo",
+        object_id="",
+        object_repr="Kosovo",
+        reason=f"national workbook {result.start}–{result.end}",
+    )
+    return buf.getvalue()
+
+
+def _totals_sheet(wb, result) -> None:
     header = [
         _("Level"),
         _("Place"),
@@ -69,6 +88,9 @@ def workbook(result, matrix, *, actor=None) -> bytes:
                     ]
                 )
             )
+
+
+def _completeness_sheet(wb, matrix) -> None:
     ws = _sheet(
         wb,
         _("Completeness"),
@@ -81,6 +103,9 @@ def workbook(result, matrix, *, actor=None) -> bytes:
                 [row.municipality.name, region] + [cell_label(c.state) for c in row.cells]
             )
         )
+
+
+def _missing_sheet(wb, result) -> None:
     ws = _sheet(
         wb,
         _("Missing"),
@@ -98,18 +123,6 @@ def workbook(result, matrix, *, actor=None) -> bytes:
                 ]
             )
         )
-    buf = io.BytesIO()
-    wb.save(buf)
-    record(
-        AuditAction.EXPORT,
-        None,
-        actor=actor,
-        object_type="directory.kosovo",
-        object_id="",
-        object_repr="Kosovo",
-        reason=f"national workbook {result.start}–{result.end}",
-    )
-    return buf.getvalue()
 
 
 def cell_label(state: str) -> str:

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import hooks
 from .services import notify, once
 
 logger = logging.getLogger(__name__)
@@ -22,6 +21,7 @@ OVERDUE_LOOKBACK = dt.timedelta(days=7)
 
 def referral_deadlines(now=None) -> dict[str, int]:
     """Warn once when a referral's time to answer is mostly used up, and once when it passed."""
+    from mkk.cases import notifications as case_notifications
     from mkk.cases.models import Referral, ReferralStatus
 
     now = now or timezone.now()
@@ -33,14 +33,14 @@ def referral_deadlines(now=None) -> dict[str, int]:
     for referral in waiting:
         if referral.deadline_at <= now:
             if once(f"referral-overdue:{referral.pk}:{referral.deadline_at:%Y%m%d%H%M}"):
-                hooks.referral_overdue(referral)
+                case_notifications.referral_overdue(referral)
                 counts["overdue"] += 1
             continue
         warn_at = referral.sent_at + (referral.deadline_at - referral.sent_at) * share
         if now >= warn_at and once(
             f"referral-due-soon:{referral.pk}:{referral.deadline_at:%Y%m%d%H%M}"
         ):
-            hooks.referral_due_soon(referral)
+            case_notifications.referral_due_soon(referral)
             counts["due_soon"] += 1
     return counts
 
@@ -102,7 +102,7 @@ def statistics_reminders(today=None) -> int:
                     context={
                         "institution": inst,
                         "data_set": ds,
-                        "period": hooks._period(p.start, p.end),
+                        "period": periods.lazy_label(p.start, p.end),
                         "due": row.due,
                     },
                 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Notification(models.Model):
@@ -87,7 +88,7 @@ class OutboxMessage(models.Model):
         verbose_name=_("municipality"),
     )
     from_email = models.CharField(_("from"), max_length=250)
-    to = models.JSONField(_("to"), default=list)
+    to = models.JSONField(pgettext_lazy("e-mail recipients", "to"), default=list)
     cc = models.JSONField(default=list, blank=True)
     bcc = models.JSONField(default=list, blank=True)
     reply_to = models.JSONField(default=list, blank=True)

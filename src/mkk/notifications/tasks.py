@@ -58,10 +58,3 @@ def statistics_reminders() -> int:
 @shared_task(name="mkk.notifications.tasks.anonymize_cases")
 def anonymize_cases() -> int:
     return jobs.anonymize_cases()
-
-
-@shared_task(name="mkk.notifications.tasks.render_report_files")
-def render_report_files(job_pk: int) -> str:
-    from .reportjobs import run
-
-    return run(job_pk)

@@ -11,10 +11,4 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", views.mark_read, name="read"),
     path("notifications/outbox/", views.outbox, name="outbox"),
     path("notifications/outbox/<int:pk>/retry/", views.outbox_retry, name="outbox_retry"),
-    path("reports/<int:pk>/files/status/", views.report_files_status, name="report_files"),
-    path(
-        "reports/<int:pk>/files/restart/",
-        views.report_files_restart,
-        name="report_files_restart",
-    ),
 ]

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mkk.accounts import scoping
+from mkk.core.paging import page_of
 
-from . import mail, reportjobs, selectors, services
+from . import mail, selectors, services
 from .forms import OutboxFilterForm, PreferenceForm
 from .models import MailStatus
 
@@ -26,7 +26,7 @@ def inbox(request):
     entries = selectors.inbox(request.user)
     if only_unread:
         entries = entries.filter(read_at__isnull=True)
-    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, entries, PER_PAGE)
     context = {"page": page, "only_unread": only_unread}
     return render(request, "notifications/inbox.html", context)
 
@@ -101,7 +101,7 @@ def outbox(request):
     status = form.cleaned_data["status"] if form.is_valid() else ""
     if status:
         messages_qs = messages_qs.filter(status=status)
-    page = Paginator(messages_qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, messages_qs, PER_PAGE)
     context = {
         "page": page,
         "form": form,
@@ -120,38 +120,3 @@ def outbox_retry(request, pk: int):
     mail.retry_now(row)
     messages.success(request, _("The e-mail will be sent again."))
     return redirect("notifications:outbox")
-
-
-@login_required
-@require_GET
-def report_files_status(request, pk: int):
-    """The files of a report while a job renders them (htmx polls this while it runs)."""
-    from mkk.reports import selectors as report_selectors
-
-    report = report_selectors.report_for(request.user, pk)
-    context = {
-        "report": report,
-        "jobs": reportjobs.jobs_for(report),
-        "pending": reportjobs.pending(report),
-        "files": list(report.files.all()),
-        "can_manage": report_selectors.can_see_drafts(
-            request.user, report.mechanism.municipality_id
-        ),
-        "show": True,
-    }
-    return render(request, "notifications/_report_files.html", context)
-
-
-@login_required
-@require_POST
-def report_files_restart(request, pk: int):
-    from mkk.reports import selectors as report_selectors
-
-    report = report_selectors.report_for(request.user, pk)
-    scoping.require(report_selectors.can_see_drafts(request.user, report.mechanism.municipality_id))
-    failed = [j for j in reportjobs.jobs_for(report).values() if j.status == "failed"]
-    scoping.require(report.is_frozen and bool(failed) and not reportjobs.pending(report))
-    for job in failed:
-        reportjobs.render_files_later(report, public=job.kind == reportjobs.KINDS[True], force=True)
-    messages.success(request, _("The files are being prepared again."))
-    return redirect("reports:detail", pk=report.pk)

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from mkk.core.concurrency import VersionedFormMixin
 from mkk.directory.models import Institution
 
-from .concurrency import action_links
-from .models import Action, ActionPlan, ActionStatus, Funder, SpecificObjective
+from . import services
+from .concurrency import action_links, progress_state
+from .models import Action, ActionPlan, ActionStatus, Funder, ProgressUpdate, SpecificObjective
 
 
 class PlanUploadForm(forms.Form):
@@ -178,12 +179,52 @@ class ProgressForm(VersionedFormMixin, forms.Form):
                 decimal_places=2,
             )
 
+    @classmethod
+    def for_update(cls, data, files, update: ProgressUpdate | None) -> ProgressForm:
+        """The form of a period, filled with its update (if any) and versioned against it."""
+        initial = {}
+        if update:
+            initial = {"status": update.status, "narrative": update.narrative}
+            initial.update({f"spent_{s.funder}": s.amount for s in update.spending.all()})
+        return cls(
+            data,
+            files,
+            initial=initial,
+            version_of=update,
+            version_extra=progress_state,
+            version_model=ProgressUpdate,
+        )
+
     @property
     def spending_fields(self):
         return [self[f"spent_{v}"] for v in Funder.values]
 
     def spending(self) -> dict:
         return {v: self.cleaned_data.get(f"spent_{v}") for v in Funder.values}
+
+    def clean_evidence(self):
+        uploads = self.cleaned_data.get("evidence") or []
+        for upload in uploads:
+            if upload.size > settings.MKK_MAX_UPLOAD_BYTES:
+                raise forms.ValidationError(
+                    _("The file %(name)s is too large: at most %(mb)s MB.")
+                    % {"name": upload.name, "mb": settings.MKK_MAX_UPLOAD_BYTES // (1024 * 1024)}
+                )
+        return uploads
+
+    def save(self, *, actor, action: Action, period, submit: bool) -> ProgressUpdate:
+        """Save the period's update through the service (ValidationError when refused)."""
+        return services.progress_save(
+            actor=actor,
+            action=action,
+            period_start=period.start,
+            status=self.cleaned_data["status"],
+            narrative=self.cleaned_data["narrative"],
+            spending=self.spending(),
+            submit=submit,
+            files=[(upload.name, upload.read()) for upload in self.cleaned_data["evidence"]],
+            version=self.version,
+        )
 
 
 class ActionFilterForm(forms.Form):

@@ -29,23 +29,23 @@ from collections.abc import Collection
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connections, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mkk.audit.context import acting, current
-from mkk.audit.models import AuditAction, AuditEntry
-from mkk.audit.services import diff, record, snapshot
+from mkk.audit.models import AuditAction
+from mkk.audit.services import record
 from mkk.core import versions
 from mkk.directory.models import Institution, Mechanism
 
 from . import parsing
+from .bulkwrite import Tally, Work
+from .import_rows import action_keys, import_action, import_children
 from .matching import InstitutionMatcher
 from .models import (
     Action,
@@ -54,13 +54,10 @@ from .models import (
     ActionPlan,
     BudgetLine,
     Evidence,
-    Funder,
     ImportRun,
     InstitutionRole,
     LegalReference,
-    MatchMethod,
     ProgressUpdate,
-    Recurrence,
     SpecificObjective,
     Spending,
     StrategicObjective,
@@ -150,320 +147,6 @@ def _warning_dict(w) -> dict[str, Any]:
         "kind": w.kind,
         "message": message,
     }
-
-
-_FUNDERS = frozenset(Funder.values)
-_RECURRENCES = frozenset(Recurrence.values)
-
-
-def _funder(value: str | None) -> str:
-    return value if value in _FUNDERS else (Funder.OTHER if value else "")
-
-
-_SUFFIX = re.compile(r"^(?P<base>.+)-(?P<n>\d+)$")
-
-
-def _keys(actions) -> list[tuple[str, int]]:
-    """(normalised code, occurrence) for each parsed action, in document order."""
-    seen: dict[str, int] = {}
-    keys = []
-    codes = {a.code for a in actions}
-    for a in actions:
-        code = a.code
-        m = _SUFFIX.match(code)
-        if m and m["base"] in codes:  # the parser marks the second II.2.3 as II.2.3-2
-            code = m["base"]
-        n = seen.get(code, 0)
-        seen[code] = n + 1
-        keys.append((code, n))
-    return keys
-
-
-class _Tally:
-    def __init__(self):
-        self.data = {
-            k: {"created": 0, "updated": 0, "unchanged": 0, "retired": 0, "deleted": 0}
-            for k in KINDS
-        }
-
-    def add(self, kind: str, what: str, n: int = 1):
-        self.data[kind][what] += n
-
-
-class _Work:
-    """The writes of one import, collected in memory and done in bulk.
-
-    Objects are compared field by field with what is stored; new and changed ones are
-    validated together (field validation only: no query per row), then written with
-    ``bulk_create`` / ``bulk_update`` and logged in the audit log with one insert per batch,
-    exactly as the per-row signals would have logged them. A dry run collects the same work
-    and writes none of it.
-    """
-
-    def __init__(self, tally: _Tally, *, dry_run: bool, municipality_id: int | None):
-        self.tally = tally
-        self.dry_run = dry_run
-        self.municipality_id = municipality_id
-        self.new: dict[type, list] = {}
-        self.changed: dict[type, list[tuple[Any, dict, list[str]]]] = {}
-        self.deleted: dict[type, list] = {}
-        self.errors: list[str] = []
-
-    def apply(self, obj, values: dict, kind: str, where: str = "") -> bool:
-        """Set changed fields; count created/updated/unchanged. FKs are given as ``*_id``."""
-        model = type(obj)
-        if obj.pk is None:
-            for k, v in values.items():
-                setattr(obj, k, v)
-            self._check(obj, where)
-            self.new.setdefault(model, []).append(obj)
-            self.tally.add(kind, "created")
-            return True
-        changed = [k for k, v in values.items() if getattr(obj, k) != v]
-        if not changed:
-            self.tally.add(kind, "unchanged")
-            return False
-        before = snapshot(obj)
-        for k in changed:
-            setattr(obj, k, values[k])
-        self._check(obj, where)
-        self.changed.setdefault(model, []).append((obj, before, changed))
-        self.tally.add(kind, "updated")
-        return True
-
-    def retire(self, obj, kind: str) -> None:
-        before = snapshot(obj)
-        obj.is_retired = True
-        self.changed.setdefault(type(obj), []).append((obj, before, ["is_retired"]))
-        self.tally.add(kind, "retired")
-
-    def delete(self, obj, kind: str) -> None:
-        self.deleted.setdefault(type(obj), []).append(obj)
-        self.tally.add(kind, "deleted")
-
-    def _check(self, obj, where: str) -> None:
-        try:
-            _clean_fields(obj)
-            start, end = getattr(obj, "start_year", None), getattr(obj, "end_year", None)
-            if start is not None and end is not None and end < start:
-                raise ValidationError(_("The last year is before the first year."))
-        except ValidationError as exc:
-            self.errors.append(f"{where}: {'; '.join(exc.messages)}" if where else exc.messages)
-
-    def raise_errors(self) -> None:
-        if self.errors:
-            raise ValidationError([str(e) for e in self.errors[:20]])
-
-    def flush(self, *models) -> None:
-        """Write the collected work of ``models`` (parents before children)."""
-        self.raise_errors()
-        if self.dry_run:
-            return
-        entries: list[tuple] = []
-        for model in models:
-            new = self.new.pop(model, [])
-            if new:
-                _bulk_create(model, new)
-                entries += [self._entry(AuditAction.CREATE, o, None, snapshot(o)) for o in new]
-            changed = self.changed.pop(model, [])
-            if changed:
-                fields = sorted({f for _o, _b, names in changed for f in names})
-                fields = [model._meta.get_field(f).name for f in fields]
-                model.objects.bulk_update([o for o, _b, _n in changed], fields, batch_size=500)
-                entries += [
-                    self._entry(AuditAction.UPDATE, o, b, snapshot(o)) for o, b, _n in changed
-                ]
-            deleted = self.deleted.pop(model, [])
-            if deleted:  # rare; the audit signals log each deletion with its values
-                model.objects.filter(pk__in=[o.pk for o in deleted]).delete()
-        _insert_audit([e for e in entries if e is not None])
-
-    def _entry(self, action, obj, before, after) -> tuple | None:
-        changes = diff(type(obj), before, after)
-        if action == AuditAction.UPDATE and not changes:
-            return None
-        ctx = current()
-        user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
-        return (
-            getattr(user, "pk", None),
-            getattr(user, "username", "") if user else "",
-            ctx.ip_address,
-            action,
-            obj._meta.label_lower,
-            str(obj.pk),
-            _repr(obj)[:250],
-            self.municipality_id,
-            changes,  # built from snapshots: plain values already
-            ctx.reason or "",
-        )
-
-
-@lru_cache(maxsize=32)
-def _validated(model) -> tuple[models.Field, ...]:
-    """The fields validated like a form would (range, digits, allowed values): numbers,
-    amounts and choices. Not validated: the values the import builds so that they are always
-    valid: relations (set from saved rows), texts cut to their maximum length, JSON."""
-    return tuple(
-        f
-        for f in model._meta.concrete_fields
-        if not (
-            f.primary_key
-            or f.generated
-            or f.is_relation
-            or (isinstance(f, models.CharField | models.TextField) and not f.choices)
-            or isinstance(f, models.JSONField)
-        )
-    )
-
-
-def _clean_fields(obj) -> None:
-    """``Model.clean_fields`` over :func:`_validated` only (the same rules and messages,
-    without walking every field of every row)."""
-    errors = {}
-    for f in _validated(type(obj)):
-        raw = getattr(obj, f.attname)
-        if f.blank and raw in f.empty_values:
-            continue
-        try:
-            setattr(obj, f.attname, f.clean(raw, obj))
-        except ValidationError as exc:
-            errors[f.name] = exc.error_list
-    if errors:
-        raise ValidationError(errors)
-
-
-def _bulk_create(model, objs: list) -> None:
-    """``bulk_create`` (primary keys set on the objects, no signals: the audit rows are
-    written by ``flush``). On PostgreSQL the keys are drawn from the table's sequence in one
-    query and the rows sent with one ``COPY``, several times cheaper than INSERT statements."""
-    connection = connections[model.objects.db]
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs, batch_size=500)
-        return
-    meta = model._meta
-    quote = connection.ops.quote_name
-    fields = [f for f in meta.concrete_fields if not f.generated]
-    plain = [_plain_value(f) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objs)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        columns = ", ".join(quote(f.column) for f in fields)
-        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for obj, pk in zip(objs, ids, strict=True):
-                obj.pk = pk
-                row = []
-                for f, is_plain in zip(fields, plain, strict=True):
-                    value = f.pre_save(obj, True)
-                    if not (is_plain and (value is None or type(value) in (str, int, bool))):
-                        value = f.get_db_prep_save(value, connection)
-                    row.append(value)
-                copy.write_row(row)
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
-
-
-@lru_cache(maxsize=32)
-def _plain_value(field) -> bool:
-    """Whether a str, int or bool value of ``field`` goes to the database as it is."""
-    return isinstance(
-        field,
-        models.CharField | models.TextField | models.IntegerField | models.BooleanField,
-    ) and not isinstance(field, models.JSONField)
-
-
-_AUDIT_COLUMNS = (
-    "actor",
-    "actor_username",
-    "ip_address",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "municipality",
-    "changes",
-    "reason",
-)
-
-
-def _insert_audit(rows: list[tuple]) -> None:
-    """Insert audit entries in batches with one prepared statement (what ``record`` would
-    insert row by row: the same columns, the same values)."""
-    if not rows:
-        return
-    connection = connections[AuditEntry.objects.db]
-    meta = AuditEntry._meta
-    fields = [meta.get_field(name) for name in _AUDIT_COLUMNS]
-    stamp_field = meta.get_field("timestamp")
-    stamp = stamp_field.get_db_prep_save(timezone.now(), connection)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in [stamp_field, *fields])
-    marks = ", ".join(["%s"] * (len(fields) + 1))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 - names from the model
-    changes_field = meta.get_field("changes")
-    params = []
-    for row in rows:
-        values = list(row)
-        values[8] = changes_field.get_db_prep_save(values[8], connection)
-        params.append([stamp, *values])
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY: one statement for all rows, several times faster than batched INSERTs
-            copy_sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
-                for row in params:
-                    copy.write_row(row)
-            return
-        for start in range(0, len(params), 1000):
-            cursor.executemany(sql, params[start : start + 1000])
-
-
-@lru_cache(maxsize=64)
-def _choice_label(model, field_name: str, value: str, language: str | None) -> str:
-    return str(dict(model._meta.get_field(field_name).flatchoices).get(value, value))
-
-
-def _repr(obj) -> str:
-    """``str(obj)`` without a query or a translation lookup per row."""
-    if isinstance(obj, ActionInstitution):
-        who = obj.institution if obj.institution_id else None
-        role = _choice_label(ActionInstitution, "role", obj.role, get_language())
-        return f"{role}: {who or obj.text_as_written}"
-    if isinstance(obj, ActionFunder):
-        return _choice_label(ActionFunder, "funder", obj.funder, get_language())
-    return str(obj)
-
-
-def _sync_children(existing, model, parent_field: str, parent, rows, work, kind, keep=None):
-    """Make the children of ``parent`` equal to ``rows`` (by position), in place."""
-    kept = []
-    for i, values in enumerate(rows):
-        values = {**values, "order": i}
-        if i < len(existing):
-            obj = existing[i]
-            if keep:
-                values = keep(obj, values)
-        else:
-            obj = model(**{parent_field: parent})
-        work.apply(obj, values, kind, parent.code)
-        kept.append(obj)
-    for obj in existing[len(rows) :]:
-        work.delete(obj, kind)
-    return kept
-
-
-def _keep_manual_link(obj: ActionInstitution, values: dict) -> dict:
-    """A link the coordinator chose by hand survives re-imports of the same text."""
-    if (
-        obj.match_method == MatchMethod.MANUAL
-        and obj.text_as_written == values["text_as_written"]
-        and obj.role == values["role"]
-    ):
-        return {**values, "institution": obj.institution, "match_method": MatchMethod.MANUAL}
-    return values
 
 
 # --- the service ----------------------------------------------------------------------------
@@ -592,7 +275,7 @@ def _history(plan) -> dict[int, dict[str, int]]:
 
 def _import(actor, mechanism, name, sha, parsed, years, dry_run, options) -> ImportResult:
     accepted, confirmed, column_map = options
-    tally = _Tally()
+    tally = Tally(KINDS)
     warnings = []
     for w in parsed.warnings:
         entry = _warning_dict(w)
@@ -680,7 +363,48 @@ def _removal_message(r: dict) -> str:
 def _write(
     actor, mechanism, name, sha, parsed, years, dry_run, tally, warnings, unlinked, matcher
 ) -> ImportResult:
-    work = _Work(tally, dry_run=dry_run, municipality_id=mechanism.municipality_id)
+    work = Work(tally, dry_run=dry_run, municipality_id=mechanism.municipality_id)
+    plan, existed = _write_plan(work, mechanism, name, sha, parsed, years)
+    stored = _Stored.read(plan) if existed else _Stored()
+    summary = {"actions": 0, "with_amounts": 0, "linked": 0, "unlinked": 0}
+    so_rows = _write_strategic(work, plan, parsed, stored)
+    sp_rows = _write_specific(work, so_rows, stored)
+    action_rows = _write_actions(work, plan, parsed, sp_rows, stored, summary)
+    # Their institutions, budget lines, funders and references.
+    final_links = [
+        import_children(action, pa, code, matcher, work, unlinked, summary, stored.children)
+        for pa, action, code in action_rows
+    ]
+    work.flush(ActionInstitution, BudgetLine, ActionFunder, LegalReference)
+    removals = _retire_missing(work, stored, so_rows, sp_rows, action_rows)
+    warnings.extend(_unlinked_warning(u) for u in unlinked)
+    counts = _counts(parsed, summary, warnings, stored, action_rows, final_links)
+    placements = [
+        {"row": c.row, "column": c.column, "text": c.text, "target": c.target}
+        for c in parsed.cell_map
+    ]
+    run_id = None
+    if not dry_run:
+        run_id = _record_run(actor, plan, name, sha, counts, tally.data, warnings, placements)
+    return ImportResult(
+        dry_run=dry_run,
+        file_name=name,
+        sha256=sha,
+        plan_id=None if dry_run else plan.pk,
+        plan_title=plan.title,
+        plan_existed=existed,
+        counts=counts,
+        changes=tally.data,
+        warnings=warnings,
+        placements=placements,
+        unlinked=unlinked,
+        import_run_id=run_id,
+        removals=removals,
+    )
+
+
+def _write_plan(work, mechanism, name, sha, parsed, years) -> tuple[ActionPlan, bool]:
+    """The plan of these years (locked for the import), created or updated."""
     plan = (
         ActionPlan.objects.select_for_update()
         .filter(mechanism=mechanism, start_year=years[0], end_year=years[1])
@@ -710,25 +434,34 @@ def _write(
         "plan",
     )
     work.flush(ActionPlan)
+    return plan, existed
 
-    # What is stored, read once.
-    so_list = list(plan.strategic_objectives.order_by("pk")) if existed else []
-    so_existing = {(o.code, 0): o for o in so_list}
-    sp_existing: dict[tuple[str, int], SpecificObjective] = {}
-    sp_list: list[SpecificObjective] = []
-    actions_list: list[Action] = []
-    children: dict[str, dict[int, list]] = {k: {} for k in ("links", "budget", "funders", "refs")}
-    history: dict[int, dict[str, int]] = {}
-    if existed:
-        counts: dict[str, int] = {}
-        sp_list = list(
-            SpecificObjective.objects.filter(strategic_objective__plan=plan).order_by("pk")
+
+@dataclass
+class _Stored:
+    """What is stored of the plan, read once (a few queries, not one per row)."""
+
+    so_list: list[StrategicObjective] = field(default_factory=list)
+    sp_list: list[SpecificObjective] = field(default_factory=list)
+    actions_list: list[Action] = field(default_factory=list)
+    #: ``links``, ``budget``, ``funders``, ``refs``: action id -> its rows, in order.
+    children: dict[str, dict[int, list]] = field(
+        default_factory=lambda: {k: {} for k in ("links", "budget", "funders", "refs")}
+    )
+    history: dict[int, dict[str, int]] = field(default_factory=dict)
+    #: Specific objective id -> ids of its actions as stored (before this import moves any).
+    actions_of: dict[int, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, plan: ActionPlan) -> _Stored:
+        stored = cls(
+            so_list=list(plan.strategic_objectives.order_by("pk")),
+            sp_list=list(
+                SpecificObjective.objects.filter(strategic_objective__plan=plan).order_by("pk")
+            ),
+            actions_list=list(plan.actions.order_by("pk")),
+            history=_history(plan),
         )
-        for sp in sp_list:
-            n = counts.get(sp.code, 0)
-            counts[sp.code] = n + 1
-            sp_existing[(sp.code, n)] = sp
-        actions_list = list(plan.actions.order_by("pk"))
         for key, queryset in (
             ("links", ActionInstitution.objects.select_related("institution")),
             ("budget", BudgetLine.objects.all()),
@@ -736,21 +469,27 @@ def _write(
             ("refs", LegalReference.objects.all()),
         ):
             for child in queryset.filter(action__plan=plan).order_by("action_id", "order", "pk"):
-                children[key].setdefault(child.action_id, []).append(child)
-        history = _history(plan)
-    actions_existing = {(a.code, a.occurrence): a for a in actions_list}
-    sp_actions_before: dict[int, list[int]] = {}
-    for a in actions_list:
-        sp_actions_before.setdefault(a.specific_objective_id, []).append(a.pk)
+                stored.children[key].setdefault(child.action_id, []).append(child)
+        for a in stored.actions_list:
+            stored.actions_of.setdefault(a.specific_objective_id, []).append(a.pk)
+        return stored
 
-    parsed_actions = parsed.actions
-    keys = dict(zip(map(id, parsed_actions), _keys(parsed_actions), strict=True))
-    summary = {"actions": 0, "with_amounts": 0, "linked": 0, "unlinked": 0}
+    def specific_by_key(self) -> dict[tuple[str, int], SpecificObjective]:
+        """(code, occurrence) -> specific objective (a code may be written twice)."""
+        seen: dict[str, int] = {}
+        out = {}
+        for sp in self.sp_list:
+            n = seen.get(sp.code, 0)
+            seen[sp.code] = n + 1
+            out[(sp.code, n)] = sp
+        return out
 
-    # Strategic objectives.
+
+def _write_strategic(work, plan, parsed, stored: _Stored) -> list[tuple]:
+    existing = {o.code: o for o in stored.so_list}
     so_rows = []
     for so_order, pso in enumerate(parsed.strategic_objectives):
-        so = so_existing.get((pso.code, 0)) or StrategicObjective(plan=plan)
+        so = existing.get(pso.code) or StrategicObjective(plan=plan)
         work.apply(
             so,
             {
@@ -765,15 +504,18 @@ def _write(
         )
         so_rows.append((pso, so))
     work.flush(StrategicObjective)
+    return so_rows
 
-    # Specific objectives.
-    sp_seen: dict[str, int] = {}
+
+def _write_specific(work, so_rows, stored: _Stored) -> list[tuple]:
+    existing = stored.specific_by_key()
+    seen: dict[str, int] = {}
     sp_rows = []
     for pso, so in so_rows:
         for sp_order, psp in enumerate(pso.specific_objectives):
-            n = sp_seen.get(psp.code, 0)
-            sp_seen[psp.code] = n + 1
-            sp = sp_existing.get((psp.code, n)) or SpecificObjective(strategic_objective=so)
+            n = seen.get(psp.code, 0)
+            seen[psp.code] = n + 1
+            sp = existing.get((psp.code, n)) or SpecificObjective(strategic_objective=so)
             work.apply(
                 sp,
                 {
@@ -790,106 +532,91 @@ def _write(
             sp.strategic_objective = so
             sp_rows.append((psp, sp))
     work.flush(SpecificObjective)
+    return sp_rows
 
-    # Actions.
+
+def _write_actions(work, plan, parsed, sp_rows, stored: _Stored, summary) -> list[tuple]:
+    existing = {(a.code, a.occurrence): a for a in stored.actions_list}
+    parsed_actions = parsed.actions
+    keys = dict(zip(map(id, parsed_actions), action_keys(parsed_actions), strict=True))
     action_rows = []
     for psp, sp in sp_rows:
         for a_order, pa in enumerate(psp.actions):
             code, occurrence = keys[id(pa)]
-            action = actions_existing.get((code, occurrence)) or Action(plan=plan)
-            _import_action(action, pa, code, occurrence, sp, a_order, work, summary)
+            action = existing.get((code, occurrence)) or Action(plan=plan)
+            import_action(action, pa, code, occurrence, sp, a_order, work, summary)
             action_rows.append((pa, action, code))
     work.flush(Action)
+    return action_rows
 
-    # Their institutions, budget lines, funders and references.
-    final_links: dict[int, list] = {}
-    for pa, action, code in action_rows:
-        final_links[id(action)] = _import_children(
-            action, pa, code, matcher, work, unlinked, summary, children
-        )
-    work.flush(ActionInstitution, BudgetLine, ActionFunder, LegalReference)
 
-    # What the new version no longer has: actions are retired (never deleted, their progress
-    # stays), objectives left without any action removed. Those with history are listed.
+def _retire_missing(work, stored: _Stored, so_rows, sp_rows, action_rows) -> list[dict]:
+    """What the new version no longer has: actions are retired (never deleted, their progress
+    stays), objectives left without any action removed. Those with history are listed."""
     kept_actions = {id(a) for _pa, a, _c in action_rows}
     kept_sps = {id(sp) for _psp, sp in sp_rows}
     kept_sos = {id(so) for _pso, so in so_rows}
-    removals: list[dict] = []
-    for action in actions_list:
-        if (
-            id(action) not in kept_actions
-            and action.source_row is not None
-            and not action.is_retired
-        ):
-            work.retire(action, "actions")
-            removal = _removal("action", action, history, [action.pk])
-            if removal:
-                removals.append(removal)
-    still_there = {}
-    for _pa, a, _c in action_rows:
-        still_there[a.specific_objective_id] = True
-    for action in actions_list:
-        if id(action) not in kept_actions:
-            still_there[action.specific_objective_id] = True
+    history, actions_of = stored.history, stored.actions_of
+    removals: list[dict | None] = []
+    for action in stored.actions_list:
+        if id(action) in kept_actions or action.source_row is None or action.is_retired:
+            continue
+        work.retire(action, "actions")
+        removals.append(_removal("action", action, history, [action.pk]))
+    still_there = {a.specific_objective_id for _pa, a, _c in action_rows}
+    still_there |= {
+        a.specific_objective_id for a in stored.actions_list if id(a) not in kept_actions
+    }
     removed_sps = set()
-    for sp in sp_list:
-        if id(sp) not in kept_sps and not still_there.get(sp.pk):
+    for sp in stored.sp_list:
+        if id(sp) not in kept_sps and sp.pk not in still_there:
             work.delete(sp, "specific_objectives")
             removed_sps.add(sp.pk)
-            removal = _removal("specific_objective", sp, history, sp_actions_before.get(sp.pk, []))
-            if removal:
-                removals.append(removal)
-    sos_with_sp = {sp.strategic_objective_id for sp in sp_list if sp.pk not in removed_sps}
+            removals.append(_removal("specific_objective", sp, history, actions_of.get(sp.pk, [])))
+    sos_with_sp = {sp.strategic_objective_id for sp in stored.sp_list if sp.pk not in removed_sps}
     sos_with_sp |= {sp.strategic_objective_id for _psp, sp in sp_rows}
-    for so in so_list:
+    for so in stored.so_list:
         if id(so) not in kept_sos and so.pk not in sos_with_sp:
             work.delete(so, "strategic_objectives")
-            removal = _removal(
-                "strategic_objective",
-                so,
-                history,
-                [
-                    a
-                    for sp in sp_list
-                    if sp.strategic_objective_id == so.pk
-                    for a in sp_actions_before.get(sp.pk, [])
-                ],
-            )
-            if removal:
-                removals.append(removal)
+            its_actions = [
+                a
+                for sp in stored.sp_list
+                if sp.strategic_objective_id == so.pk
+                for a in actions_of.get(sp.pk, [])
+            ]
+            removals.append(_removal("strategic_objective", so, history, its_actions))
     work.flush(Action, SpecificObjective, StrategicObjective)
+    return [r for r in removals if r]
 
-    for u in unlinked:
-        warnings.append(
-            {
-                "row": u["row"],
-                "code": u["code"],
-                "column": "institutions",
-                "kind": "institution_unmatched",
-                "message": _("“%(text)s” matches no institution of the directory.")
-                % {"text": u["text"]},
-                "blocking": False,
-                "key": f"institution_unmatched:{u['row']}:{u['role']}:{u['text'][:40]}",
-            }
-        )
 
+def _unlinked_warning(u: dict) -> dict:
+    return {
+        "row": u["row"],
+        "code": u["code"],
+        "column": "institutions",
+        "kind": "institution_unmatched",
+        "message": _("“%(text)s” matches no institution of the directory.") % {"text": u["text"]},
+        "blocking": False,
+        "key": f"institution_unmatched:{u['row']}:{u['role']}:{u['text'][:40]}",
+    }
+
+
+def _counts(parsed, summary, warnings, stored: _Stored, action_rows, final_links) -> dict:
+    kept_actions = {id(a) for _pa, a, _c in action_rows}
     # Hand-added actions still count for the lead institution figure.
-    hand_added = [a for a in actions_list if id(a) not in kept_actions and not a.is_retired]
+    hand_added = [a for a in stored.actions_list if id(a) not in kept_actions and not a.is_retired]
     without_lead = sum(
         1
-        for links in [
-            *final_links.values(),
-            *(children["links"].get(a.pk, []) for a in hand_added),
-        ]
+        for links in [*final_links, *(stored.children["links"].get(a.pk, []) for a in hand_added)]
         if not any(
             link.role == InstitutionRole.LEAD and link.institution_id is not None for link in links
         )
     )
     budget_by_year = {str(y): str(v) for y, v in sorted(parsed.budget_by_year().items())}
-    counts_out = {
+    return {
         "strategic_objectives": len(parsed.strategic_objectives),
         "specific_objectives": len(parsed.specific_objectives),
-        "actions": len(parsed_actions),
+        "actions": len(parsed.actions),
         "actions_with_amounts": summary["with_amounts"],
         "budget_by_year": budget_by_year,
         "budget_total": str(sum((Decimal(v) for v in budget_by_year.values()), Decimal(0))),
@@ -900,159 +627,23 @@ def _write(
         "cells_placed": len(parsed.cell_map),
         "warnings": len(warnings),
     }
-    placements = [
-        {"row": c.row, "column": c.column, "text": c.text, "target": c.target}
-        for c in parsed.cell_map
-    ]
-    changes = tally.data
-    run_id = None
-    if not dry_run:
-        run = ImportRun.objects.create(
-            plan=plan,
-            actor=actor if getattr(actor, "pk", None) else None,
-            file_name=name[:255],
-            file_sha256=sha,
-            counts=counts_out,
-            changes=changes,
-            warnings=warnings,
-            report=placements,
-        )
-        run_id = run.pk
-        record(
-            AuditAction.IMPORT,
-            plan,
-            actor=actor,
-            reason=_("Imported %(name)s (SHA-256 %(sha)s)") % {"name": name, "sha": sha[:12]},
-        )
-    return ImportResult(
-        dry_run=dry_run,
-        file_name=name,
-        sha256=sha,
-        plan_id=None if dry_run else plan.pk,
-        plan_title=plan.title,
-        plan_existed=existed,
-        counts=counts_out,
+
+
+def _record_run(actor, plan, name, sha, counts, changes, warnings, placements) -> int:
+    run = ImportRun.objects.create(
+        plan=plan,
+        actor=actor if getattr(actor, "pk", None) else None,
+        file_name=name[:255],
+        file_sha256=sha,
+        counts=counts,
         changes=changes,
         warnings=warnings,
-        placements=placements,
-        unlinked=unlinked,
-        import_run_id=run_id,
-        removals=removals,
+        report=placements,
     )
-
-
-def _import_action(action, pa, code, occurrence, sp, order, work, summary):
-    work.apply(
-        action,
-        {
-            "specific_objective_id": sp.pk,
-            "code_raw": (pa.code_raw or "")[:40],
-            "code": code[:20],
-            "occurrence": occurrence,
-            "description": pa.description or "",
-            "timeframe_raw": (pa.timeframe_raw or "")[:200],
-            "start_year": pa.start_year,
-            "end_year": pa.end_year,
-            "recurrence": pa.recurrence if pa.recurrence in _RECURRENCES else "",
-            "funding_raw": pa.funding_raw or "",
-            "institutions_raw": pa.institutions_raw or "",
-            "outputs": pa.outputs or "",
-            "references_raw": pa.references_raw or "",
-            "notes": pa.notes or "",
-            "order": order,
-            "source_row": pa.source_row,
-        },
-        "actions",
-        _row_label(pa, code),
+    record(
+        AuditAction.IMPORT,
+        plan,
+        actor=actor,
+        reason=_("Imported %(name)s (SHA-256 %(sha)s)") % {"name": name, "sha": sha[:12]},
     )
-    if action.pk is None or action.specific_objective_id is None:
-        action.specific_objective = sp
-    summary["actions"] += 1
-    if pa.budget_lines:
-        summary["with_amounts"] += 1
-
-
-def _row_label(pa, code: str) -> str:
-    return _("row %(row)s, action %(code)s") % {"row": pa.source_row + 1, "code": code}
-
-
-def _import_children(action, pa, code, matcher, work, unlinked, summary, children) -> list:
-    links = []
-    for role, texts in (
-        (InstitutionRole.LEAD, pa.lead_institutions),
-        (InstitutionRole.SUPPORTING, pa.supporting_institutions),
-    ):
-        for text in texts:
-            inst, method = matcher.match(text)
-            links.append(
-                {
-                    "institution": inst,
-                    "text_as_written": text[:300],
-                    "role": role,
-                    "match_method": method,
-                }
-            )
-            if inst is None:
-                summary["unlinked"] += 1
-                unlinked.append({"code": code, "row": pa.source_row, "text": text, "role": role})
-            else:
-                summary["linked"] += 1
-    # Links the coordinator added by hand for names the document does not write survive.
-    written = {(link["text_as_written"], link["role"]) for link in links}
-    existing_links = children["links"].get(action.pk, []) if action.pk else []
-    manual_extra = [
-        link
-        for link in existing_links
-        if link.match_method == MatchMethod.MANUAL
-        and (link.text_as_written, link.role) not in written
-    ]
-    synced = _sync_children(
-        [link for link in existing_links if link not in manual_extra],
-        ActionInstitution,
-        "action",
-        action,
-        links,
-        work,
-        "institutions",
-        keep=_keep_manual_link,
-    )
-    _sync_children(
-        children["budget"].get(action.pk, []) if action.pk else [],
-        BudgetLine,
-        "action",
-        action,
-        [
-            {
-                "year": b.year,
-                "amount": Decimal(b.amount).quantize(Decimal("0.01")),
-                "funder": _funder(b.funder),
-                "funder_raw": (b.funder_raw or "")[:200],
-                "cell_raw": (b.cell_raw or "")[:200],
-            }
-            for b in pa.budget_lines
-        ],
-        work,
-        "budget_lines",
-    )
-    _sync_children(
-        children["funders"].get(action.pk, []) if action.pk else [],
-        ActionFunder,
-        "action",
-        action,
-        [
-            {"funder": _funder(f.kind) or Funder.OTHER, "text_as_written": (f.raw or "")[:300]}
-            for f in pa.funders
-        ],
-        work,
-        "funders",
-    )
-    _sync_children(
-        children["refs"].get(action.pk, []) if action.pk else [],
-        LegalReference,
-        "action",
-        action,
-        [{"name": ref[:300]} for ref in pa.legal_references],
-        work,
-        "legal_references",
-    )
-    return [*synced, *manual_extra]
+    return run.pk

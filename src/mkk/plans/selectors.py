@@ -16,10 +16,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from mkk.accounts import scoping
-from mkk.accounts.models import Role
 from mkk.audit.models import AuditEntry
 from mkk.core import versions
-from mkk.core.periods import Period, block_of
+from mkk.core.periods import Period, block_of, blocks_between
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.models import Institution, Municipality
 
@@ -30,6 +29,7 @@ from .models import (
     ActionStatus,
     Evidence,
     Funder,
+    ImportRun,
     InstitutionRole,
     PlanStatus,
     ProgressUpdate,
@@ -38,7 +38,6 @@ from .models import (
     Spending,
     StrategicObjective,
 )
-from .services import can_report_on, can_see_progress_files
 
 STATUS_ORDER = [s.value for s in ActionStatus]
 
@@ -139,18 +138,51 @@ def update_for(user, pk: int) -> ProgressUpdate:
     return update
 
 
+def progress_period(action: Action, wanted: str | None):
+    """The reporting periods of the action's plan up to today (or its end), the one ``wanted``
+    (its key; the latest otherwise) and the action's update for it, if any. Http404 when the
+    plan has no period yet."""
+    plan = action.plan
+    periods = blocks_between(
+        plan.reporting_period_months,
+        dt.date(plan.start_year, 1, 1),
+        min(timezone.localdate(), dt.date(plan.end_year, 12, 31)),
+    )
+    period = next((p for p in periods if p.key == wanted), None) or (
+        periods[-1] if periods else None
+    )
+    if period is None:
+        raise Http404
+    return period, periods, action.updates.filter(period_start=period.start).first()
+
+
 def evidence_for(user, pk: int) -> Evidence:
     """An evidence file the user may download; 404 for anyone else (no probing)."""
     evidence = scoping.get_for_user(
         user, Evidence.objects.select_related("update__action__plan__mechanism"), pk=pk
     )
-    if not can_see_progress_files(user, evidence.update.action):
+    if not scoping.can_see_progress_files(user, evidence.update.action):
         raise Http404
     return evidence
 
 
 def plans_of(user, municipality: Municipality) -> QuerySet[ActionPlan]:
     return scoping.scope(user, ActionPlan.objects.filter(mechanism__municipality=municipality))
+
+
+def plans_for(user) -> QuerySet[ActionPlan]:
+    """Every plan of the municipalities the user may read."""
+    return scoping.scope(user, ActionPlan.objects.select_related("mechanism__municipality"))
+
+
+def plan_for(user, pk: int) -> ActionPlan:
+    return scoping.get_for_user(user, plans_for(user), pk=pk)
+
+
+def import_run_for(user, pk: int) -> ImportRun:
+    return scoping.get_for_user(
+        user, ImportRun.objects.select_related("plan__mechanism__municipality", "actor"), pk=pk
+    )
 
 
 def my_actions(user, plan: ActionPlan) -> list[Action]:
@@ -167,7 +199,9 @@ def my_actions(user, plan: ActionPlan) -> list[Action]:
     )
 
 
-def updates_waiting(user, plan: ActionPlan) -> QuerySet[ProgressUpdate]:
+def updates_waiting(user, plan: ActionPlan | None) -> QuerySet[ProgressUpdate]:
+    if plan is None:
+        return ProgressUpdate.objects.none()
     return scoping.scope(
         user,
         ProgressUpdate.objects.filter(action__plan=plan, review_state=ReviewState.SUBMITTED)
@@ -422,7 +456,16 @@ def _implementation(plan: ActionPlan, start: dt.date, end: dt.date, rows: _PlanR
     for sp in rows.specific_objectives:
         result.specific_objectives.append(_row(sp.code, sp.title, by_sp.get(sp.pk, [])))
     result.overall = _row("", "", list(status_of.values()))
+    _done_and_late(result, actions, approved, start, end)
+    _budget_rows(result, rows, start, end)
+    result.planned_total = sum((r.planned for r in result.budget), Decimal(0))
+    result.spent_total = sum((r.spent for r in result.budget), Decimal(0))
+    return result
 
+
+def _done_and_late(result: PlanImplementation, actions, approved, start, end) -> None:
+    """What was done in the period (approved updates) and which actions are late."""
+    status_of = result.status_of
     by_pk = {a.pk: a for a in actions}
     for u in approved:
         if u.period_end >= start:
@@ -458,11 +501,10 @@ def _implementation(plan: ActionPlan, start: dt.date, end: dt.date, rows: _PlanR
                     institutions=_lead_names(a),
                 )
             )
-    _budget(result, rows, start, end)
-    return result
 
 
-def _budget(result: PlanImplementation, rows: _PlanRows, start: dt.date, end: dt.date) -> None:
+def _budget_rows(result: PlanImplementation, rows: _PlanRows, start, end) -> None:
+    """Planned (budget lines) and spent (approved spending) per year and funding source."""
     planned: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     for a in rows.actions:
         funders = {f.funder for f in a.funders.all()}
@@ -488,8 +530,6 @@ def _budget(result: PlanImplementation, rows: _PlanRows, start: dt.date, end: dt
                 spent=spent.get(key, Decimal(0)),
             )
         )
-    result.planned_total = sum((r.planned for r in result.budget), Decimal(0))
-    result.spent_total = sum((r.spent for r in result.budget), Decimal(0))
 
 
 def plan_implementation(
@@ -622,7 +662,7 @@ def dashboard(user, plan: ActionPlan, today: dt.date | None = None) -> Dashboard
     view = overview(user, plan, today)
     impl, period = view.implementation, view.period
     mine = []
-    if user.role in {Role.FOCAL_POINT, Role.CASE_WORKER}:
+    if scoping.works_for_institution(user):
         updates = {
             u.action_id: u
             for u in ProgressUpdate.objects.filter(action__plan=plan, period_start=period.start)
@@ -633,7 +673,7 @@ def dashboard(user, plan: ActionPlan, today: dt.date | None = None) -> Dashboard
                     "action": a,
                     "status": impl.status_of.get(a.pk),
                     "update": updates.get(a.pk),
-                    "can_report": can_report_on(user, a),
+                    "can_report": scoping.can_report_progress(user, a),
                 }
             )
     waiting = (

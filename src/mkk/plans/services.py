@@ -1,4 +1,5 @@
-"""Writes of the plans app: progress updates, review, evidence files, editing actions.
+"""Writes of the plans app: progress updates, review, evidence files (kept by ``evidence.py``),
+editing actions.
 
 The plan import itself lives in :mod:`mkk.plans.importing` (``plan_import``), re-exported
 here. Every function takes the acting user, checks what that user may do, validates, and
@@ -8,16 +9,10 @@ writes in one transaction; the audit signals record every row changed.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import io
-import secrets
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,10 +23,11 @@ from mkk.audit.services import record
 from mkk.core import concurrency
 from mkk.core.periods import block_of, block_starting
 from mkk.directory.models import Institution
-from mkk.notifications import hooks as notification_hooks
 from mkk.ops.storage import private_storage
 
+from . import notifications as plan_notifications
 from .concurrency import action_links, progress_state
+from .evidence import check_evidence, store_evidence
 from .importing import ImportResult, PlanImportError, plan_import  # noqa: F401 - public API
 from .models import (
     Action,
@@ -57,44 +53,6 @@ def lead_institution_ids(action: Action) -> set[int]:
         for link in action.institution_links.all()
         if link.role == InstitutionRole.LEAD and link.institution_id
     }
-
-
-def can_report_on(user, action: Action) -> bool:
-    """The focal point of a lead institution; the coordinator or an admin for anyone."""
-    municipality_id = action.plan.mechanism.municipality_id
-    if scoping.can_manage_mechanism(user, municipality_id):
-        return True
-    return any(
-        scoping.can_submit_for_institution(user, i) for i in lead_institution_ids(action)
-    ) and (user.municipality_id == municipality_id)
-
-
-def can_review(user, plan: ActionPlan) -> bool:
-    """Sees the updates waiting for review: the coordinator, or the deputy approver."""
-    municipality_id = plan.mechanism.municipality_id
-    return scoping.can_manage_mechanism(user, municipality_id) or scoping.is_deputy_approver(
-        user, municipality_id
-    )
-
-
-def can_review_update(user, update: ProgressUpdate) -> bool:
-    """Four eyes: a reviewer who did not write the update (scoping.can_approve)."""
-    return scoping.can_approve(
-        user, update.action.plan.mechanism.municipality_id, author_id=update.submitted_by_id
-    )
-
-
-def can_see_progress_files(user, action: Action) -> bool:
-    """Evidence is shown to the coordinator, admins, and the action's own institutions."""
-    municipality_id = action.plan.mechanism.municipality_id
-    if scoping.can_manage_mechanism(user, municipality_id):
-        return True
-    if not scoping.can_read_records(user) or user.municipality_id != municipality_id:
-        return False
-    return any(
-        link.institution_id == user.institution_id and link.institution_id
-        for link in action.institution_links.all()
-    )
 
 
 # --- progress updates -----------------------------------------------------------------------
@@ -130,14 +88,14 @@ def progress_save(
     ``submit`` the update goes to the coordinator for review and can no longer be changed
     until it is returned. All or nothing: a refused file saves nothing.
     """
-    if not can_report_on(actor, action):
+    if not scoping.can_report_progress(actor, action):
         raise PermissionDenied
     if action.is_retired:
         raise ValidationError(_("This action is retired; progress can no longer be reported."))
     period = _period_for(action.plan, period_start)
     if status not in ActionStatus.values:
         raise ValidationError(_("Choose a status."))
-    checked = [(name, data, _check_evidence(data)) for name, data in files]
+    checked = [(name, data, check_evidence(data)) for name, data in files]
     written: list[Path] = []
     try:
         return _progress_save(
@@ -205,7 +163,7 @@ def _progress_save(
                 row.full_clean()
                 row.save()
         for name, data, kind in checked:
-            _store_evidence(actor, update, name, data, kind, written)
+            store_evidence(actor, update, name, data, kind, written)
         if submit:
             record(AuditAction.SUBMIT, update, actor=actor)
     return update
@@ -218,7 +176,7 @@ def progress_review(
     an update they submitted themselves. ``version`` is the review form's version: when
     another reviewer decided meanwhile, the decision is refused with what they decided
     (mkk.core.concurrency); the row is locked, so of two decisions at once one goes through."""
-    if not can_review(actor, update.action.plan):
+    if not scoping.can_review_progress(actor, update.action.plan):
         raise PermissionDenied
     if update.submitted_by_id and actor is not None and update.submitted_by_id == actor.pk:
         raise ValidationError(
@@ -227,7 +185,7 @@ def progress_review(
                 "(the coordinator, or the mechanism's deputy approver)."
             )
         )
-    if not can_review_update(actor, update):
+    if not scoping.can_approve_progress(actor, update):
         raise PermissionDenied
     comment = comment.strip()
     if not approve and not comment:
@@ -252,126 +210,26 @@ def progress_review(
             actor=actor,
             reason=comment,
         )
-        notification_hooks.progress_reviewed(update, approved=approve)
+        plan_notifications.progress_reviewed(update, approved=approve)
     return update
 
 
 # --- evidence files -------------------------------------------------------------------------
 
 #: Allowed types, recognised by content (never by the name or the browser's claim).
-EVIDENCE_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpeg": "image/jpeg",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-_ZIP_MAX_MEMBERS = 5000
-_ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
-
-
-def sniff_type(data: bytes) -> str | None:
-    """'pdf', 'png', 'jpeg', 'docx', 'xlsx' from the bytes, or None."""
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                infos = zf.infolist()
-                if (
-                    len(infos) > _ZIP_MAX_MEMBERS
-                    or sum(i.file_size for i in infos) > _ZIP_MAX_UNCOMPRESSED
-                ):
-                    return None
-                names = {i.filename for i in infos}
-        except (zipfile.BadZipFile, ValueError, OSError):
-            return None
-        if "[Content_Types].xml" not in names:
-            return None
-        if "word/document.xml" in names:
-            return "docx"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-    return None
-
-
-def evidence_root() -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT) / "evidence"
-
-
-def evidence_path(evidence: Evidence) -> Path:
-    """Where a local private storage keeps the file (tests; not defined for object stores)."""
-    root = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
-    path = (root / evidence.stored_name).resolve()
-    if root not in path.parents:
-        raise PermissionDenied
-    return path
-
-
-def evidence_open(evidence: Evidence):
-    """The stored file, opened for reading (FileNotFoundError when it is gone)."""
-    if not evidence.stored_name.startswith("evidence/") or ".." in evidence.stored_name:
-        raise PermissionDenied
-    return private_storage().open(evidence.stored_name, "rb")
-
-
-def _clean_name(name: str) -> str:
-    name = Path(name.replace("\\", "/")).name
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"/\\|?*').strip(" .")
-    return name[:200] or "file"
-
-
-def _check_evidence(data: bytes) -> str:
-    """The sniffed type of an evidence file, or a ValidationError saying what is wrong."""
-    if len(data) > settings.MKK_MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("The file is too large: at most %(mb)s MB.")
-            % {"mb": settings.MKK_MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
-    if not data:
-        raise ValidationError(_("The file is empty."))
-    kind = sniff_type(data)
-    if kind is None:
-        raise ValidationError(
-            _("Only PDF, PNG, JPEG, Word (.docx) and Excel (.xlsx) files can be attached.")
-        )
-    return kind
-
-
-def _store_evidence(actor, update, name, data, kind, written: list[str]) -> Evidence:
-    evidence = Evidence(
-        update=update,
-        stored_name=f"evidence/{secrets.token_hex(16)}",
-        original_name=_clean_name(name),
-        content_type=EVIDENCE_TYPES[kind],
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        uploaded_by=actor,
-    )
-    evidence.full_clean()
-    # Through the "private" storage (local folder, files 0600, or an object store); a write
-    # that fails half way leaves nothing (mkk/ops/storage.py).
-    evidence.stored_name = private_storage().save(evidence.stored_name, ContentFile(data))
-    written.append(evidence.stored_name)
-    evidence.save()
-    return evidence
 
 
 def evidence_add(*, actor, update: ProgressUpdate, name: str, data: bytes) -> Evidence:
     """Store an evidence file under a random name outside the web root."""
-    if not can_report_on(actor, update.action):
+    if not scoping.can_report_progress(actor, update.action):
         raise PermissionDenied
     if not update.is_editable:
         raise ValidationError(_("Files can be added only while the update is a draft or returned."))
-    kind = _check_evidence(data)
+    kind = check_evidence(data)
     written: list[str] = []
     try:
         with transaction.atomic():
-            return _store_evidence(actor, update, name, data, kind, written)
+            return store_evidence(actor, update, name, data, kind, written)
     except Exception:
         for stored in written:
             private_storage().delete(stored)
@@ -379,7 +237,7 @@ def evidence_add(*, actor, update: ProgressUpdate, name: str, data: bytes) -> Ev
 
 
 def evidence_delete(*, actor, evidence: Evidence) -> None:
-    if not can_report_on(actor, evidence.update.action):
+    if not scoping.can_report_progress(actor, evidence.update.action):
         raise PermissionDenied
     if not evidence.update.is_editable:
         raise ValidationError(

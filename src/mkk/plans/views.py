@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,10 +18,10 @@ from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.core import bulk, paging
 from mkk.core.concurrency import EditConflict
-from mkk.core.periods import blocks_between
+from mkk.core.forms import show_errors
 
 from . import charts, exports, selectors, services, uploads
-from .concurrency import progress_state
+from . import evidence as evidence_files
 from .forms import (
     ActionFilterForm,
     ActionForm,
@@ -33,7 +32,7 @@ from .forms import (
     ReviewForm,
 )
 from .importing import PlanImportError, PlanImportRefused, plan_import
-from .models import ActionStatus, ImportRun, ProgressUpdate, ReviewState
+from .models import ActionStatus, ReviewState
 from .parsing import COLUMN_ROLES
 
 #: Fields a column of the action table can be mapped to, as the preview offers them.
@@ -206,6 +205,7 @@ def import_upload(request, code: str):
 @login_required
 @require_POST
 def import_confirm(request, code: str):
+    # Long: one branch per outcome (cancelled, expired, remapped, refused, failed, imported).
     municipality, plan = _plan_or_404(request, code)
     scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
     if request.POST.get("cancel"):
@@ -246,11 +246,7 @@ def import_confirm(request, code: str):
 @login_required
 @require_GET
 def import_run(request, pk: int):
-    run = scoping.get_for_user(
-        request.user,
-        ImportRun.objects.select_related("plan__mechanism__municipality", "actor"),
-        pk=pk,
-    )
+    run = selectors.import_run_for(request.user, pk)
     scoping.require(scoping.can_manage_mechanism(request.user, run.plan.mechanism.municipality_id))
     return render(
         request,
@@ -313,13 +309,8 @@ def export(request, code: str):
 def reviews(request, code: str):
     """Updates waiting for review, decided one by one or several at once (one confirmation)."""
     municipality, plan = _plan_or_404(request, code)
-    scoping.require(
-        scoping.can_manage_mechanism(request.user, municipality.pk)
-        or scoping.is_deputy_approver(request.user, municipality.pk)
-    )
-    waiting = (
-        selectors.updates_waiting(request.user, plan) if plan else ProgressUpdate.objects.none()
-    )
+    scoping.require(scoping.can_review_in(request.user, municipality.pk))
+    waiting = selectors.updates_waiting(request.user, plan)
     page = paging.page_of(request, waiting)
     reviewable = selectors.updates_of_plan(request.user, plan) if plan else waiting
     form = bulk.BulkReviewForm(
@@ -327,26 +318,29 @@ def reviews(request, code: str):
     )
     if request.method == "POST" and form.is_valid():
         chosen = list(reviewable.filter(pk__in=form.cleaned_data["ids"]).order_by("action__order"))
-        if not form.cleaned_data["confirm"]:
-            items = [_update_label(u) for u in chosen]
-            back = request.path
-            return render(
-                request, "web/bulk_confirm.html", {"form": form, "items": items, "back": back}
-            )
-        result = bulk.apply_each(
-            chosen,
-            lambda u: services.progress_review(
-                actor=request.user,
-                update=u,
-                approve=form.approve,
-                comment=form.cleaned_data["comment"],
-            ),
-            _update_label,
-        )
-        bulk.report(request, result, approve=form.approve)
-        return redirect("plans:reviews", code=code)
+        return _decide_reviews(request, form, chosen, code)
     context = {"municipality": municipality, "plan": plan, "page": page, "form": form}
     return render(request, "plans/reviews.html", context)
+
+
+def _decide_reviews(request, form, chosen: list, code: str):
+    """The chosen updates listed for one confirmation, then decided one by one."""
+    if not form.cleaned_data["confirm"]:
+        items = [_update_label(u) for u in chosen]
+        context = {"form": form, "items": items, "back": request.path}
+        return render(request, "web/bulk_confirm.html", context)
+    result = bulk.apply_each(
+        chosen,
+        lambda u: services.progress_review(
+            actor=request.user,
+            update=u,
+            approve=form.approve,
+            comment=form.cleaned_data["comment"],
+        ),
+        _update_label,
+    )
+    bulk.report(request, result, approve=form.approve)
+    return redirect("plans:reviews", code=code)
 
 
 def _update_label(update) -> str:
@@ -362,7 +356,7 @@ def action_detail(request, pk: int):
     action = selectors.action_for(request.user, pk)
     plan = action.plan
     updates = list(selectors.updates_of(action))
-    can_files = services.can_see_progress_files(request.user, action)
+    can_files = scoping.can_see_progress_files(request.user, action)
     return render(
         request,
         "plans/action.html",
@@ -371,7 +365,8 @@ def action_detail(request, pk: int):
             "plan": plan,
             "municipality": plan.mechanism.municipality,
             "updates": updates,
-            "can_report": services.can_report_on(request.user, action) and not action.is_retired,
+            "can_report": scoping.can_report_progress(request.user, action)
+            and not action.is_retired,
             "can_manage": scoping.can_manage_mechanism(
                 request.user, plan.mechanism.municipality_id
             ),
@@ -416,18 +411,14 @@ def _action_form(request, plan, action):
                 supporting=list(data["supporting"]),
                 version=form.version,
             )
-        except EditConflict as exc:
-            form.add_error(None, exc)
-        except ValidationError as exc:
-            form.add_error(None, _messages_of(exc))
+        except ValidationError as exc:  # an edit conflict among them: what was typed is kept
+            show_errors(form, exc)
         else:
             messages.success(request, _("The action was saved."))
             return redirect("plans:action", pk=saved.pk)
-    return render(
-        request,
-        "plans/action_form.html",
-        {"form": form, "plan": plan, "action": action, "municipality": plan.mechanism.municipality},
-    )
+    context = {"form": form, "plan": plan, "action": action}
+    context["municipality"] = plan.mechanism.municipality
+    return render(request, "plans/action_form.html", context)
 
 
 @login_required
@@ -471,84 +462,26 @@ def action_history(request, pk: int):
 def progress(request, pk: int):
     """The form of one reporting period: status, narrative, spending, evidence."""
     action = selectors.action_for(request.user, pk)
-    scoping.require(services.can_report_on(request.user, action))
-    plan = action.plan
-    today = timezone.localdate()
-    periods = blocks_between(
-        plan.reporting_period_months,
-        dt.date(plan.start_year, 1, 1),
-        min(today, dt.date(plan.end_year, 12, 31)),
-    )
+    scoping.require(scoping.can_report_progress(request.user, action))
     wanted = request.POST.get("period") or request.GET.get("period")
-    period = next((p for p in periods if p.key == wanted), None) or (
-        periods[-1] if periods else None
-    )
-    if period is None:
-        raise Http404
-    update = action.updates.filter(period_start=period.start).first()
-    initial = {}
-    if update:
-        initial = {"status": update.status, "narrative": update.narrative}
-        initial.update({f"spent_{s.funder}": s.amount for s in update.spending.all()})
-    form = ProgressForm(
-        request.POST or None,
-        request.FILES or None,
-        initial=initial,
-        version_of=update,
-        version_extra=progress_state,
-        version_model=ProgressUpdate,
-    )
+    period, periods, update = selectors.progress_period(action, wanted)
+    form = ProgressForm.for_update(request.POST or None, request.FILES or None, update)
     if request.method == "POST" and form.is_valid():
+        submit = bool(request.POST.get("submit"))
         try:
-            uploads = form.cleaned_data.get("evidence") or []
-            for upload in uploads:
-                if upload.size > settings.MKK_MAX_UPLOAD_BYTES:
-                    raise ValidationError(
-                        _("The file %(name)s is too large: at most %(mb)s MB.")
-                        % {
-                            "name": upload.name,
-                            "mb": settings.MKK_MAX_UPLOAD_BYTES // (1024 * 1024),
-                        }
-                    )
-            update = services.progress_save(
-                actor=request.user,
-                action=action,
-                period_start=period.start,
-                status=form.cleaned_data["status"],
-                narrative=form.cleaned_data["narrative"],
-                spending=form.spending(),
-                submit=bool(request.POST.get("submit")),
-                files=[(upload.name, upload.read()) for upload in uploads],
-                version=form.version,
-            )
-        except EditConflict as exc:
-            form.add_error(None, exc)
-        except ValidationError as exc:
-            form.add_error(None, _messages_of(exc))
+            update = form.save(actor=request.user, action=action, period=period, submit=submit)
+        except ValidationError as exc:  # an edit conflict among them: what was typed is kept
+            show_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("Sent for review.")
-                if update.review_state == ReviewState.SUBMITTED
-                else _("Saved as a draft."),
-            )
-            return redirect(
-                f"{reverse('plans:progress', kwargs={'pk': action.pk})}?period={period.key}"
-            )
-    return render(
-        request,
-        "plans/progress_form.html",
-        {
-            "action": action,
-            "plan": plan,
-            "municipality": plan.mechanism.municipality,
-            "form": form,
-            "update": update,
-            "period": period,
-            "periods": periods,
-            "editable": update is None or update.is_editable,
-        },
-    )
+            sent = update.review_state == ReviewState.SUBMITTED
+            messages.success(request, _("Sent for review.") if sent else _("Saved as a draft."))
+            url = reverse("plans:progress", kwargs={"pk": action.pk})
+            return redirect(f"{url}?period={period.key}")
+    plan = action.plan
+    context = {"action": action, "plan": plan, "municipality": plan.mechanism.municipality}
+    context |= {"form": form, "update": update, "period": period, "periods": periods}
+    context["editable"] = update is None or update.is_editable
+    return render(request, "plans/progress_form.html", context)
 
 
 @login_required
@@ -556,10 +489,9 @@ def progress(request, pk: int):
 def update_detail(request, pk: int):
     update = selectors.update_for(request.user, pk)
     action = update.action
-    can_review = services.can_review(request.user, action.plan)
     form = ReviewForm(request.POST or None, version_of=update)
     if request.method == "POST":
-        scoping.require(can_review)
+        scoping.require(scoping.can_review_progress(request.user, action.plan))
         if form.is_valid():
             try:
                 services.progress_review(
@@ -569,34 +501,33 @@ def update_detail(request, pk: int):
                     comment=form.cleaned_data["comment"],
                     version=form.version,
                 )
-            except EditConflict as exc:  # another reviewer decided first: say what, keep ours
-                form.add_error(None, exc)
-            except ValidationError as exc:
-                form.add_error(None, _messages_of(exc))
+            except ValidationError as exc:  # another reviewer decided first: say what
+                show_errors(form, exc)
             else:
-                messages.success(
-                    request,
-                    _("The update was approved.")
-                    if update.review_state == ReviewState.APPROVED
-                    else _("The update was returned with your comment."),
-                )
+                message = _("The update was returned with your comment.")
+                if update.review_state == ReviewState.APPROVED:
+                    message = _("The update was approved.")
+                messages.success(request, message)
                 return redirect("plans:reviews", code=action.plan.mechanism.municipality.code)
-    return render(
-        request,
-        "plans/update.html",
-        {
-            "update": update,
-            "action": action,
-            "plan": action.plan,
-            "municipality": action.plan.mechanism.municipality,
-            "form": form,
-            "can_review": services.can_review_update(request.user, update)
-            and (update.review_state == ReviewState.SUBMITTED or bool(form.errors)),
-            "own_update": bool(can_review and update.submitted_by_id == request.user.pk),
-            "can_files": services.can_see_progress_files(request.user, action),
-            "can_report": services.can_report_on(request.user, action),
-        },
-    )
+    return render(request, "plans/update.html", _update_context(request.user, update, form))
+
+
+def _update_context(user, update, form) -> dict:
+    action = update.action
+    return {
+        "update": update,
+        "action": action,
+        "plan": action.plan,
+        "municipality": action.plan.mechanism.municipality,
+        "form": form,
+        "can_review": scoping.can_approve_progress(user, update)
+        and (update.review_state == ReviewState.SUBMITTED or bool(form.errors)),
+        "own_update": bool(
+            scoping.can_review_progress(user, action.plan) and update.submitted_by_id == user.pk
+        ),
+        "can_files": scoping.can_see_progress_files(user, action),
+        "can_report": scoping.can_report_progress(user, action),
+    }
 
 
 @login_required
@@ -604,7 +535,7 @@ def update_detail(request, pk: int):
 def evidence_download(request, pk: int):
     evidence = selectors.evidence_for(request.user, pk)
     try:
-        fh = services.evidence_open(evidence)
+        fh = evidence_files.evidence_open(evidence)
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(

@@ -47,7 +47,7 @@ def comparison_bars(
     longest = max((len(c) for c in categories), default=10)
     bottom_in = 0.85 if len(series) > 1 else 0.45
     fig.subplots_adjust(
-        left=min(0.55, (longest * 0.075 + 0.25) / width_in),
+        left=min(0.6, (longest * 0.075 + 0.25) / width_in),
         right=0.95,
         top=1 - 0.45 / height,
         bottom=bottom_in / height,

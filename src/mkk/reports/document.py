@@ -49,6 +49,8 @@ class Table:
     sheet: str = ""  # XLSX sheet name
     numeric: list[int] = field(default_factory=list)  # right-aligned columns
     note: str = ""
+    #: False where a heading of the same text stands right above the table (no repeated line)
+    caption: bool = True
     #: column -> "signed" (+5) or "percent" (+6,4%) for numbers in that column
     formats: dict[int, str] = field(default_factory=dict)
 
@@ -99,8 +101,34 @@ def _has_figure(fig) -> bool:
     return False
 
 
+def cut_at_word(text: str, limit: int, mark: str = "") -> str:
+    """At most ``limit`` characters, cut after a whole word (a single long word is cut);
+    ``mark`` (an ellipsis) is added where something was cut, within the limit."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    room = limit - len(mark)
+    cut = text[: room + 1].rsplit(" ", 1)[0].rstrip(" –-,;.:")
+    cut = cut if cut and len(cut) <= room else text[:room].rstrip()
+    return cut + mark
+
+
+def short_name(institution: dict, suffix: str) -> str:
+    """The institution's abbreviation where it is the reader's (the recorded abbreviations
+    are Albanian: QPS, MV), else its name."""
+    if suffix == "sq" and institution.get("abbreviation"):
+        return institution["abbreviation"]
+    return _name(institution["name"], suffix)
+
+
+def _chart_label(fig: dict, suffix: str, inst_limit: int, element_limit: int) -> str:
+    inst = short_name(fig["institution"], suffix)
+    element = _name(fig["element"]["name"], suffix)
+    return f"{cut_at_word(inst, inst_limit, '…')}: {cut_at_word(element, element_limit, '…')}"
+
+
 def _name(names: dict, suffix: str) -> str:
-    return names.get(suffix) or names.get("sq") or ""
+    return prose.typeset_name(names.get(suffix) or names.get("sq") or "", suffix)
 
 
 def _narrative(blocks: list, text: str) -> None:
@@ -192,7 +220,7 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
             data["municipality"]["bilingual"] if suffix != "en" else municipality,
         ),
         (pgettext("report", "Period"), period),
-        (pgettext("report", "Compared with"), data["period"]["previous_label"]),
+        (pgettext("report", "Reference period"), data["period"]["previous_label"]),
     ]
     if mech:
         lines.append((pgettext("report", "Mechanism"), _name(mech["name"], suffix)))
@@ -236,11 +264,19 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
     key_figs = [
         f
         for f in stats["figures"]
-        if f["element"]["code"] in ("POL_CASES", "QPS_VICTIMS", "STR_PERSONS")
+        if f["element"]["code"] in ("POL_CASES", "QPS_VICTIMS", "STR_PERSONS") and _has_data(f)
     ]
-    for fig in key_figs:
-        if _has_data(fig):
-            summary.append(prose.figure_sentence(fig, start=start, end=end, language=language))
+    if key_figs:
+        summary.append(
+            prose.paragraph(
+                key_figs,
+                start=start,
+                end=end,
+                language=language,
+                with_institution=True,
+                first=len(summary),
+            )
+        )
     if plan and plan.get("overall"):
         o = plan["overall"]
         summary.append(
@@ -396,7 +432,14 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
                 "Figures of each institution for %(period)s against the same period "
                 "of the previous year (%(previous)s)."
             )
-            % {"period": period, "previous": data["period"]["previous_label"]},
+            % {
+                "period": prose.period_phrase(start, end, language),
+                "previous": prose.period_phrase(
+                    dt.date.fromisoformat(data["period"]["previous_start"]),
+                    dt.date.fromisoformat(data["period"]["previous_end"]),
+                    language,
+                ),
+            },
             "lead",
         )
     )
@@ -415,10 +458,13 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
             without_data.append(inst_name)  # said once for all of them, below
             continue
         blocks.append(Heading(inst_name, 2))
-        sentences = [
-            prose.figure_sentence(f, start=start, end=end, language=language) for f in figs
-        ]
-        blocks.append(Paragraph(" ".join(sentences)))
+        blocks.append(
+            Paragraph(
+                prose.paragraph(
+                    figs, start=start, end=end, language=language, with_institution=False
+                )
+            )
+        )
         partial = [
             f for f in figs if "partial" in (f["coverage"]["current"], f["coverage"]["previous"])
         ]
@@ -446,7 +492,8 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
                     pgettext("report", "Change"),
                 ],
                 rows,
-                sheet=figs[0]["institution"].get("abbreviation") or inst_name,
+                sheet=short_name(figs[0]["institution"], suffix),
+                caption=False,
                 numeric=[1, 2, 3, 4],
                 formats={3: "signed", 4: "percent"},
             )
@@ -494,6 +541,7 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
                     for r in data["cases"]["rows"]
                 ],
                 sheet=pgettext("report", "Cases"),
+                caption=False,
                 numeric=[1],
             )
         )
@@ -574,6 +622,7 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
                         for d in plan["done"]
                     ],
                     sheet=pgettext("report", "Plan done"),
+                    caption=False,
                 )
             )
         else:
@@ -601,6 +650,7 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
                         for d in plan["late"]
                     ],
                     sheet=pgettext("report", "Plan late"),
+                    caption=False,
                 )
             )
         else:
@@ -723,7 +773,7 @@ def _build(data: dict, narrative: dict, title: str, language: str) -> Document:
     )
     all_rows = []
     for fig in stats["figures"]:
-        inst = fig["institution"].get("abbreviation") or _name(fig["institution"]["name"], suffix)
+        inst = short_name(fig["institution"], suffix)
         for row in _figure_table_rows(fig, language, suffix):
             all_rows.append([inst] + row)
     blocks.append(
@@ -783,10 +833,7 @@ def _statistics_chart(stats: dict, suffix: str, data: dict) -> Chart | None:
     figs = [f for f in stats["figures"] if _has_data(f)]
     if not figs:
         return None
-    cats = []
-    for f in figs:
-        inst = f["institution"].get("abbreviation") or _name(f["institution"]["name"], suffix)[:18]
-        cats.append(f"{inst}: {_name(f['element']['name'], suffix)[:38]}")
+    cats = [_chart_label(f, suffix, 20, 28) for f in figs]
     cur = [_chart_value(f, "", "current") for f in figs]
     prev = [_chart_value(f, "", "previous") for f in figs]
     png = partial(
@@ -820,8 +867,7 @@ def _breakdown_chart(stats: dict, suffix: str, data: dict) -> Chart | None:
         }
         if all(v is None for v in vals.values()):
             continue
-        inst = f["institution"].get("abbreviation") or _name(f["institution"]["name"], suffix)[:14]
-        cats.append(f"{inst}: {_name(f['element']['name'], suffix)[:24]}")
+        cats.append(_chart_label(f, suffix, 20, 22))
         parts[pgettext("report", "Women")].append(vals["sex=female"])
         parts[pgettext("report", "Men")].append(vals["sex=male"])
         parts[pgettext("report", "Adults")].append(vals["age=adult"])

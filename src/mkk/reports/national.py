@@ -253,7 +253,7 @@ def national_document(data: dict, narrative: dict, title: str, language: str) ->
     lines = [
         (_("Area"), place),
         (_("Period"), period),
-        (_("Compared with"), previous),
+        (pgettext("report", "Reference period"), previous),
         (_("Version"), _("Public version") if public else _("Internal version")),
     ]
     blocks.append(Cover(title, lines, confidential=not public))

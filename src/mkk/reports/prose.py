@@ -13,6 +13,7 @@ report is written again in exactly the same words.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
 from django.utils import translation
@@ -76,16 +77,35 @@ def reference_phrase(start: dt.date, end: dt.date, language: str, case: str = "l
 # --- Institutions -----------------------------------------------------------------------
 
 
-def at_institution(institution: Mapping, language: str) -> str:
-    """'në Policinë e Kosovës' / 'at Kosovo Police' / 'u instituciji „Kosovska policija“'."""
-    lang = _suffix(language)
+_QUOTED = re.compile(r'["„“”«]([^"„“”«»]+)["“”»]')
+
+
+def typeset_name(name: str, language: str) -> str:
+    """A name's own quotation marks as the language prints them: „Liria“ in Serbian,
+    “Liria” in Albanian and English (a name typed with "straight" quotes included)."""
+    if _suffix(language) == "sr":
+        return _QUOTED.sub("„\\1“", name)
+    return _QUOTED.sub("“\\1”", name)
+
+
+def institution_name(institution: Mapping, language: str) -> str:
     names = institution.get("name", {})
-    name = names.get(lang) or names.get("sq") or ""
+    return typeset_name(names.get(_suffix(language)) or names.get("sq") or "", language)
+
+
+def at_institution(institution: Mapping, language: str) -> str:
+    """'në Policinë e Kosovës' / 'at Kosovo Police' / 'u instituciji „Kosovska policija“'.
+
+    A name that has quotation marks of its own (Sklonište „Liria“) is not quoted again."""
+    lang = _suffix(language)
+    name = institution_name(institution, language)
     with translation.override(django_language(language)):
         if lang == "sq" and institution.get("locative_sq"):
-            return f"në {institution['locative_sq']}"
+            return f"në {typeset_name(institution['locative_sq'], language)}"
         if lang == "en":
             return _("at %(name)s") % {"name": name}
+        if _QUOTED.search(name):
+            return _("at the institution %(name)s") % {"name": name}
         return _("at the institution “%(name)s”") % {"name": name}
 
 
@@ -97,85 +117,85 @@ def at_institution(institution: Mapping, language: str) -> str:
 def _clause(code: str, n: int) -> str:
     clauses = {
         "POL_CASES": lambda: ngettext(
-            "In %(period)s, %(count)s case was reported %(at)s",
-            "In %(period)s, %(count)s cases were reported %(at)s",
+            "%(count)s case was reported %(at)s",
+            "%(count)s cases were reported %(at)s",
             n,
         ),
         "POL_VICTIMS": lambda: ngettext(
-            "In %(period)s, %(count)s victim of domestic violence was registered %(at)s",
-            "In %(period)s, %(count)s victims of domestic violence were registered %(at)s",
+            "%(count)s victim of domestic violence was registered %(at)s",
+            "%(count)s victims of domestic violence were registered %(at)s",
             n,
         ),
         "POL_ARRESTS": lambda: ngettext(
-            "In %(period)s, %(count)s suspect was arrested %(at)s",
-            "In %(period)s, %(count)s suspects were arrested %(at)s",
+            "%(count)s suspect was arrested %(at)s",
+            "%(count)s suspects were arrested %(at)s",
             n,
         ),
         "QPS_VICTIMS": lambda: ngettext(
-            "In %(period)s, %(count)s victim of domestic violence was treated %(at)s",
-            "In %(period)s, %(count)s victims of domestic violence were treated %(at)s",
+            "%(count)s victim of domestic violence was treated %(at)s",
+            "%(count)s victims of domestic violence were treated %(at)s",
             n,
         ),
         "MV_CASES": lambda: ngettext(
-            "In %(period)s, %(count)s case was assisted %(at)s",
-            "In %(period)s, %(count)s cases were assisted %(at)s",
+            "%(count)s case was assisted %(at)s",
+            "%(count)s cases were assisted %(at)s",
             n,
         ),
         "PRO_CASES": lambda: ngettext(
-            "In %(period)s, %(count)s case file was received %(at)s",
-            "In %(period)s, %(count)s case files were received %(at)s",
+            "%(count)s case file was received %(at)s",
+            "%(count)s case files were received %(at)s",
             n,
         ),
         "PRO_INDICTMENTS": lambda: ngettext(
-            "In %(period)s, %(count)s indictment was filed %(at)s",
-            "In %(period)s, %(count)s indictments were filed %(at)s",
+            "%(count)s indictment was filed %(at)s",
+            "%(count)s indictments were filed %(at)s",
             n,
         ),
         "GJK_PO_REQUESTS": lambda: ngettext(
-            "In %(period)s, %(count)s request for a protection order was received %(at)s",
-            "In %(period)s, %(count)s requests for a protection order were received %(at)s",
+            "%(count)s request for a protection order was received %(at)s",
+            "%(count)s requests for a protection order were received %(at)s",
             n,
         ),
         "GJK_EPO_ISSUED": lambda: ngettext(
-            "In %(period)s, %(count)s emergency protection order was issued %(at)s",
-            "In %(period)s, %(count)s emergency protection orders were issued %(at)s",
+            "%(count)s emergency protection order was issued %(at)s",
+            "%(count)s emergency protection orders were issued %(at)s",
             n,
         ),
         "GJK_PO_ISSUED": lambda: ngettext(
-            "In %(period)s, %(count)s protection order was issued %(at)s",
-            "In %(period)s, %(count)s protection orders were issued %(at)s",
+            "%(count)s protection order was issued %(at)s",
+            "%(count)s protection orders were issued %(at)s",
             n,
         ),
         "GJK_JUDGMENTS": lambda: ngettext(
-            "In %(period)s, %(count)s final judgment was delivered %(at)s",
-            "In %(period)s, %(count)s final judgments were delivered %(at)s",
+            "%(count)s final judgment was delivered %(at)s",
+            "%(count)s final judgments were delivered %(at)s",
             n,
         ),
         "STR_PERSONS": lambda: ngettext(
-            "In %(period)s, %(count)s person was sheltered %(at)s",
-            "In %(period)s, %(count)s persons were sheltered %(at)s",
+            "%(count)s person was sheltered %(at)s",
+            "%(count)s persons were sheltered %(at)s",
             n,
         ),
         "NJF_PERSONS": lambda: ngettext(
-            "In %(period)s, %(count)s person received free legal aid %(at)s",
-            "In %(period)s, %(count)s persons received free legal aid %(at)s",
+            "%(count)s person received free legal aid %(at)s",
+            "%(count)s persons received free legal aid %(at)s",
             n,
         ),
         "PUN_VICTIMS": lambda: ngettext(
-            "In %(period)s, %(count)s victim was employed or trained %(at)s",
-            "In %(period)s, %(count)s victims were employed or trained %(at)s",
+            "%(count)s victim was employed or trained %(at)s",
+            "%(count)s victims were employed or trained %(at)s",
             n,
         ),
         "SHE_CASES": lambda: ngettext(
-            "In %(period)s, %(count)s case was identified and referred %(at)s",
-            "In %(period)s, %(count)s cases were identified and referred %(at)s",
+            "%(count)s case was identified and referred %(at)s",
+            "%(count)s cases were identified and referred %(at)s",
             n,
         ),
     }
     clauses["ARS_CASES"] = clauses["SHE_CASES"]
     if code in clauses:
         return clauses[code]()
-    return _("In %(period)s, %(at)s recorded: %(element)s – %(count)s")
+    return _("the figure “%(element)s” %(at)s was %(count)s")
 
 
 NOUN_OF = {
@@ -293,21 +313,100 @@ def _breakdown(fig: Mapping, language: str) -> str:
     return "".join(parts)
 
 
-def figure_sentence(fig: Mapping, *, start: dt.date, end: dt.date, language: str) -> str:
-    """The sentence for one institution's element, with its breakdown and comparison."""
+#: How a sentence opens: the first of a paragraph names the period, the next ones vary.
+OPENINGS = ("period", "plain", "also", "same")
+
+
+def opening_for(index: int) -> str:
+    """The opening of the ``index``-th sentence of a paragraph (0: with the period)."""
+    return "period" if index == 0 else OPENINGS[1 + (index - 1) % 3]
+
+
+def _opened(opening: str, clause: str, period: str) -> str:
+    """The clause with its opening; spaces left by an omitted institution closed up."""
+    clause = " ".join(clause.split())
+    if opening == "period":
+        text = _("In %(period)s, %(clause)s") % {"period": period, "clause": clause}
+    elif opening == "same":
+        text = _("In the same period, %(clause)s") % {"clause": clause}
+    elif opening == "also":
+        text = _("Also, %(clause)s") % {"clause": clause}
+    else:
+        text = clause[:1].upper() + clause[1:]
+    return " ".join(text.split())
+
+
+def _not_published(opening: str, period: str, subject: str, at: str) -> str:
+    values = {"period": period, "subject": subject, "at": at}
+    if opening == "period":
+        text = _(
+            "For %(period)s, the figures on %(subject)s %(at)s are not published "
+            "because the numbers are small"
+        )
+    else:
+        text = _(
+            "The figures on %(subject)s %(at)s are not published because the numbers are small"
+        )
+    return " ".join((text % values).split())
+
+
+def _no_data(opening: str, period: str, subject: str, at: str) -> str:
+    values = {"period": period, "subject": subject, "at": at}
+    if opening == "period":
+        text = _("For %(period)s there are no data on %(subject)s %(at)s")
+    else:
+        text = _("For this period there are no data on %(subject)s %(at)s")
+    return " ".join((text % values).split())
+
+
+def has_current(fig: Mapping) -> bool:
+    """A value, or a value hidden for privacy, for the report's period."""
+    cur, state = _cell(fig, "", "current")
+    return cur is not None or bool(state)
+
+
+def has_previous(fig: Mapping) -> bool:
+    """A value, or a value hidden for privacy, for the period a year earlier."""
+    prev, state = _cell(fig, "", "previous")
+    return prev is not None or bool(state)
+
+
+def subject(fig: Mapping, language: str) -> str:
+    """What the figure counts, as the object of "there are no data on …"."""
+    with translation.override(django_language(language)):
+        lang = _suffix(language)
+        name = fig["element"]["name"].get(lang) or fig["element"]["name"].get("sq", "")
+        return _subject(fig["element"]["code"]) or name
+
+
+def figure_sentence(
+    fig: Mapping,
+    *,
+    start: dt.date,
+    end: dt.date,
+    language: str,
+    opening: str = "period",
+    with_institution: bool = True,
+    compare: bool = True,
+) -> str:
+    """The sentence for one institution's element, with its breakdown and comparison.
+
+    ``opening`` is one of ``OPENINGS``; ``with_institution=False`` leaves the institution
+    out (a paragraph under its name); ``compare=False`` leaves the comparison out (said once
+    for the paragraph when no figure of the year before exists)."""
     with translation.override(django_language(language)):
         code = fig["element"]["code"]
         lang = _suffix(language)
         element_name = fig["element"]["name"].get(lang) or fig["element"]["name"].get("sq", "")
         period = period_phrase(start, end, language)
-        at = at_institution(fig["institution"], language)
+        at = at_institution(fig["institution"], language) if with_institution else ""
         reference = reference_phrase(start, end, language)
         cur, cur_state = _cell(fig, "", "current")
         prev, prev_state = _cell(fig, "", "previous")
         diff, diff_state = _cell(fig, "", "difference")
         change = (fig.get("values", {}).get("") or {}).get("change")
         kind = NOUN_OF.get(code, "")
-        subject = _subject(code) or element_name
+        what = _subject(code) or element_name
 
         prev_text = (
             _count_text(prev, prev_state, language) if prev is not None or prev_state else None
@@ -317,16 +416,8 @@ def figure_sentence(fig: Mapping, *, start: dt.date, end: dt.date, language: str
         cur_text = _count_text(cur, cur_state, language) if cur is not None or cur_state else None
         if cur_text is None:
             if cur_state:
-                sentence = _(
-                    "For %(period)s, the figures on %(subject)s %(at)s are not published "
-                    "because the numbers are small"
-                ) % {"period": period, "subject": subject, "at": at}
-                return sentence + "."
-            sentence = _("For %(period)s there are no data on %(subject)s %(at)s") % {
-                "period": period,
-                "subject": subject,
-                "at": at,
-            }
+                return _not_published(opening, period, what, at) + "."
+            sentence = _no_data(opening, period, what, at)
             if prev_phrase:
                 sentence += _(" (in %(reference)s: %(previous)s)") % {
                     "reference": reference,
@@ -335,32 +426,70 @@ def figure_sentence(fig: Mapping, *, start: dt.date, end: dt.date, language: str
             return sentence + "."
 
         n, count = cur_text
-        main = _clause(code, n) % {
-            "period": period,
-            "count": count,
-            "at": at,
-            "element": element_name,
-        }
+        clause = _clause(code, n) % {"count": count, "at": at, "element": element_name}
+        main = _opened(opening, clause, period)
         breakdown = _breakdown(fig, language)
-        comparison = _comparison(
-            prev, prev_state, prev_phrase, diff, diff_state, cur_state, change, reference, language
-        )
+        args = (prev, prev_state, prev_phrase, diff, diff_state, cur_state, change)
+        comparison = _comparison(*args, reference, language) if compare else ""
         if breakdown:
             main += breakdown + "."
             if comparison:
-                main += " " + _comparison_sentence(
-                    prev,
-                    prev_state,
-                    prev_phrase,
-                    diff,
-                    diff_state,
-                    cur_state,
-                    change,
-                    reference_phrase(start, end, language, "accusative"),
-                    language,
-                )
+                accusative = reference_phrase(start, end, language, "accusative")
+                main += " " + _comparison_sentence(*args, accusative, language)
             return main
         return main + (", " + comparison if comparison else "") + "."
+
+
+def no_previous_sentence(*, start: dt.date, end: dt.date, language: str) -> str:
+    """One sentence for a paragraph none of whose figures exists a year earlier."""
+    with translation.override(django_language(language)):
+        reference = reference_phrase(start, end, language, "accusative")
+        return _("There are no data for %(reference)s.") % {"reference": reference}
+
+
+def paragraph(
+    figs: list,
+    *,
+    start: dt.date,
+    end: dt.date,
+    language: str,
+    with_institution: bool,
+    first: int = 0,
+) -> str:
+    """The sentences of several figures in one paragraph, read as one text: the period is
+    named once, openings vary, elements without any data are named in one sentence, and
+    "no data a year earlier" is said once when it holds for every figure.
+
+    ``with_institution`` names the institution in every sentence (a summary across
+    institutions); otherwise only in the first (a paragraph under the institution's name).
+    ``first`` counts the sentences already said before these (their openings continue)."""
+    shown = [f for f in figs if with_institution or has_current(f) or has_previous(f)]
+    empty = [f for f in figs if f not in shown]
+    compare = any(has_previous(f) for f in shown)
+    sentences = []
+    for i, fig in enumerate(shown):
+        sentences.append(
+            figure_sentence(
+                fig,
+                start=start,
+                end=end,
+                language=language,
+                opening=opening_for(first + i),
+                with_institution=with_institution or i == 0,
+                compare=compare,
+            )
+        )
+    if empty:
+        with translation.override(django_language(language)):
+            opening = opening_for(first + len(sentences))
+            names = join_names([subject(f, language) for f in empty], language)
+            at = "" if sentences else at_institution(empty[0]["institution"], language)
+            sentences.append(
+                _no_data(opening, period_phrase(start, end, language), names, at) + "."
+            )
+    if shown and not compare:
+        sentences.append(no_previous_sentence(start=start, end=end, language=language))
+    return " ".join(sentences)
 
 
 def _direction(diff, change) -> str:
@@ -508,7 +637,9 @@ def budget_sentence(planned, spent, currency: str, *, language: str) -> str:
 
 def followups_sentence(done, open_, overdue, *, language: str) -> str:
     with translation.override(django_language(language)):
-        return _("Follow-ups of decisions: %(done)s done, %(open)s open, %(overdue)s overdue.") % {
+        return _(
+            "Tasks arising from decisions: %(done)s done, %(open)s open, %(overdue)s overdue."
+        ) % {
             "done": number(done or 0, language),
             "open": number(open_ or 0, language),
             "overdue": number(overdue or 0, language),

@@ -35,6 +35,7 @@ from .document import (
     Paragraph,
     Table,
     build_document,
+    cut_at_word,
 )
 
 STATIC = Path(__file__).resolve().parent / "static" / "reports"
@@ -96,15 +97,31 @@ def display(value, column: int, t: Table, language: str) -> str:
     return text
 
 
+_SHORT_WORD = re.compile(r"(?<!\S)(\w{1,2}) (?=\S)")
+_DASH = re.compile(r" ([–-]) ")
+
+
+def header_text(text) -> str:
+    """A column heading that wraps only where a reader would break it: a word of one or
+    two letters stays with the next ("gjashtëmujori / i parë 2025", never "… i / parë"),
+    a dash with the word before it."""
+    text = _DASH.sub("\u00a0\\1 ", str(text))
+    return _SHORT_WORD.sub("\\1\u00a0", text)
+
+
 def _html_table(t: Table, language: str, *, fixed: bool = False) -> str:
-    out = ['<table class="report-table">', f"<caption>{_text(t.title)}</caption>"]
+    out = ['<table class="report-table">']
+    if t.caption:
+        out.append(f"<caption>{_text(t.title)}</caption>")
+    elif not fixed:  # on screen the table keeps its name for screen readers; paper has the heading
+        out.append(f'<caption class="visually-hidden">{_text(t.title)}</caption>')
     if fixed:  # print only: a fixed layout is much faster to typeset (no style attributes on pages)
         cols = "".join(f'<col style="width: {w:.1f}%">' for w in column_widths(t, 100.0))
         out.append(f"<colgroup>{cols}</colgroup>")
     out.append("<thead><tr>")
     for i, h in enumerate(t.header):
         cls = ' class="num"' if i in t.numeric else ""
-        out.append(f'<th scope="col"{cls}>{_text(h)}</th>')
+        out.append(f'<th scope="col"{cls}>{_text(header_text(h))}</th>')
     out.append("</tr></thead><tbody>")
     for row in t.rows:
         out.append("<tr>")
@@ -252,8 +269,10 @@ def column_widths(block: Table, total: float) -> list[float]:
     n = len(block.header)
 
     def words(i):
-        values = [str(row[i]) for row in block.rows if i < len(row)] + [str(block.header[i])]
-        return values, max((len(w) for v in values for w in v.split()), default=4)
+        values = [str(row[i]) for row in block.rows if i < len(row)]
+        heading = header_text(block.header[i]).split(" ")  # glued words break nowhere
+        longest = max([len(w) for v in values for w in v.split()] + [len(w) for w in heading])
+        return values + [str(block.header[i])], longest
 
     per_char = total / 100.0
     numeric = [i for i in range(n) if i in block.numeric]
@@ -286,29 +305,13 @@ def column_widths(block: Table, total: float) -> list[float]:
     return [w * scale for w in widths]
 
 
-def _docx_widths(table, block: Table, usable_cm: float = 17.0) -> None:
-    from docx.shared import Cm
+def _docx_styles(d) -> dict:
+    """The document's styles, set once; looked up by object afterwards (a lookup by name
+    walks every style of the template)."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
 
-    widths = column_widths(block, usable_cm)
-    table.autofit = False
-    for i, column in enumerate(table.columns):
-        column.width = Cm(widths[i])
-    for row in table.rows:
-        for i, cell in enumerate(row.cells):
-            cell.width = Cm(widths[i])
-
-
-def render_docx(data: dict, narrative: dict | None = None, title: str = "", *, doc=None) -> bytes:
-    from docx import Document as Docx
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-    from docx.shared import Cm, Inches, Pt, RGBColor
-
-    doc = doc or _doc(data, narrative, title)
-    d = Docx()
-    d.core_properties.title = doc.title
-    d.core_properties.author = "MKK"
-    d.core_properties.comments = ""
     styles = d.styles
     styles["Normal"].font.name = "Calibri"
     styles["Normal"].font.size = Pt(10.5)
@@ -316,13 +319,66 @@ def render_docx(data: dict, narrative: dict | None = None, title: str = "", *, d
         styles[name].font.name = "Calibri"
         styles[name].font.size = Pt(size)
         styles[name].paragraph_format.keep_with_next = True
+    cell = styles.add_style("MKK table text", WD_STYLE_TYPE.PARAGRAPH)
+    cell.base_style = styles["Normal"]
+    cell.font.size = Pt(9)
+    cell.paragraph_format.space_after = Pt(0)
+    number = styles.add_style("MKK table number", WD_STYLE_TYPE.PARAGRAPH)
+    number.base_style = cell
+    number.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return {"grid": styles["Table Grid"], "cell": cell, "number": number}
+
+
+def _docx_table(d, block: Table, language: str, styles: dict) -> None:
+    """One table: a repeated, shaded heading row, rows kept whole, widths by content."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.shared import Cm, Pt
+
+    if block.caption:
+        cap = d.add_paragraph()
+        cap.paragraph_format.keep_with_next = True
+        run = cap.add_run(block.title)
+        run.bold = True
+        run.font.size = Pt(9.5)
+    rows = block.rows or [[_("No data.")] + [""] * (len(block.header) - 1)]
+    table = d.add_table(rows=1 + len(rows), cols=len(block.header))
+    table.style = styles["grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = [Cm(w) for w in column_widths(block, 17.0)]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for r, row in enumerate(table.rows):
+        if r == 0:
+            _docx_repeat_header(row)
+        else:
+            _docx_cant_split(row)
+        for i, cell in enumerate(row.cells):
+            cell.width = widths[i]
+            para = cell.paragraphs[0]
+            # The style by its id on the XML (python-docx's setter resolves it by name
+            # through every style of the template, for each cell).
+            para._p.style = styles["number" if i in block.numeric else "cell"].style_id
+            if r == 0:
+                para.add_run(header_text(block.header[i])).bold = True
+                _docx_shade(cell, "DCE6F1")
+            else:
+                para.add_run(display(rows[r - 1][i], i, block, language))
+    d.add_paragraph()
+
+
+def _docx_page(d, public: bool) -> None:
+    """A4 with its margins; the confidential line in the header of every page; page numbers."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt, RGBColor
+
     section = d.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     for side in ("left_margin", "right_margin"):
         setattr(section, side, Cm(2.0))
     section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
     header = section.header.paragraphs[0]
-    if not doc.public:
+    if not public:
         run = header.add_run(CONFIDENTIAL)
         run.bold = True
         run.font.size = Pt(8.5)
@@ -332,6 +388,44 @@ def render_docx(data: dict, narrative: dict | None = None, title: str = "", *, d
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _docx_page_field(footer)
 
+
+def _docx_paragraph(d, block: Paragraph) -> None:
+    from docx.shared import Pt
+
+    p = d.add_paragraph(block.text)
+    if block.style == "note":
+        for r in p.runs:
+            r.italic = True
+            r.font.size = Pt(9.5)
+    elif block.style == "lead":
+        p.paragraph_format.keep_with_next = True
+        for r in p.runs:
+            r.bold = True
+
+
+def _docx_chart(d, block: Chart) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Inches, Pt
+
+    d.add_picture(io.BytesIO(block.png), width=Inches(min(block.width_in, 6.5)))
+    d.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    alt = d.add_paragraph(block.alt)
+    for r in alt.runs:
+        r.italic = True
+        r.font.size = Pt(8.5)
+
+
+def render_docx(data: dict, narrative: dict | None = None, title: str = "", *, doc=None) -> bytes:
+    from docx import Document as Docx
+    from docx.enum.text import WD_BREAK
+
+    doc = doc or _doc(data, narrative, title)
+    d = Docx()
+    d.core_properties.title = doc.title
+    d.core_properties.author = "MKK"
+    d.core_properties.comments = ""
+    styles = _docx_styles(d)
+    _docx_page(d, doc.public)
     for block in doc.blocks:
         if isinstance(block, Cover):
             # The confidential marking is in the header of every page (cover included): once.
@@ -343,53 +437,11 @@ def render_docx(data: dict, narrative: dict | None = None, title: str = "", *, d
         elif isinstance(block, Heading):
             d.add_heading(block.text, level=min(block.level, 3))
         elif isinstance(block, Paragraph):
-            p = d.add_paragraph(block.text)
-            if block.style == "note":
-                for r in p.runs:
-                    r.italic = True
-                    r.font.size = Pt(9.5)
-            elif block.style == "lead":
-                p.paragraph_format.keep_with_next = True
-                for r in p.runs:
-                    r.bold = True
+            _docx_paragraph(d, block)
         elif isinstance(block, Table):
-            cap = d.add_paragraph()
-            cap.paragraph_format.keep_with_next = True
-            cr = cap.add_run(block.title)
-            cr.bold = True
-            cr.font.size = Pt(9.5)
-            table = d.add_table(rows=1, cols=len(block.header))
-            table.style = "Table Grid"
-            table.alignment = WD_TABLE_ALIGNMENT.CENTER
-            hdr = table.rows[0]
-            _docx_repeat_header(hdr)
-            for i, h in enumerate(block.header):
-                cell = hdr.cells[i]
-                cell.text = ""
-                run = cell.paragraphs[0].add_run(str(h))
-                run.bold = True
-                run.font.size = Pt(9)
-                _docx_shade(cell, "DCE6F1")
-            for row in block.rows or [[_("No data.")] + [""] * (len(block.header) - 1)]:
-                cells = table.add_row()
-                _docx_cant_split(cells)
-                for i, value in enumerate(row):
-                    cell = cells.cells[i]
-                    cell.text = ""
-                    para = cell.paragraphs[0]
-                    run = para.add_run(display(value, i, block, doc.language))
-                    run.font.size = Pt(9)
-                    if i in block.numeric:
-                        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            _docx_widths(table, block)
-            d.add_paragraph()
+            _docx_table(d, block, doc.language, styles)
         elif isinstance(block, Chart):
-            d.add_picture(io.BytesIO(block.png), width=Inches(min(block.width_in, 6.5)))
-            d.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            alt = d.add_paragraph(block.alt)
-            for r in alt.runs:
-                r.italic = True
-                r.font.size = Pt(8.5)
+            _docx_chart(d, block)
         elif isinstance(block, PageBreak):
             d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     buf = io.BytesIO()
@@ -402,23 +454,14 @@ def render_docx(data: dict, narrative: dict | None = None, title: str = "", *, d
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
-def _cut_at_word(text: str, limit: int) -> str:
-    """At most ``limit`` characters, cut after a whole word (a single long word is cut)."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit + 1].rsplit(" ", 1)[0].rstrip(" –-,;.")
-    return cut if cut and len(cut) <= limit else text[:limit].rstrip()
-
-
 def _sheet_title(name: str, used: set[str]) -> str:
     """Excel's sheet names: at most 31 characters, unique (case-insensitively), cut at a
     word boundary; a repeated name gets " (2)", " (3)" within the limit."""
-    base = _cut_at_word(_SHEET_BAD.sub(" ", str(name)).strip().strip("'"), 31) or "Sheet"
+    base = cut_at_word(_SHEET_BAD.sub(" ", str(name)).strip().strip("'"), 31) or "Sheet"
     title, n = base, 2
     while title.lower() in used:
         suffix = f" ({n})"
-        title = _cut_at_word(base, 31 - len(suffix)) + suffix
+        title = cut_at_word(base, 31 - len(suffix)) + suffix
         n += 1
     used.add(title.lower())
     return title
@@ -434,6 +477,7 @@ def render_xlsx(data: dict, narrative: dict | None = None, title: str = "", *, d
     used: set[str] = set()
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DCE6F1")
+    right = Alignment(horizontal="right")
 
     # First sheet: the report's text (cover, sentences, narratives), one paragraph a row.
     with override(doc.language):
@@ -481,7 +525,7 @@ def render_xlsx(data: dict, narrative: dict | None = None, title: str = "", *, d
                 elif isinstance(value, int | float) and fmt == "percent":
                     c.number_format = '+0.0"%";-0.0"%";0.0"%"'
                 if i - 1 in block.numeric:
-                    c.alignment = Alignment(horizontal="right")
+                    c.alignment = right
         for i, h in enumerate(block.header, start=1):
             width = max(
                 [len(str(h))] + [len(str(v[i - 1])) for v in block.rows if len(v) >= i] + [8]

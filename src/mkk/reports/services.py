@@ -26,10 +26,10 @@ from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.core import concurrency
 from mkk.directory.models import Mechanism, Municipality
-from mkk.notifications.reportjobs import render_files_later
 from mkk.ops.storage import private_storage
 
 from .builder import build_report_data
+from .filejobs import render_files_later
 from .models import MonitoringReport, ReportFile, ReportFormat, ReportStatus
 from .render import render_all
 

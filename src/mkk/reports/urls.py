@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import file_views, views
 
 app_name = "reports"
 urlpatterns = [
+    path("reports/<int:pk>/files/status/", file_views.report_files_status, name="files_status"),
+    path("reports/<int:pk>/files/restart/", file_views.report_files_restart, name="files_restart"),
     path("m/<slug:code>/reports/", views.index, name="index"),
     path("reports/<int:pk>/", views.detail, name="detail"),
     path("reports/<int:pk>/edit/", views.edit, name="edit"),

@@ -9,12 +9,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mkk.accounts import scoping
-from mkk.accounts.models import Role
 from mkk.core import periods, versions
 from mkk.directory.models import Institution, Municipality
 
 from .comparison import KIND_ORDER, choose_submissions, compare_range, data_sets_by_kind
-from .models import DataSet, Status, Submission
+from .models import DataElement, DataSet, DataValue, Disaggregation, Status, Submission
 
 
 def submissions_for(user, municipality: Municipality | None = None) -> QuerySet[Submission]:
@@ -133,6 +132,50 @@ def data_sets_of(institution: Institution) -> list[DataSet]:
     return list(DataSet.objects.filter(institution_kind=institution.kind, is_active=True))
 
 
+def all_data_sets() -> QuerySet[DataSet]:
+    return DataSet.objects.all()
+
+
+def catalogue() -> dict[str, QuerySet]:
+    """The catalogue page: every data set, data element and disaggregation."""
+    return {
+        "data_sets": DataSet.objects.prefetch_related("elements__disaggregations"),
+        "elements": DataElement.objects.prefetch_related("disaggregations", "data_sets"),
+        "disaggregations": Disaggregation.objects.prefetch_related("options"),
+    }
+
+
+def catalogue_data_sets() -> QuerySet[DataSet]:
+    """The active data sets with their elements and disaggregation options (the catalogue)."""
+    return DataSet.objects.filter(is_active=True).prefetch_related(
+        "elements__disaggregations__options"
+    )
+
+
+def data_set_by_code(code: str) -> DataSet | None:
+    return DataSet.objects.filter(code=code).first()
+
+
+def entry_institution_for(user, pk: int) -> Institution:
+    """An institution the user enters figures for (their own, for a focal point); 404
+    otherwise (``scoping.can_submit_for_institution`` then decides)."""
+    return scoping.get_for_user(
+        user, Institution.objects.select_related("municipality"), own_institution=True, pk=pk
+    )
+
+
+def figures_for(user, statuses) -> QuerySet[DataValue]:
+    """Single figures of submissions in ``statuses`` the user may read (a focal point: their
+    institution's)."""
+    return scoping.scope(
+        user,
+        DataValue.objects.filter(submission__status__in=statuses).select_related(
+            "submission__institution__municipality", "submission__data_set", "element"
+        ),
+        own_institution=True,
+    )
+
+
 def active_data_sets_by_kind() -> dict[str, list[DataSet]]:
     """Active data sets by institution kind, in one query (no elements loaded)."""
     out: dict[str, list[DataSet]] = {}
@@ -247,7 +290,7 @@ def completeness(
 
 def due_for_focal_point(user, *, today: dt.date | None = None) -> list[CompletenessRow]:
     """The focal point's data sets of the last complete period that are not yet submitted."""
-    if user.role != Role.FOCAL_POINT or user.institution is None:
+    if not scoping.reports_for_own_institution(user):
         return []
     today = today or timezone.localdate()
     inst = user.institution

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Job, JobStatus
+from mkk.notifications.models import Job, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def _start(job_pk: int) -> None:
 
 def render_files_later(report, *, public: bool, force: bool = False) -> Job | None:
     """Render now for a short period; for a long one start a job after commit."""
-    from mkk.reports.services import render_files
+    from .services import render_files
 
     if not (force or is_large(report)):
         render_files(report, public=public)
@@ -48,8 +48,8 @@ def render_files_later(report, *, public: bool, force: bool = False) -> Job | No
 
 
 def run(job_pk: int) -> str:
-    from mkk.reports.models import MonitoringReport
-    from mkk.reports.services import render_files
+    from .models import MonitoringReport
+    from .services import render_files
 
     updated = Job.objects.filter(pk=job_pk, status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING
