@@ -162,27 +162,51 @@ def axe_violations(pages: dict[str, str]) -> list[str]:
     return found_violations
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("username", USERS)
-def test_every_reachable_page_works_and_is_valid(client, demo, tmp_path, username):
-    """One test per demo user, so that xdist spreads the crawl over the workers."""
+@pytest.fixture(scope="module")
+def crawled(request, demo, django_db_blocker):
+    """The crawl of one demo user (the parameter): what each reached URL answered, and the
+    problems found. Crawled once per process and user; both tests below read it."""
+    from django.test import Client
+
+    username = request.param
     pages: dict[str, str] = {}
     problems = []
-    user = User.objects.get(username=username)
-    login(client, user)
-    came_from: dict[str, str] = {}
-    for url, (status, body) in crawl(client, came_from=came_from).items():
-        if status >= 500 or status == 404 and not url.startswith("/public/"):
-            problems.append(f"{username} {url} -> {status}")
-        if status == 403:  # a link the user is shown but may not follow: a dead end
-            problems.append(f"{username} {came_from.get(url)} links to {url} -> 403")
-        if status == 200 and body:
-            pages[url] = body
-            other = "gjilan" if user.municipality and user.municipality.code == "drenas" else None
-            if other and f"/m/{other}/" in body:
-                problems.append(f"{username} {url} links to {other}")
+    with django_db_blocker.unblock():
+        client = Client()
+        user = User.objects.get(username=username)
+        login(client, user)
+        came_from: dict[str, str] = {}
+        for url, (status, body) in crawl(client, came_from=came_from).items():
+            if status >= 500 or status == 404 and not url.startswith("/public/"):
+                problems.append(f"{username} {url} -> {status}")
+            if status == 403:  # a link the user is shown but may not follow: a dead end
+                problems.append(f"{username} {came_from.get(url)} links to {url} -> 403")
+            if status == 200 and body:
+                pages[url] = body
+                mine = user.municipality.code if user.municipality else None
+                other = "gjilan" if mine == "drenas" else None
+                if other and f"/m/{other}/" in body:
+                    problems.append(f"{username} {url} links to {other}")
+    return username, problems, pages
+
+
+#: One test per demo user and check, so that xdist spreads the crawl over the workers; the
+#: crawl checks run on every database, the HTML checks (whose subject is the markup) once
+#: (marker one_backend, tests/conftest.py).
+@pytest.mark.django_db
+@pytest.mark.parametrize("crawled", USERS, indirect=True)
+def test_every_reachable_page_works(crawled):
+    """No 5xx, no unexpected 404, no link that answers 403, no link to another municipality."""
+    _username, problems, pages = crawled
     assert not problems, problems
     assert len(pages) >= 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("crawled", USERS, indirect=True)
+def test_every_reachable_page_is_valid(crawled, tmp_path):
+    """axe-core (WCAG 2.1 AA) and, when installed, the Nu Html Checker on every page reached."""
+    _username, _problems, pages = crawled
     # Each URL is validated once per process (the first user to reach it), as one crawl of
     # every user did before the split.
     pages = {url: body for url, body in pages.items() if url not in VALIDATED}

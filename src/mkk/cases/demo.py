@@ -22,10 +22,28 @@ from django.db import transaction
 from django.utils import timezone
 
 from mkk.accounts.models import User
+from mkk.audit.context import current
+from mkk.audit.models import AuditAction, AuditEntry
+from mkk.audit.services import diff, snapshot
 from mkk.core import periods
+from mkk.core.values import plain
+from mkk.notifications import hooks as notification_hooks
 
 from . import services
-from .models import Case, Consent
+from .models import (
+    Case,
+    CaseSequence,
+    CaseStatus,
+    Consent,
+    Incident,
+    ProtectionOrder,
+    Referral,
+    ReferralStatus,
+    ShelterStay,
+    VictimIdentity,
+    gbvims_type_for,
+    referral_kind_for,
+)
 
 SEED = 20250107
 FIRST = [
@@ -80,6 +98,137 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
+class _Batch:
+    """The demo's history, collected in memory and written in bulk.
+
+    The same rows the services would write one by one (cases with their next reference,
+    encrypted identities, incidents, referrals with their deadlines from the table, orders,
+    shelter stays), each with the audit entry its save would have recorded; the receivers are
+    told of each referral as ``referral_send`` tells them. A few hundred cases take a few
+    statements instead of thousands of per-row validations and transactions.
+    """
+
+    def __init__(self, municipality):
+        self.municipality = municipality
+        self.cases: list[Case] = []
+        self.identities: list = []
+        self.children: dict[type, list] = {}
+        self.referrals: list = []
+        self.grounds: list[tuple] = []
+        self.last: dict[int, int] = {}
+        self.hours: dict[tuple, int] = {}
+        self.before: dict[int, dict] = {}
+
+    def change(self, obj, **values) -> None:
+        """Set ``values`` on ``obj`` as a later service call would: audited as an update."""
+        self.before.setdefault(id(obj), {f: getattr(obj, f) for f in values})
+        for name, value in values.items():
+            setattr(obj, name, value)
+
+    def case(self, *, actor, identity, ground: str = "", reason: str = "", **fields) -> Case:
+        year = fields["opened_on"].year
+        if year not in self.last:
+            seq = CaseSequence.objects.filter(municipality=self.municipality, year=year).first()
+            self.last[year] = seq.last if seq else 0
+        self.last[year] += 1
+        case = Case(
+            institution=actor.institution,
+            reference=f"{services.reference_prefix(self.municipality)}-{year}-"
+            f"{self.last[year]:06d}",
+            victim_key=identity.victim_key,
+            consent_recorded_by=actor
+            if fields["consent_to_share"] != Consent.NOT_ASKED or ground
+            else None,
+            sharing_legal_ground=ground,
+            sharing_reason=reason if ground else "",
+            created_by=actor,
+            **fields,
+        )
+        self.cases.append(case)
+        self.identities.append((case, identity))
+        if ground and fields["consent_to_share"] != Consent.YES:
+            self.grounds.append((actor, case, ground))
+        return case
+
+    def child(self, model, **fields):
+        obj = model(**fields)
+        self.children.setdefault(model, []).append(obj)
+        return obj
+
+    def referral(self, *, actor, case, to_institution, urgency, sent_at, reason):
+        kind = referral_kind_for(to_institution.kind)
+        key = (actor.institution.kind, kind, urgency)
+        if key not in self.hours:
+            self.hours[key] = services.deadline_hours(
+                from_kind=key[0], to_kind=kind, urgency=urgency, municipality=self.municipality
+            )
+        referral = Referral(
+            case=case,
+            from_institution=actor.institution,
+            to_institution=to_institution,
+            kind=kind,
+            reason=reason,
+            urgency=urgency,
+            sent_at=sent_at,
+            sent_by=actor,
+            deadline_at=sent_at + dt.timedelta(hours=self.hours[key]),
+        )
+        self.referrals.append(referral)
+        return referral
+
+    def write(self) -> None:
+        Case.objects.bulk_create(self.cases, batch_size=500)
+        for year, last in self.last.items():
+            CaseSequence.objects.update_or_create(
+                municipality=self.municipality, year=year, defaults={"last": last}
+            )
+        identities = [services._identity_row(case, ident) for case, ident in self.identities]
+        rows = [*self.cases, *identities]
+        VictimIdentity.objects.bulk_create(identities, batch_size=500)
+        for obj in [*self.referrals, *(o for objs in self.children.values() for o in objs)]:
+            obj.case_id = obj.case.pk  # the case had no key when the row was made
+        Referral.objects.bulk_create(self.referrals, batch_size=500)
+        rows += self.referrals
+        for model, objs in self.children.items():
+            model.objects.bulk_create(objs, batch_size=500)
+            rows += objs
+        ctx = current()
+        entries = []
+        for obj in rows:
+            after = snapshot(obj)
+            before = {**after, **snapshot_values(obj, self.before.get(id(obj), {}))}
+            steps = [(AuditAction.CREATE, None, before)]
+            if before != after:
+                steps.append((AuditAction.UPDATE, before, after))
+            entries += [
+                AuditEntry(
+                    action=action,
+                    object_type=obj._meta.label_lower,
+                    object_id=str(obj.pk),
+                    object_repr=str(obj.audit_repr())[:250],
+                    municipality_id=self.municipality.pk,
+                    changes=diff(type(obj), old, new),
+                    reason=ctx.reason or "",
+                    ip_address=ctx.ip_address,
+                )
+                for action, old, new in steps
+            ]
+        AuditEntry.objects.bulk_create(entries, batch_size=500)
+        for actor, case, ground in self.grounds:
+            services._ground_recorded(actor, case, ground)
+        for referral in self.referrals:
+            notification_hooks.referral_sent(referral)
+
+
+def snapshot_values(obj, values: dict) -> dict:
+    """``values`` (field name → value before a change) as the audit snapshot writes them."""
+    out = {}
+    for name, value in values.items():
+        field = obj._meta.get_field(name)
+        out[field.attname] = plain(value.pk if hasattr(value, "pk") else value)
+    return out
+
+
 @transaction.atomic
 def load(directory: dict, out=None) -> None:
     if Case.objects.filter(external_reference__startswith="DEMO-").exists():
@@ -110,6 +259,7 @@ def load(directory: dict, out=None) -> None:
     now = timezone.now()
     made = referrals = 0
     serial = 0
+    batch = _Batch(drenas)
     for month in months:
         last_day = periods.month_end(month.year, month.month)
         for _ in range(counts[month]):
@@ -128,26 +278,28 @@ def load(directory: dict, out=None) -> None:
                 address=f"Rruga Demo {rng.randint(1, 120)}, Drenas",
             )
             consent = Consent.YES if rng.random() < 0.7 else Consent.NOT_ASKED
-            case = services.case_create(
+            case = batch.case(
                 actor=police,
-                institution=police.institution,
                 identity=ident,
                 sex=sex,
                 age_group="child" if child else "adult",
                 residence_municipality=drenas,
                 consent_to_share=consent,
                 consent_date=opened if consent == Consent.YES else None,
-                sharing_legal_ground="child_at_risk" if child else "",
-                sharing_reason="Fëmijë në rrezik (demo)." if child else "",
+                ground="child_at_risk" if child else "",
+                reason="Fëmijë në rrezik (demo)." if child else "",
                 opened_on=opened,
                 external_reference=f"DEMO-{serial:04d}",
             )
             reported = _at(opened, rng.randint(0, 23), rng.choice([0, 15, 30, 45]))
-            services.incident_add(
-                actor=police,
+            forms = list(rng.choice(FORMS))
+            batch.child(
+                Incident,
+                recorded_by=police,
                 case=case,
                 occurred_on=opened,
-                forms=rng.choice(FORMS),
+                forms=forms,
+                gbvims_type=gbvims_type_for(forms),
                 relation=rng.choice(RELATIONS),
                 perpetrator_sex="male" if rng.random() < 0.9 else "female",
                 perpetrator_age_group="adult",
@@ -159,7 +311,7 @@ def load(directory: dict, out=None) -> None:
             if rng.random() < 0.55 or child:
                 sent = reported + dt.timedelta(hours=rng.randint(1, 6))
                 urgent = rng.random() < 0.25
-                r = services.referral_send(
+                r = batch.referral(
                     actor=police,
                     case=case,
                     to_institution=qps.institution,
@@ -175,18 +327,18 @@ def load(directory: dict, out=None) -> None:
                     late = rng.random() < 0.15
                     limit = (r.deadline_at - sent).total_seconds() / 3600
                     hours = limit * (1 + rng.random()) if late else limit * rng.uniform(0.1, 0.95)
-                    services.referral_accept(
-                        actor=qps,
-                        referral=r,
+                    batch.change(
+                        r,
+                        status=ReferralStatus.ACCEPTED,
+                        responded_at=min(sent + dt.timedelta(hours=hours), now),
+                        responded_by=qps,
                         consent_recorded=consent == Consent.YES,
-                        at=min(sent + dt.timedelta(hours=hours), now),
                     )
                     qps_day = min((sent + dt.timedelta(hours=hours)).date(), today)
                     if rng.random() < 0.3:
                         # the centre for social work also opens its own file for the same person
-                        services.case_create(
+                        batch.case(
                             actor=qps,
-                            institution=qps.institution,
                             identity=services.Identity(
                                 personal_number=ident.personal_number,
                                 full_name=ident.full_name,
@@ -206,7 +358,7 @@ def load(directory: dict, out=None) -> None:
                         # the social worker places her in the shelter, which opens its own case
                         stay_day = (sent + dt.timedelta(hours=hours + 3)).date()
                         if stay_day <= today:
-                            s = services.referral_send(
+                            s = batch.referral(
                                 actor=qps,
                                 case=case,
                                 to_institution=shelter.institution,
@@ -214,15 +366,15 @@ def load(directory: dict, out=None) -> None:
                                 urgency="urgent",
                                 sent_at=sent + dt.timedelta(hours=hours + 1),
                             )
-                            services.referral_accept(
-                                actor=shelter,
-                                referral=s,
+                            batch.change(
+                                s,
+                                status=ReferralStatus.ACCEPTED,
+                                responded_at=sent + dt.timedelta(hours=hours + 2),
+                                responded_by=shelter,
                                 consent_recorded=True,
-                                at=sent + dt.timedelta(hours=hours + 2),
                             )
-                            own = services.case_create(
+                            own = batch.case(
                                 actor=shelter,
-                                institution=shelter.institution,
                                 identity=services.Identity(
                                     personal_number=ident.personal_number,
                                     full_name=ident.full_name,
@@ -236,19 +388,20 @@ def load(directory: dict, out=None) -> None:
                                 opened_on=stay_day,
                                 external_reference=f"DEMO-S{serial:04d}",
                             )
-                            services.child_add(
-                                actor=shelter,
+                            batch.child(
+                                ShelterStay,
+                                recorded_by=shelter,
+                                institution=shelter.institution,
                                 case=own,
-                                record_type="shelter",
                                 admitted_on=stay_day,
                                 accompanying_children=rng.choice([0, 1, 2]),
                             )
                             made += 1
             if rng.random() < 0.3:
-                services.child_add(
-                    actor=police,
+                batch.child(
+                    ProtectionOrder,
+                    recorded_by=police,
                     case=case,
-                    record_type="order",
                     kind="interim_police",
                     status="issued",
                     requested_on=opened,
@@ -256,8 +409,9 @@ def load(directory: dict, out=None) -> None:
                     valid_until=opened + dt.timedelta(days=3),
                 )
             if (today - opened).days > 180 and rng.random() < 0.6:
-                services.case_close(actor=police, case=case)
+                batch.change(case, status=CaseStatus.CLOSED, closed_at=now)
             made += 1
+    batch.write()
     # This month (not in the monthly statistics yet): referrals waiting, two of them overdue.
     for i, (hours_ago, to) in enumerate([(50, qps), (30, shelter), (2, qps)]):
         # never before this month's first day, so the ended months keep matching the statistics

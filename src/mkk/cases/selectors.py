@@ -294,6 +294,11 @@ def statistics_institutions(user, municipality):
     return [i for i in qs if scoping.can_submit_for_institution(user, i.pk)]
 
 
+def institution_choices(institutions) -> QuerySet[Institution]:
+    """Those institutions as a form's choices."""
+    return Institution.objects.filter(pk__in=[i.pk for i in institutions])
+
+
 def referral_targets(case: Case, own_institution_id: int):
     """Service providers of the case's municipality, plus shelters and legal aid anywhere."""
     return (
