@@ -25,9 +25,9 @@ from mkk.accounts.models import User
 from mkk.audit.context import current
 from mkk.audit.models import AuditAction, AuditEntry
 from mkk.audit.services import diff, snapshot
+from mkk.cases import notifications as case_notifications
 from mkk.core import periods
 from mkk.core.values import plain
-from mkk.notifications import hooks as notification_hooks
 
 from . import services
 from .models import (
@@ -217,7 +217,7 @@ class _Batch:
         for actor, case, ground in self.grounds:
             services._ground_recorded(actor, case, ground)
         for referral in self.referrals:
-            notification_hooks.referral_sent(referral)
+            case_notifications.referral_sent(referral)
 
 
 def snapshot_values(obj, values: dict) -> dict:
