@@ -25,6 +25,7 @@ from mkk.accounts.models import User
 from mkk.audit.context import current
 from mkk.audit.models import AuditAction, AuditEntry
 from mkk.audit.services import diff, snapshot
+from mkk.cases import notifications as case_notifications
 from mkk.core import periods
 from mkk.core.values import plain
 

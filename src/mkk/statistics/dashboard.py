@@ -19,7 +19,7 @@ def panel(request) -> dict | None:
     if scoping.coordinates(user, user.municipality_id):
         municipality = user.municipality
         waiting = list(selectors.awaiting_approval(user, municipality)[:10])
-        late = selectors.late_rows(municipality, today=today)
+        late = selectors.late_rows_cached(user, municipality, today=today)
         return {
             "title": _("Statistics"),
             "template": "statistics/_panel.html",

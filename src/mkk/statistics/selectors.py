@@ -9,10 +9,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mkk.accounts import scoping
-from mkk.core import periods
+from mkk.core import periods, versions
 from mkk.directory.models import Institution, Municipality
 
-from .comparison import KIND_ORDER, choose_submissions, data_sets_by_kind
+from .comparison import KIND_ORDER, choose_submissions, compare_range, data_sets_by_kind
 from .models import DataElement, DataSet, DataValue, Disaggregation, Status, Submission
 
 
@@ -80,10 +80,41 @@ def _kind_rank(inst: Institution) -> tuple:
 
 
 def reporting_institutions(municipality: Municipality) -> list[Institution]:
-    kinds = list(data_sets_by_kind())
-    return sorted(
-        Institution.objects.filter(municipality=municipality, is_active=True, kind__in=kinds),
-        key=_kind_rank,
+    """The municipality's active institutions of a kind with a data set (the same for every
+    reader; read once per data version: mkk.core.versions)."""
+
+    def read() -> list[Institution]:
+        kinds = list(data_sets_by_kind())
+        return sorted(
+            Institution.objects.filter(municipality=municipality, is_active=True, kind__in=kinds),
+            key=_kind_rank,
+        )
+
+    return versions.cached(
+        "statistics.reporting_institutions", read, municipality_id=municipality.pk, user=None
+    )
+
+
+def comparison(user, municipality: Municipality, start: dt.date, end: dt.date):
+    """The statistics page's ``compare_range`` of the municipality, computed once per data
+    version and reader scope (mkk.core.versions)."""
+    return versions.cached(
+        "statistics.comparison",
+        lambda: compare_range(municipality=municipality, start=start, end=end),
+        municipality_id=municipality.pk,
+        user=user,
+        parts=(start, end),
+    )
+
+
+def late_rows_cached(user, municipality: Municipality, *, today: dt.date) -> list:
+    """``late_rows`` for the dashboard, once per data version, reader scope and day."""
+    return versions.cached(
+        "statistics.late_rows",
+        lambda: late_rows(municipality, today=today),
+        municipality_id=municipality.pk,
+        user=user,
+        parts=(today,),
     )
 
 

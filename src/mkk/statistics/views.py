@@ -18,7 +18,6 @@ from mkk.core import bulk, paging, periods
 from mkk.directory import selectors as directory_selectors
 
 from . import exchange, forms, selectors, services
-from .comparison import compare_range
 from .models import Status, Submission
 from .presentation import chart_for, institution_sections
 
@@ -48,7 +47,7 @@ def index(request, code: str):
     """Figures of a range against the same range a year earlier, per institution."""
     municipality = _municipality(request, code)
     form, start, end = _range_from(request)
-    result = compare_range(municipality=municipality, start=start, end=end)
+    result = selectors.comparison(request.user, municipality, start, end)
     lang = get_language()
     context = {
         "municipality": municipality,
