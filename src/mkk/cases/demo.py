@@ -29,7 +29,6 @@ from mkk.cases import notifications as case_notifications
 from mkk.core import periods
 from mkk.core.values import plain
 
-from . import notifications as case_notifications
 from . import services
 from .models import (
     Case,
