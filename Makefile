@@ -1,8 +1,8 @@
 # MKK: two commands do everything on a fresh machine.
 #   make run   set-up, migrations, demo data, server at http://127.0.0.1:8000
-#   make test  set-up, ruff, the whole suite on PostgreSQL (DATABASE_URL) and its
-#              database-behaviour tests on SQLite beside it; all of it on SQLite without
-#              PostgreSQL
+#   make test  set-up, ruff, import contracts, the whole suite on PostgreSQL (DATABASE_URL)
+#              and its database-behaviour tests on SQLite beside it; all of it on SQLite
+#              without PostgreSQL
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin

@@ -581,12 +581,11 @@ def statistics_view(request, code: str):
 
 
 def _statistics_form(request, allowed):
-    from mkk.directory.models import Institution
 
     last_month = periods.last_complete("month", timezone.localdate())
     return forms.StatisticsForm(
         request.POST or None,
-        institutions=Institution.objects.filter(pk__in=[i.pk for i in allowed]),
+        institutions=selectors.institution_choices(allowed),
         initial={"period_start": last_month.start, "period_end": last_month.end},
     )
 
