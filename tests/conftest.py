@@ -73,6 +73,11 @@ ONE_BACKEND = (
     "tests/meetings/test_minutes.py::test_minutes_in_serbian",
     # HTML validity and accessibility of every reachable page (the crawl itself runs on both)
     "tests/web/test_pages.py::test_every_reachable_page_is_valid",
+    "tests/api/test_html.py",
+    # settings and code checks (a subprocess with production settings; a scan of the views)
+    "tests/web/test_security.py::test_check_deploy_passes_with_production_settings",
+    "tests/web/test_security.py::test_production_refuses_to_start_without_keys",
+    "tests/web/test_security.py::test_no_view_uses_objects_get_on_scoped_models",
 )
 
 
