@@ -14,7 +14,7 @@ from mkk.core import periods
 from mkk.directory.models import Institution, Municipality
 
 from .comparison import KIND_ORDER, choose_submissions, data_sets_by_kind
-from .models import DataSet, Status, Submission
+from .models import DataElement, DataSet, Disaggregation, Status, Submission
 
 
 def submissions_for(user, municipality: Municipality | None = None) -> QuerySet[Submission]:
@@ -118,6 +118,59 @@ def data_set_for(institution: Institution, pk: int) -> DataSet:
     if ds is None:
         raise Http404
     return ds
+
+
+def entry_institution(user, pk: int) -> Institution:
+    """An institution the user may see, for its entry form (404 otherwise)."""
+    return scoping.get_for_user(
+        user, Institution.objects.select_related("municipality"), own_institution=True, pk=pk
+    )
+
+
+def institutions_in(user, municipality: Municipality) -> QuerySet[Institution]:
+    """The municipality's institutions the user sees (for the submissions filter)."""
+    return scoping.scope(user, Institution.objects.filter(municipality=municipality))
+
+
+def submission_at(user, institution: Institution, data_set: DataSet, start, end):
+    """The user's visible submission of an institution, data set and period, if any."""
+    return (
+        submissions_for(user)
+        .filter(institution=institution, data_set=data_set, period_start=start, period_end=end)
+        .first()
+    )
+
+
+def catalogue() -> dict:
+    """Data sets, elements and categories with what the catalogue page lists of each."""
+    return {
+        "data_sets": DataSet.objects.prefetch_related("elements__disaggregations"),
+        "elements": DataElement.objects.prefetch_related("disaggregations", "data_sets"),
+        "disaggregations": Disaggregation.objects.prefetch_related("options"),
+    }
+
+
+def all_data_sets() -> QuerySet[DataSet]:
+    return DataSet.objects.all()
+
+
+def entry_blocks(institutions, today: dt.date) -> list[dict]:
+    """Per institution and data set it enters: its six most recent periods and their state."""
+    by_kind = active_data_sets_by_kind()
+    cells, pairs = [], []
+    for inst in institutions:
+        for ds in by_kind.get(inst.kind, []):
+            ptype = ds.period_type if ds.period_type != "range" else "month"
+            p = periods.last_complete(ptype, today)
+            for _i in range(6):
+                cells.append((inst, ds, p.start, p.end))
+                p = periods.containing(ptype, p.start - dt.timedelta(days=1))
+            pairs.append((inst, ds))
+    rows = completeness_rows(cells, today=today)  # one query for every block
+    return [
+        {"institution": inst, "data_set": ds, "recent": rows[6 * i : 6 * i + 6]}
+        for i, (inst, ds) in enumerate(pairs)
+    ]
 
 
 # --- Completeness and timeliness ---------------------------------------------------------
