@@ -451,7 +451,11 @@ def _population_of(municipalities) -> int | None:
 def _unit_of(inst: _Inst, munis: dict[int, Municipality], municipality) -> tuple[str, Unit]:
     """The place an institution's figures are summed for, and the key its sums come under."""
     if municipality is not None or inst.level == ReportingLevel.MUNICIPAL:
-        m = municipality or munis[inst.municipality_id]
+        m = (
+            municipality
+            or munis.get(inst.municipality_id)
+            or Municipality.objects.get(pk=inst.municipality_id)  # given from outside the scope
+        )
         unit = Unit("municipality", m.code, m.name_sq, m.name_sr, m.name_en, m.region_id)
         unit.population = m.population
         return f"m{m.pk}", unit
