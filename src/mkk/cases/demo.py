@@ -118,9 +118,12 @@ class _Batch:
         self.last: dict[int, int] = {}
         self.hours: dict[tuple, int] = {}
         self.before: dict[int, dict] = {}
+        self.events: list[tuple] = []
 
-    def change(self, obj, **values) -> None:
-        """Set ``values`` on ``obj`` as a later service call would: audited as an update."""
+    def change(self, obj, *, event: str, actor, **values) -> None:
+        """Set ``values`` on ``obj`` as a later service call would: audited as an update and
+        as the service's named event."""
+        self.events.append((event, obj, actor))
         self.before.setdefault(id(obj), {f: getattr(obj, f) for f in values})
         for name, value in values.items():
             setattr(obj, name, value)
@@ -174,6 +177,7 @@ class _Batch:
             deadline_at=sent_at + dt.timedelta(hours=self.hours[key]),
         )
         self.referrals.append(referral)
+        self.events.append((AuditAction.REFERRAL_SENT, referral, actor))
         return referral
 
     def write(self) -> None:
@@ -213,6 +217,21 @@ class _Batch:
                 )
                 for action, old, new in steps
             ]
+        entries += [
+            AuditEntry(
+                actor=actor,
+                actor_username=actor.username,
+                action=event,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj.audit_repr())[:250],
+                municipality_id=self.municipality.pk,
+                changes={},
+                reason=ctx.reason or "",
+                ip_address=ctx.ip_address,
+            )
+            for event, obj, actor in self.events
+        ]
         AuditEntry.objects.bulk_create(entries, batch_size=500)
         for actor, case, ground in self.grounds:
             services._ground_recorded(actor, case, ground)
@@ -361,6 +380,8 @@ class _Demo:
         hours = limit * (1 + rng.random()) if late else limit * rng.uniform(0.1, 0.95)
         self.batch.change(
             r,
+            event=AuditAction.REFERRAL_ACCEPTED,
+            actor=self.qps,
             status=ReferralStatus.ACCEPTED,
             responded_at=min(sent + dt.timedelta(hours=hours), self.now),
             responded_by=self.qps,
@@ -407,6 +428,8 @@ class _Demo:
         )
         self.batch.change(
             s,
+            event=AuditAction.REFERRAL_ACCEPTED,
+            actor=self.shelter,
             status=ReferralStatus.ACCEPTED,
             responded_at=sent + dt.timedelta(hours=hours + 2),
             responded_by=self.shelter,
@@ -451,7 +474,13 @@ class _Demo:
                 valid_until=opened + dt.timedelta(days=3),
             )
         if (self.today - opened).days > 180 and rng.random() < 0.6:
-            self.batch.change(case, status=CaseStatus.CLOSED, closed_at=self.now)
+            self.batch.change(
+                case,
+                event=AuditAction.CASE_CLOSED,
+                actor=self.police,
+                status=CaseStatus.CLOSED,
+                closed_at=self.now,
+            )
 
     def waiting_referrals(self) -> None:
         """This month (not in the monthly statistics yet): referrals waiting, two overdue."""
