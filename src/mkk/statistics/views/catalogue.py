@@ -15,15 +15,11 @@ from mkk.core.forms import show_errors
 from .. import forms, selectors, services
 
 
-def _can_manage_catalogue(user) -> bool:
-    return scoping.can_manage_mechanism(user, user.municipality_id)
-
-
 @login_required
 @require_GET
 def catalogue(request):
     scoping.require(scoping.can_read_aggregates(request.user))
-    context = {**selectors.catalogue(), "can_manage": _can_manage_catalogue(request.user)}
+    context = {**selectors.catalogue(), "can_manage": scoping.can_manage_catalogue(request.user)}
     return render(request, "statistics/catalogue.html", context)
 
 
@@ -41,7 +37,7 @@ def _create(request, form, create, done: str) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def element_new(request):
-    scoping.require(_can_manage_catalogue(request.user))
+    scoping.require(scoping.can_manage_catalogue(request.user))
     form = forms.ElementForm(request.POST or None)
     done = _("Data element added.")
     create = services.element_create
@@ -54,7 +50,7 @@ def element_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def disaggregation_new(request):
-    scoping.require(_can_manage_catalogue(request.user))
+    scoping.require(scoping.can_manage_catalogue(request.user))
     form = forms.DisaggregationForm(request.POST or None)
     done = _("Disaggregation added.")
     create = services.disaggregation_create
@@ -67,8 +63,8 @@ def disaggregation_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def data_sets(request):
-    """Usual period, deadline and warning factor of every data set (coordinators)."""
-    scoping.require(_can_manage_catalogue(request.user))
+    """Usual period, deadline and warning factor of every data set (national role, admins)."""
+    scoping.require(scoping.can_manage_catalogue(request.user))
     formset = forms.DataSetSettingsFormSet(request.POST or None, queryset=selectors.all_data_sets())
     if (
         request.method == "POST"

@@ -11,7 +11,6 @@ from mkk.accounts import scoping
 from mkk.core import periods
 
 from .. import selectors
-from ..comparison import compare_range
 from ..presentation import chart_for, institution_sections
 from .common import municipality_for, range_from
 
@@ -22,7 +21,7 @@ def index(request, code: str):
     """Figures of a range against the same range a year earlier, per institution."""
     municipality = municipality_for(request, code)
     form, start, end = range_from(request)
-    result = compare_range(municipality=municipality, start=start, end=end)
+    result = selectors.comparison(request.user, municipality, start, end)
     lang = get_language()
     context = {
         "municipality": municipality,

@@ -38,7 +38,7 @@ def entry(request, code: str):
 
 def _entry_target(user, institution: int, data_set: int):
     """The institution (one the user submits for) and the data set of its kind (404/403)."""
-    inst = selectors.entry_institution(user, institution)
+    inst = selectors.entry_institution_for(user, institution)
     scoping.require(scoping.can_submit_for_institution(user, inst.pk))
     return inst, selectors.data_set_for(inst, data_set)
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mkk.accounts import scoping
 from mkk.core import bulk, paging, periods
 from mkk.core.forms import show_errors
+from mkk.directory import selectors as directory_selectors
 
 from .. import forms, selectors, services
 from ..models import Status
@@ -33,7 +34,7 @@ def submissions(request, code: str):
         return _submissions_bulk(request, municipality, waiting)
     filters = forms.SubmissionFilterForm(
         request.GET,
-        institutions=selectors.institutions_in(request.user, municipality),
+        institutions=directory_selectors.institutions_for(request.user, municipality),
         years=range(timezone.localdate().year, 1999, -1),
     )
     qs = selectors.submissions_filtered(request.user, municipality, **filters.filters())
@@ -117,14 +118,6 @@ def _value_rows(sub) -> list[dict]:
     ]
 
 
-def _may_review(user, sub) -> bool:
-    """Coordinator or deputy approver (the service then refuses one's own submission)."""
-    municipality_id = sub.institution.municipality_id
-    return scoping.can_manage_mechanism(user, municipality_id) or scoping.is_deputy_approver(
-        user, municipality_id
-    )
-
-
 def _act(request, sub, action, done: str):
     """``action(sub)``; its refusal shown as error messages, else ``done``."""
     try:
@@ -155,7 +148,7 @@ def submission_submit(request, pk: int):
 @require_POST
 def submission_approve(request, pk: int):
     sub = selectors.submission_for(request.user, pk)
-    scoping.require(_may_review(request.user, sub))
+    scoping.require(scoping.can_review_in(request.user, sub.institution.municipality_id))
     approve = services.submission_approve
     return _act(
         request,
@@ -169,7 +162,7 @@ def submission_approve(request, pk: int):
 @require_POST
 def submission_return(request, pk: int):
     sub = selectors.submission_for(request.user, pk)
-    scoping.require(_may_review(request.user, sub))
+    scoping.require(scoping.can_review_in(request.user, sub.institution.municipality_id))
     form = forms.ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say what needs correcting."))
