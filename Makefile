@@ -1,7 +1,8 @@
 # MKK: two commands do everything on a fresh machine.
 #   make run   set-up, migrations, demo data, server at http://127.0.0.1:8000
-#   make test  set-up, ruff, the whole suite on SQLite and (when DATABASE_URL
-#              points at PostgreSQL) on PostgreSQL too
+#   make test  set-up, ruff, import contracts, the whole suite on PostgreSQL (DATABASE_URL)
+#              and its database-behaviour tests on SQLite beside it; all of it on SQLite
+#              without PostgreSQL
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
@@ -77,18 +78,29 @@ format: setup
 messages: setup
 	$(BIN)/python -m mkk.tools.makemessages
 
-# Two workers; a worker that runs out of tests takes over another's (the page crawl is one
+# Two workers per run; a worker that runs out of tests takes over another's (the page crawl is one
 # test per demo user). Property tests run a bounded number of examples (tests/conftest.py).
 PYTEST := $(BIN)/python -m pytest -n 2 --dist worksteal -q --durations=30
 
+# Which tests run on which database: tests of database behaviour (queries, constraints,
+# concurrency, scoping, imports) run on SQLite and on PostgreSQL; a test whose subject does not
+# depend on the backend (marker `one_backend`: pure functions, parsers, catalogues, document
+# rendering, page validity and accessibility, browser walks; list in tests/conftest.py) runs
+# once, on PostgreSQL, the production database. Every test runs in `make test`. The two runs go
+# side by side (the SQLite run's output follows the PostgreSQL run's). Without a PostgreSQL
+# DATABASE_URL every test runs on SQLite.
 test: setup sysdeps vnu lint layers static
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=mkk.config.settings_test
-	@echo "== pytest on SQLite =="
-	env -u DATABASE_URL $(PYTEST)
 	@case "$$DATABASE_URL" in \
-	  postgres*|postgresql*) echo "== pytest on PostgreSQL ($$DATABASE_URL) =="; \
-	    $(PYTEST) ;; \
-	  *) echo "== DATABASE_URL is not PostgreSQL: PostgreSQL run skipped ==";; \
+	  postgres*|postgresql*) \
+	    echo "== pytest on PostgreSQL ($$DATABASE_URL), every test; beside it SQLite, -m 'not one_backend' =="; \
+	    (env -u DATABASE_URL $(PYTEST) -p no:cacheprovider -m "not one_backend" \
+	      > var/test-sqlite.log 2>&1; echo $$? > var/test-sqlite.rc) & \
+	    $(PYTEST); pg=$$?; wait; \
+	    echo "== pytest on SQLite (-m 'not one_backend') =="; cat var/test-sqlite.log; \
+	    test "$$pg" = 0 && test "$$(cat var/test-sqlite.rc)" = 0 ;; \
+	  *) echo "== DATABASE_URL is not PostgreSQL: every test on SQLite =="; \
+	    env -u DATABASE_URL $(PYTEST) ;; \
 	esac
 	@echo "== production set: gunicorn, Celery worker on Redis, SMTP (tests/production) =="
 	MKK_PRODUCTION_TEST=1 $(BIN)/python -m pytest -q -p no:xdist -m production tests/production

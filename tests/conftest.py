@@ -37,8 +37,58 @@ HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
 
 
+# --- tests that run on one database backend only -----------------------------------------------
+#: `make test` runs the suite on SQLite and on PostgreSQL. A test whose subject does not depend on
+#: the database backend runs once, in the PostgreSQL run (the production database): parsers and
+#: other pure functions, catalogues, the rendering of documents (their format and text; the
+#: figures in them come from selectors that the workflow and selector tests check on both), the
+#: HTML validity and accessibility of pages, and browser walks (marker ``browser``). Tests of
+#: database behaviour (queries, constraints, concurrency, scoping, imports) run on both.
+#: Such tests get the marker ``one_backend``; the SQLite run of `make test` deselects them with
+#: ``-m "not one_backend"`` (a plain pytest runs everything). Paths are files or test ids.
+ONE_BACKEND = (
+    # catalogues and pure functions
+    "tests/test_translations.py",
+    "tests/test_po_format.py",
+    "tests/audit/test_field_labels.py",
+    "tests/cases/test_crypto.py",
+    "tests/core/test_spreadsheet.py",
+    "tests/meetings/test_guard.py",
+    "tests/ops/test_job_request_id.py",
+    "tests/statistics/test_periods.py",
+    "tests/statistics/test_validation.py",
+    "tests/web/test_safehtml.py",
+    # parsers of plan documents
+    "tests/plans/test_parsing.py",
+    "tests/plans/test_units.py",
+    "tests/plans/test_damage.py",
+    "tests/plans/test_real_plans.py",
+    # report text and documents
+    "tests/reports/test_prose.py",
+    "tests/reports/test_labels.py",
+    "tests/reports/test_suppression.py",
+    "tests/reports/test_documents.py",
+    "tests/reports/test_report_text.py",
+    "tests/meetings/test_minutes.py::test_minutes_docx_and_pdf_for_signing",
+    "tests/meetings/test_minutes.py::test_minutes_in_serbian",
+    # HTML validity and accessibility of every reachable page (the crawl itself runs on both)
+    "tests/web/test_pages.py::test_every_reachable_page_is_valid",
+)
+
+
+def _one_backend(item) -> bool:
+    if item.get_closest_marker("browser"):
+        return True
+    path = item.nodeid.split("::", 1)[0]
+    return any(item.nodeid.startswith(p) if "::" in p else path == p for p in ONE_BACKEND)
+
+
 def pytest_collection_modifyitems(config, items):
-    """In the bounded profile, cap the count a test asks for in its own @settings too."""
+    """Mark the tests that run on one backend; in the bounded profile, cap the example count a
+    property test asks for in its own @settings too."""
+    for item in items:
+        if _one_backend(item):
+            item.add_marker(pytest.mark.one_backend)
     if HYPOTHESIS_PROFILE == "long":
         return
     for item in items:
@@ -50,6 +100,15 @@ def pytest_collection_modifyitems(config, items):
             target._hypothesis_internal_use_settings = hypothesis_settings(
                 own, max_examples=CI_EXAMPLES
             )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_statistics_catalogue():
+    """The statistics catalogue is cached per version (Django's cache outlives a test's
+    rolled-back transaction): every test starts from a new version."""
+    from mkk.statistics.comparison import catalogue_changed
+
+    catalogue_changed()
 
 
 KINDS = [K.POLICE, K.SOCIAL_WORK, K.SHELTER, K.VICTIM_ADVOCATE, K.BASIC_COURT]
@@ -113,9 +172,13 @@ def _place(code: str, sq: str, sr: str) -> Place:
 
 @pytest.fixture
 def world(db) -> World:
-    from mkk.directory.kosovo import ensure_kosovo
+    from mkk.directory.kosovo import MUNICIPALITIES, ensure_kosovo
+    from mkk.directory.models import Municipality
 
-    ensure_kosovo()  # the 38 municipalities (a transactional test may have flushed them)
+    # The 38 municipalities, as the data migration installs them (a transactional test may
+    # have flushed them): installed again only when some are missing.
+    if Municipality.objects.filter(region__isnull=False).count() < len(MUNICIPALITIES):
+        ensure_kosovo()
     return World(
         drenas=_place("drenas", "Drenas", "Glogovac"),
         gjilan=_place("gjilan", "Gjilan", "Gnjilane"),

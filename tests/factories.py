@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 import factory
+from django.contrib.auth.hashers import make_password
 
 from mkk.accounts.models import Role, User
 from mkk.directory.models import (
@@ -65,16 +68,19 @@ class EmergencyContactFactory(factory.django.DjangoModelFactory):
     numbers = factory.LazyFunction(lambda: ["0800 00 000"])
 
 
+@functools.cache
+def _password_hash(password: str) -> str:
+    """The hash of the test password, made once (every user is then one insert)."""
+    return make_password(password)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
+
+    class Params:
+        raw_password = "test-password-123"
 
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.VIEWER
-    password = factory.PostGenerationMethodCall("set_password", "test-password-123")
-
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
-        if create:
-            obj.save()
+    password = factory.LazyAttribute(lambda o: _password_hash(o.raw_password))

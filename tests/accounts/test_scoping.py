@@ -91,3 +91,51 @@ def test_audit_entries_scoped_to_municipality(world):
     record("other", world.gjilan.inst(K.POLICE))
     seen = scoping.scope(world.drenas.users["coordinator"], AuditEntry.objects.all())
     assert set(seen.values_list("municipality__code", flat=True)) == {"drenas"}
+
+
+@pytest.mark.django_db
+def test_rules_moved_into_scoping(world):
+    """The rules that lived in the apps, as scoping states them."""
+    d = world.drenas
+    coordinator, focal, case = (
+        d.users["coordinator"],
+        d.users["focal_police"],
+        d.users["case_police"],
+    )
+    # The statistics catalogue is national: never a municipality's coordinator.
+    assert scoping.can_manage_catalogue(world.national) and scoping.can_manage_catalogue(
+        world.admin
+    )
+    assert not scoping.can_manage_catalogue(coordinator)
+    assert not scoping.can_manage_catalogue(focal)
+    # Onboarding a municipality: administrators only.
+    assert scoping.can_onboard_municipality(world.admin)
+    assert not scoping.can_onboard_municipality(coordinator)
+    # The coordinator of that municipality (not an administrator acting for it).
+    assert scoping.coordinates(coordinator, d.municipality.pk)
+    assert not scoping.coordinates(coordinator, world.gjilan.municipality.pk)
+    assert not scoping.coordinates(world.admin, d.municipality.pk)
+    assert scoping.is_focal_point_of(focal, d.inst(K.POLICE).pk)
+    assert not scoping.is_focal_point_of(case, d.inst(K.POLICE).pk)
+    assert scoping.reports_for_own_institution(focal)
+    assert not scoping.reports_for_own_institution(coordinator)
+    # Who enters figures at all; who sees the cases section.
+    assert scoping.can_enter_figures(focal) and scoping.can_enter_figures(coordinator)
+    assert not scoping.can_enter_figures(world.national) and not scoping.can_enter_figures(case)
+    assert scoping.can_see_cases(case) and scoping.can_see_cases(world.national)
+    assert not scoping.can_see_cases(focal) and not scoping.can_see_cases(d.users["viewer"])
+    # Follow-up tasks: the coordinator all of the municipality's, a focal point their own.
+    assert scoping.follow_ups_own_institution_only(coordinator) is False
+    assert scoping.follow_ups_own_institution_only(focal) is True
+    assert scoping.follow_ups_own_institution_only(world.national) is None
+
+
+def test_templates_ask_scoping_by_name():
+    from django.template import Context, Template, TemplateSyntaxError
+
+    for rule in scoping.TEMPLATE_RULES:
+        assert callable(getattr(scoping, rule)), rule
+    with pytest.raises(TemplateSyntaxError):
+        Template('{% load scoping %}{% if user|may:"no_such_rule" %}x{% endif %}').render(
+            Context({"user": None})
+        )

@@ -137,3 +137,50 @@ def test_other_municipality_is_not_mixed_in(world, gjilan_report):
         municipality=world.drenas.municipality, start=D(2019, 1, 1), end=D(2019, 9, 30)
     )
     assert r.get(K.POLICE, "POL_CASES").current is None
+
+
+def test_whole_quarters_and_a_year_cover_without_reading_each_submission(world):
+    """Periods of one calendar grain never overlap; of mixed grains, the best are chosen."""
+    police = world.drenas.inst(K.POLICE)
+    for q, v in ((1, 5), (4, 6), (7, 7), (10, 8)):
+        end = (D(2025, q + 2, 28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        make_submission(police, "POLICE", D(2025, q, 1), end, {("POL_CASES", ""): v})
+    make_submission(police, "POLICE", D(2024, 1, 1), D(2024, 12, 31), {("POL_CASES", ""): 30})
+    make_submission(police, "POLICE", D(2024, 1, 1), D(2024, 6, 30), {("POL_CASES", ""): 40})
+    r = compare_range(
+        municipality=world.drenas.municipality, start=D(2025, 1, 1), end=D(2025, 12, 31)
+    )
+    row = r.get(police, "POL_CASES")
+    assert (row.current, row.previous) == (26, 30)  # the year, not the year plus its half
+    cov = r.coverage_of(police)
+    assert (cov.current, cov.previous, cov.missing_current) == ("full", "full", [])
+
+
+def test_overlaps_are_left_out_of_regional_and_national_sums(world):
+    police = world.drenas.inst(K.POLICE)
+    for m, v in ((1, 5), (2, 6), (3, 7)):
+        end = (D(2025, m, 28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        make_submission(police, "POLICE", D(2025, m, 1), end, {("POL_CASES", ""): v})
+    make_submission(police, "POLICE", D(2025, 1, 1), D(2025, 3, 31), {("POL_CASES", ""): 20})
+    region = world.drenas.municipality.region
+    for scope in ({"region": region}, {"national": True}):
+        r = compare_range(start=D(2025, 1, 1), end=D(2025, 3, 31), **scope)
+        assert r.totals.value("POL_CASES") == 20  # the quarter, not 20 + 18
+        assert r.get(police, "POL_CASES").current == 20
+
+
+def test_the_cached_catalogue_follows_an_edit(world):
+    from mkk.statistics.models import DataElement
+
+    police = world.drenas.inst(K.POLICE)
+    make_submission(police, "POLICE", D(2025, 1, 1), D(2025, 1, 31), {("POL_CASES", ""): 3})
+    args = {
+        "municipality": world.drenas.municipality,
+        "start": D(2025, 1, 1),
+        "end": D(2025, 1, 31),
+    }
+    assert compare_range(**args).get(police, "POL_CASES").element.name_en != "Cases (renamed)"
+    element = DataElement.objects.get(code="POL_CASES")
+    element.name_en = "Cases (renamed)"
+    element.save()
+    assert compare_range(**args).get(police, "POL_CASES").element.name_en == "Cases (renamed)"

@@ -246,7 +246,7 @@ def test_exports_download(client, login_as, gjilan_report):
 
 
 def test_catalogue_pages(client, login_as, world):
-    login_as(world.drenas.users["coordinator"])
+    login_as(world.national)
     assert "POL_CASES" in _page(client, reverse("statistics:catalogue"))
     response = client.post(
         reverse("statistics:disaggregation_new"),
@@ -280,6 +280,27 @@ def test_catalogue_pages(client, login_as, world):
     assert client.get(reverse("statistics:element_new")).status_code == 403
 
 
+CATALOGUE_EDITS = [
+    "statistics:element_new",
+    "statistics:disaggregation_new",
+    "statistics:data_sets",
+]
+
+
+@pytest.mark.parametrize("name", CATALOGUE_EDITS)
+def test_catalogue_is_national(client, login_as, world, name):
+    """The catalogue is one for all of Kosovo: a municipal coordinator may read it but never
+    edit it (403, and no link to the edit pages); the national role and administrators edit."""
+    login_as(world.drenas.users["coordinator"])
+    assert client.get(reverse(name)).status_code == 403
+    assert client.post(reverse(name), {}).status_code == 403
+    assert reverse(name) not in _page(client, reverse("statistics:catalogue"))
+    for user in (world.national, world.admin):
+        login_as(user)
+        assert client.get(reverse(name)).status_code == 200
+        assert reverse(name) in _page(client, reverse("statistics:catalogue"))
+
+
 def test_dashboard_panels(client, login_as, world):
     d = world.drenas
     make_submission(
@@ -306,7 +327,7 @@ def test_entry_page(client, login_as, world):
 
 
 def test_data_set_settings(client, login_as, world):
-    login_as(world.drenas.users["coordinator"])
+    login_as(world.national)
     url = reverse("statistics:data_sets")
     html = _page(client, url)
     assert "POLICE" in html

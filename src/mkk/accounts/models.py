@@ -51,13 +51,13 @@ class User(AbstractUser):
             # A municipal role needs its municipality; an institution role its institution.
             models.CheckConstraint(
                 condition=~models.Q(
-                    role__in=["coordinator", "focal_point", "case_worker", "viewer"]
+                    role__in=[Role.COORDINATOR, Role.FOCAL_POINT, Role.CASE_WORKER, Role.VIEWER]
                 )
                 | models.Q(municipality__isnull=False),
                 name="user_municipal_role_has_municipality",
             ),
             models.CheckConstraint(
-                condition=~models.Q(role__in=["focal_point", "case_worker"])
+                condition=~models.Q(role__in=[Role.FOCAL_POINT, Role.CASE_WORKER])
                 | models.Q(institution__isnull=False),
                 name="user_institution_role_has_institution",
             ),

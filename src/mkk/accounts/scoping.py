@@ -23,6 +23,7 @@ cannot be probed.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -38,6 +39,11 @@ ALL_MUNICIPALITIES_ROLES = {Role.ADMIN, Role.NATIONAL}
 
 def _is_authenticated(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_use_dashboard(user) -> bool:
+    """Every signed-in, active account: the dashboard and the published reports."""
+    return _is_authenticated(user)
 
 
 def sees_all_municipalities(user) -> bool:
@@ -191,6 +197,95 @@ def users_in_scope(user, queryset):
     return queryset.none()
 
 
+def can_list_users(user) -> bool:
+    """The accounts page of a municipality (``accounts:users``): administrators, coordinators."""
+    return can_invite_users(user)
+
+
+def can_onboard_municipality(user) -> bool:
+    """Onboarding a municipality (mechanism, institutions, its coordinator): administrators."""
+    return _is_authenticated(user) and user.role == Role.ADMIN
+
+
+def coordinates(user, municipality_id: int | None) -> bool:
+    """The municipal coordinator of that municipality (not an administrator acting for it)."""
+    return (
+        _is_authenticated(user)
+        and user.role == Role.COORDINATOR
+        and municipality_id is not None
+        and user.municipality_id == municipality_id
+    )
+
+
+def is_focal_point_of(user, institution_id: int | None) -> bool:
+    """A focal point of that institution (may be named the membership's focal person)."""
+    return (
+        _is_authenticated(user)
+        and user.role == Role.FOCAL_POINT
+        and institution_id is not None
+        and user.institution_id == institution_id
+    )
+
+
+def reports_for_own_institution(user) -> bool:
+    """A focal point reporting for their own institution (figures due, statistics from case
+    records, progress of their actions): the focal-point side of the dashboard and plan."""
+    if not _is_authenticated(user) or not user.municipality_id:
+        return False
+    return is_focal_point_of(user, user.institution_id)
+
+
+def can_enter_figures(user) -> bool:
+    """Enters statistics at all: focal points (for their institution), coordinators and
+    administrators; the services decide per institution."""
+    if not _is_authenticated(user):
+        return False
+    if user.role == Role.FOCAL_POINT:
+        return can_submit_for_institution(user, user.institution_id)
+    return user.role in {Role.COORDINATOR, Role.ADMIN}
+
+
+def can_manage_catalogue(user) -> bool:
+    """The statistics catalogue (data elements, disaggregations, data-set deadlines) is one for
+    all of Kosovo: the national role and administrators edit it, never a municipality."""
+    return _is_authenticated(user) and user.role in {Role.ADMIN, Role.NATIONAL}
+
+
+def follows_mechanism_work(user) -> bool:
+    """Coordinators and focal points of a municipality: the dashboard panels of the plan's
+    and the meetings' work (reviews and overdue tasks, or one's own actions and tasks)."""
+    return (
+        _is_authenticated(user)
+        and user.role in {Role.COORDINATOR, Role.FOCAL_POINT}
+        and bool(user.municipality_id)
+    )
+
+
+def follow_ups_own_institution_only(user) -> bool | None:
+    """Which follow-up tasks a user acts on: ``False`` all of the municipality's (the
+    coordinator), ``True`` their own institution's (a focal point), ``None`` none."""
+    if not _is_authenticated(user):
+        return None
+    if user.role == Role.COORDINATOR:
+        return False
+    if user.role == Role.FOCAL_POINT:
+        return True
+    return None
+
+
+#: One-argument rules templates may ask (``{% load scoping %}{% if user|may:"rule" %}``).
+TEMPLATE_RULES = frozenset(
+    {
+        "can_read_records",
+        "can_read_completeness",
+        "can_read_aggregates",
+        "can_manage_catalogue",
+        "reports_for_own_institution",
+        "works_for_institution",
+    }
+)
+
+
 def can_read_audit(user) -> bool:
     return _is_authenticated(user) and user.role in {Role.ADMIN, Role.COORDINATOR}
 
@@ -236,6 +331,30 @@ def scope_case_records(user, queryset: models.QuerySet[M], *, shared=None) -> mo
     if shared is not None:
         condition |= shared(user.institution_id)
     return queryset.filter(condition).distinct()
+
+
+def can_see_cases(user) -> bool:
+    """The cases section: case workers (their institution's cases) and those who read the
+    pseudonymous lists and figures."""
+    return can_work_cases(user) or can_read_case_references(user)
+
+
+def can_handle_case(user, handling_institution_ids: Callable[[], Iterable[int]]) -> bool:
+    """Work on a case: a case worker of the owner or of an institution that accepted a referral
+    of it (``handling_institution_ids()``, asked only for a case worker)."""
+    return can_work_cases(user) and user.institution_id in set(handling_institution_ids())
+
+
+def can_see_case_identity(user, case, shared_institution_ids: Callable[[], Iterable[int]]) -> bool:
+    """A case's identity: never once anonymised; else ``can_read_identity`` with the case's
+    owner (``case.institution_id``) and the institutions it was shared with."""
+    if case.is_anonymized:
+        return False
+    return can_read_identity(
+        user,
+        owner_institution_id=case.institution_id,
+        shared_institution_ids=shared_institution_ids(),
+    )
 
 
 def can_read_identity(user, *, owner_institution_id: int | None, shared_institution_ids=()) -> bool:
@@ -306,3 +425,72 @@ def can_approve_report(user, municipality_id: int | None, *, author_id: int | No
         return True
     mechanism = _mechanism_of(municipality_id)
     return bool(mechanism and mechanism.report_approver_id == user.pk)
+
+
+def can_review_in(user, municipality_id: int | None) -> bool:
+    """Sees what waits for review in a municipality (progress updates, statistics submissions):
+    the coordinator or the deputy approver (``can_approve`` then refuses one's own work)."""
+    return can_manage_mechanism(user, municipality_id) or is_deputy_approver(user, municipality_id)
+
+
+def can_see_report_drafts(user, municipality_id: int | None) -> bool:
+    """Monitoring reports before they are submitted: those who manage the mechanism."""
+    return can_manage_mechanism(user, municipality_id)
+
+
+def can_decide_report(user, report) -> bool:
+    """The Mayor (or the named approver) may approve or return this report now (it is
+    submitted: ``report.is_submitted``)."""
+    return report.is_submitted and can_approve_report(
+        user, report.mechanism.municipality_id, author_id=report.submitted_by_id
+    )
+
+
+def can_record_meetings(user, municipality) -> bool:
+    """May record meetings and activities here: manages the mechanism, and there is one (a
+    municipality onboarded without a mechanism yet offers no "new" link that would answer 403)."""
+    return (
+        can_manage_mechanism(user, municipality.pk) and _mechanism_of(municipality.pk) is not None
+    )
+
+
+# --- Action plans (mkk.plans): reads ``action.plan.mechanism.municipality_id`` and the action's
+# institution links (``action.lead_links``, ``action.institution_links``) -------------------
+
+
+def can_report_progress(user, action) -> bool:
+    """Reports progress on an action: the focal point of a lead institution (of the action's
+    municipality); the coordinator or an administrator for anyone."""
+    municipality_id = action.plan.mechanism.municipality_id
+    if can_manage_mechanism(user, municipality_id):
+        return True
+    return any(
+        can_submit_for_institution(user, link.institution_id)
+        for link in action.lead_links
+        if link.institution_id
+    ) and (user.municipality_id == municipality_id)
+
+
+def can_review_progress(user, plan) -> bool:
+    """Sees the plan's updates waiting for review: the coordinator, or the deputy approver."""
+    return can_review_in(user, plan.mechanism.municipality_id)
+
+
+def can_approve_progress(user, update) -> bool:
+    """Four eyes: a reviewer who did not write the progress update (``can_approve``)."""
+    return can_approve(
+        user, update.action.plan.mechanism.municipality_id, author_id=update.submitted_by_id
+    )
+
+
+def can_see_progress_files(user, action) -> bool:
+    """Evidence is shown to the coordinator, admins, and the action's own institutions."""
+    municipality_id = action.plan.mechanism.municipality_id
+    if can_manage_mechanism(user, municipality_id):
+        return True
+    if not can_read_records(user) or user.municipality_id != municipality_id:
+        return False
+    return any(
+        link.institution_id == user.institution_id and link.institution_id
+        for link in action.institution_links.all()
+    )

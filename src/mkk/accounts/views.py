@@ -7,7 +7,6 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -23,9 +22,9 @@ from mkk.audit.context import client_ip
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
 from mkk.core.forms import show_errors
+from mkk.core.paging import page_of
 from mkk.directory import selectors as directory_selectors
 from mkk.directory import services as directory_services
-from mkk.directory.models import Membership
 
 from . import scoping, selectors, services
 from .forms import EnrolForm, FocalPersonForm, InviteForm, TokenForm
@@ -208,10 +207,8 @@ def _users_municipality(request, code: str):
 def users(request, code: str):
     municipality = _users_municipality(request, code)
     qs = selectors.users_of(request.user, municipality)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    memberships = Membership.objects.filter(mechanism__municipality=municipality).select_related(
-        "institution"
-    )
+    page = page_of(request, qs, 50)
+    memberships = directory_selectors.memberships_of_municipality(municipality)
     context = {"municipality": municipality, "page": page, "memberships": memberships}
     return render(request, "accounts/users.html", context)
 
@@ -304,9 +301,7 @@ def user_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def focal_person(request, pk: int):
     """Link a membership of the mechanism to the user who is its focal person."""
-    membership = scoping.get_for_user(
-        request.user, Membership.objects.select_related("institution", "mechanism"), pk=pk
-    )
+    membership = directory_selectors.membership_for(request.user, pk)
     municipality = membership.mechanism.municipality
     scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
     form = FocalPersonForm(

@@ -7,11 +7,14 @@ Fields named in ``audit_sensitive_fields`` are logged as changed, never with the
 from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from mkk.core import versions
+from mkk.core.models import DataVersion
+
 from .models import AuditAction, AuditEntry
-from .services import diff, record, snapshot
+from .services import diff, municipality_of, record, snapshot
 
 _BEFORE = "_mkk_audit_before"
 
@@ -83,3 +86,32 @@ def _audit_login_failed(sender, credentials, request=None, **kwargs):
         object_repr=username,
         ip_address=_request_ip(request),
     )
+
+
+# --- data versions of cached page parts (mkk.core.versions) --------------------------------
+
+
+def _bump_for(instance) -> None:
+    model = type(instance)
+    if not model.__module__.startswith("mkk.") or model in {AuditEntry, DataVersion}:
+        return
+    if getattr(model, "data_version_global", False):
+        versions.bump(None)
+    else:
+        versions.bump(municipality_of(instance))  # None (no municipality): the global scope
+
+
+@receiver(post_save)
+def _version_save(sender, instance, **kwargs):
+    _bump_for(instance)
+
+
+@receiver(post_delete)
+def _version_delete(sender, instance, **kwargs):
+    _bump_for(instance)
+
+
+@receiver(m2m_changed)
+def _version_m2m(sender, instance, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        _bump_for(instance)

@@ -1,9 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from mkk.accounts import scoping
+from mkk.core.paging import page_of, query_without_page
 
 from . import presentation, privacy, selectors
 from .forms import AuditFilterForm
@@ -17,17 +17,13 @@ def audit_index(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.entries_for(request.user, **{k: v for k, v in filters.items() if v})
-    page = Paginator(entries.select_related("municipality", "actor"), 50).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, entries.select_related("municipality", "actor"), 50)
     # Privacy's rule first (which values a reader may see), then the wording for people.
     page.object_list = privacy.redact(request.user, page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "rows": presentation.rows(page.object_list),  # in people's words
-        "query": query.urlencode(),
+        "query": query_without_page(request),
     }
     return render(request, "audit/index.html", context)

@@ -45,8 +45,9 @@ def panel(request) -> dict | None:
             "links": False,
             "code": user.municipality.code,
         }
-    is_focal = user.is_authenticated and user.role == "focal_point" and user.municipality_id
-    if is_focal and selectors.statistics_institutions(user, user.municipality):
+    if scoping.reports_for_own_institution(user) and selectors.statistics_institutions(
+        user, user.municipality
+    ):
         return {
             "title": _("Statistics from case records"),
             "template": "cases/_panel_focal.html",

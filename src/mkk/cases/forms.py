@@ -152,6 +152,21 @@ class CaseForm(forms.Form):
         return data
 
 
+IDENTITY_FIELDS = ("full_name", "personal_number", "date_of_birth", "phone", "address")
+CASE_FIELDS = (
+    "sex",
+    "age_group",
+    "age_band",
+    "residence_municipality",
+    "consent_to_share",
+    "consent_date",
+    "sharing_legal_ground",
+    "sharing_reason",
+    "opened_on",
+    "external_reference",
+)
+
+
 class IdentityForm(VersionedFormMixin, forms.Form):
     """The identity correction. ``version`` is ``services.identity_version(case)``: the
     identity row's version, whose encrypted fields enter it only as a keyed hash."""
@@ -369,10 +384,18 @@ CHILD_FORMS = {
 
 
 class ImportForm(forms.Form):
+    MAX_BYTES = 5 * 1024 * 1024
+
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("UTF-8, comma or semicolon separated, first row the column names."),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large (at most 5 MB)."))
+        return upload
 
 
 class DeadlineForm(VersionedFormMixin, forms.ModelForm):

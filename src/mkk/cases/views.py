@@ -26,7 +26,7 @@ from .concurrency import deadline_table
 from .models import Case, Consent, GroundStatus, ProtectionOrder, ReferralStatus, ShelterStay
 
 #: Never shown in error reports.
-IDENTITY_POST = ("full_name", "personal_number", "date_of_birth", "phone", "address")
+IDENTITY_POST = forms.IDENTITY_FIELDS
 
 CHILD_TITLES = {
     "order": gettext_lazy("Add a protection order"),
@@ -34,6 +34,29 @@ CHILD_TITLES = {
     "shelter": gettext_lazy("Add a shelter stay"),
     "service": gettext_lazy("Add a service given"),
 }
+
+
+#: Why the statistics are written from case records (shown above the form).
+STATISTICS_INTRO = gettext_lazy(
+    "Counts the institution's case records for the period with the statistics' own "
+    "definitions and saves them as a draft, so the totals need not be typed."
+)
+
+
+def _attempt(form, save):
+    """Run ``save()``; a ValidationError goes onto ``form`` (kept as typed) and gives None."""
+    try:
+        return save()
+    except ValidationError as exc:
+        show_errors(form, exc)
+        return None
+
+
+def _identity(data: dict) -> services.Identity:
+    """The identity a valid case or identity form describes (empty date: None)."""
+    return services.Identity(
+        **{k: data[k] or (None if k == "date_of_birth" else "") for k in forms.IDENTITY_FIELDS}
+    )
 
 
 def _worker_municipality(request, code):
@@ -48,37 +71,39 @@ def _worker_municipality(request, code):
 @never_cache
 def index(request, code: str):
     municipality = directory_selectors.municipality_for(request.user, code)
+    if scoping.can_work_cases(request.user):
+        return _worker_index(request, municipality)
+    scoping.require(scoping.can_read_case_references(request.user))
+    return _coordinator_index(request, municipality)
+
+
+def _worker_index(request, municipality):
     user = request.user
-    if scoping.can_work_cases(user):
-        incoming = selectors.incoming_referrals(user)
-        search = forms.CaseSearchForm(
-            request.GET,
-            institutions=selectors.worker_case_institutions(user),
-            years=range(timezone.localdate().year, 1999, -1),
-        )
-        context = {
-            "municipality": municipality,
-            "search": search,
-            "query": paging.query_without_page(request),
-            "page": _page(request, selectors.search_cases(user, **search.filters())),
-            "incoming": incoming.filter(status=ReferralStatus.SENT),
-            "outgoing": selectors.outgoing_referrals(user).filter(status=ReferralStatus.SENT),
-            "now": timezone.now(),
-        }
-        return render(request, "cases/index_worker.html", context)
-    scoping.require(scoping.can_read_case_references(user))
-    today = timezone.localdate()
-    year = _year(request, today)
-    whole_year = periods.year(year)
-    start, end = whole_year.start, min(whole_year.end, today)
+    search = forms.CaseSearchForm(
+        request.GET,
+        institutions=selectors.worker_case_institutions(user),
+        years=range(timezone.localdate().year, 1999, -1),
+    )
     context = {
         "municipality": municipality,
-        "page": _page(
-            request,
-            selectors.reference_list(user, municipality).filter(
-                opened_on__gte=start, opened_on__lte=end
-            ),
-        ),
+        "search": search,
+        "query": paging.query_without_page(request),
+        "page": _page(request, selectors.search_cases(user, **search.filters())),
+        "incoming": selectors.incoming_referrals(user).filter(status=ReferralStatus.SENT),
+        "outgoing": selectors.outgoing_referrals(user).filter(status=ReferralStatus.SENT),
+        "now": timezone.now(),
+    }
+    return render(request, "cases/index_worker.html", context)
+
+
+def _coordinator_index(request, municipality):
+    user, today = request.user, timezone.localdate()
+    year = _year(request, today)
+    start, end = periods.year(year).start, min(periods.year(year).end, today)
+    cases = selectors.reference_list(user, municipality)
+    context = {
+        "municipality": municipality,
+        "page": _page(request, cases.filter(opened_on__gte=start, opened_on__lte=end)),
         "figures": selectors.case_figures(municipality=municipality, start=start, end=end),
         "year": year,
         "query": paging.query_without_page(request),
@@ -110,31 +135,16 @@ def case_create(request, code: str):
     form = forms.CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        identity = services.Identity(
-            **{
-                k: d[k] or ("" if k != "date_of_birth" else None)
-                for k in ("full_name", "personal_number", "date_of_birth", "phone", "address")
-            }
-        )
-        try:
-            case = services.case_create(
+        case = _attempt(
+            form,
+            lambda: services.case_create(
                 actor=request.user,
                 institution=request.user.institution,
-                identity=identity,
-                sex=d["sex"],
-                age_group=d["age_group"],
-                age_band=d["age_band"],
-                residence_municipality=d["residence_municipality"],
-                consent_to_share=d["consent_to_share"],
-                consent_date=d["consent_date"],
-                sharing_legal_ground=d["sharing_legal_ground"],
-                sharing_reason=d["sharing_reason"],
-                opened_on=d["opened_on"],
-                external_reference=d["external_reference"],
-            )
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
+                identity=_identity(d),
+                **{k: d[k] for k in forms.CASE_FIELDS},
+            ),
+        )
+        if case is not None:
             messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/case_form.html", {"form": form, "municipality": municipality})
@@ -200,24 +210,19 @@ def case_consent(request, pk: int):
     scoping.require(request.user.institution_id == case.institution_id)
     form = forms.ConsentForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.case_set_consent(
-                actor=request.user,
-                case=selectors.case_for_worker(request.user, pk),
-                consent_to_share=form.cleaned_data["consent_to_share"],
-                consent_date=form.cleaned_data["consent_date"],
-                sharing_legal_ground=form.cleaned_data["sharing_legal_ground"],
-                sharing_reason=form.cleaned_data["sharing_reason"],
-                version=form.version,
-            )
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        fresh = selectors.case_for_worker(request.user, pk)  # the form changed ``case``
+        saved = _attempt(
+            form,
+            lambda: services.case_set_consent(
+                actor=request.user, case=fresh, version=form.version, **fields
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("Consent saved."))
             return redirect("cases:detail", pk=case.pk)
-    return render(
-        request, "cases/form.html", {"form": form, "case": case, "title": _("Consent to share")}
-    )
+    title = _("Consent to share")
+    return render(request, "cases/form.html", {"form": form, "case": case, "title": title})
 
 
 @login_required
@@ -365,80 +370,102 @@ def _referral_accept(request, referral):
     form = forms.AcceptForm(request.POST, case=referral.case)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            referral = services.referral_accept(
+        accepted = _attempt(
+            form,
+            lambda: services.referral_accept(
                 actor=request.user,
                 referral=referral,
                 consent_recorded=data.get("consent_recorded", False),
                 legal_ground=data["legal_ground"],
                 ground_reason=data["ground_reason"],
-            )
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            if referral.shares_identity:
-                messages.success(
-                    request, _("Referral accepted. The case is now open to your institution.")
-                )
-            elif referral.ground_status == GroundStatus.PENDING:
-                messages.warning(
-                    request,
-                    _(
-                        "Referral accepted. The identity stays hidden until the owning "
-                        "institution confirms the legal ground."
-                    ),
-                )
-            else:
-                messages.warning(
-                    request,
-                    _(
-                        "Referral accepted. Without the victim's consent or a legal ground, "
-                        "the identity stays hidden."
-                    ),
-                )
-            return redirect("cases:detail", pk=referral.case_id)
+            ),
+        )
+        if accepted is not None:
+            _accepted_message(request, accepted)
+            return redirect("cases:detail", pk=accepted.case_id)
     context = _referral_context(request, referral, accept_form=form)
     return render(request, "cases/referral_detail.html", context, status=400)
+
+
+def _accepted_message(request, referral) -> None:
+    if referral.shares_identity:
+        messages.success(request, _("Referral accepted. The case is now open to your institution."))
+    elif referral.ground_status == GroundStatus.PENDING:
+        messages.warning(
+            request,
+            _(
+                "Referral accepted. The identity stays hidden until the owning "
+                "institution confirms the legal ground."
+            ),
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "Referral accepted. Without the victim's consent or a legal ground, "
+                "the identity stays hidden."
+            ),
+        )
+
+
+def _referral_decline(request, referral):
+    form = forms.DeclineForm(request.POST)
+    if not form.is_valid():
+        context = _referral_context(request, referral, decline_form=form)
+        return render(request, "cases/referral_detail.html", context, status=400)
+    reason = form.cleaned_data["decline_reason"]
+    services.referral_decline(actor=request.user, referral=referral, reason=reason)
+    messages.success(request, _("Referral declined."))
+    return None
+
+
+def _referral_simple(service, done):
+    def act(request, referral):
+        service(actor=request.user, referral=referral)
+        messages.success(request, done)
+
+    return act
+
+
+def _referral_ground(confirm: bool):
+    def act(request, referral):
+        services.referral_ground_decide(actor=request.user, referral=referral, confirm=confirm)
+        messages.success(
+            request,
+            _("Legal ground confirmed: the identity is shared.")
+            if confirm
+            else _("Legal ground refused: the identity stays hidden."),
+        )
+
+    return act
+
+
+#: What each referral button does (accept has its own form and page).
+REFERRAL_ACTIONS = {
+    "decline": _referral_decline,
+    "withdraw": _referral_simple(services.referral_withdraw, gettext_lazy("Referral withdrawn.")),
+    "complete": _referral_simple(
+        services.referral_complete, gettext_lazy("Referral marked as completed.")
+    ),
+    "confirm_ground": _referral_ground(True),
+    "refuse_ground": _referral_ground(False),
+}
 
 
 @login_required
 @require_POST
 def referral_act(request, pk: int, action: str):
     referral = selectors.referral_for_worker(request.user, pk)
-    user = request.user
     if action == "accept":
         return _referral_accept(request, referral)
+    if action not in REFERRAL_ACTIONS:
+        raise Http404
     try:
-        if action == "decline":
-            form = forms.DeclineForm(request.POST)
-            if not form.is_valid():
-                context = _referral_context(request, referral, decline_form=form)
-                return render(request, "cases/referral_detail.html", context, status=400)
-            services.referral_decline(
-                actor=user, referral=referral, reason=form.cleaned_data["decline_reason"]
-            )
-            messages.success(request, _("Referral declined."))
-        elif action == "withdraw":
-            services.referral_withdraw(actor=user, referral=referral)
-            messages.success(request, _("Referral withdrawn."))
-        elif action == "complete":
-            services.referral_complete(actor=user, referral=referral)
-            messages.success(request, _("Referral marked as completed."))
-        elif action in {"confirm_ground", "refuse_ground"}:
-            services.referral_ground_decide(
-                actor=user, referral=referral, confirm=action == "confirm_ground"
-            )
-            messages.success(
-                request,
-                _("Legal ground confirmed: the identity is shared.")
-                if action == "confirm_ground"
-                else _("Legal ground refused: the identity stays hidden."),
-            )
-        else:
-            raise Http404
+        page = REFERRAL_ACTIONS[action](request, referral)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("cases:referral", pk=referral.pk)
+        page = None
+    return page or redirect("cases:referral", pk=referral.pk)
 
 
 @login_required
@@ -449,31 +476,19 @@ def import_view(request, code: str):
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        limit = 5 * 1024 * 1024
-        if upload.size > limit:
-            form.add_error("file", _("The file is too large (at most 5 MB)."))
-        else:
-            result = importer.import_cases(
-                actor=request.user, institution=request.user.institution, data=upload.read()
-            )
-            if result.ok:
-                n = len(result.created)
-                messages.success(
-                    request, ngettext("%(n)d case imported.", "%(n)d cases imported.", n) % {"n": n}
-                )
-                return redirect("cases:index", code=municipality.code)
-    return render(
-        request,
-        "cases/import.html",
-        {
-            "form": form,
-            "municipality": municipality,
-            "result": result,
-            "columns": importer.COLUMNS,
-            "required": importer.REQUIRED,
-        },
-    )
+        result = importer.import_cases(
+            actor=request.user,
+            institution=request.user.institution,
+            data=form.cleaned_data["file"].read(),
+        )
+        if result.ok:
+            n = len(result.created)
+            text = ngettext("%(n)d case imported.", "%(n)d cases imported.", n) % {"n": n}
+            messages.success(request, text)
+            return redirect("cases:index", code=municipality.code)
+    context = {"form": form, "municipality": municipality, "result": result}
+    context.update(columns=importer.COLUMNS, required=importer.REQUIRED)
+    return render(request, "cases/import.html", context)
 
 
 @login_required
@@ -482,10 +497,9 @@ def import_view(request, code: str):
 def deadlines(request, code: str):
     """The response deadlines in force; the coordinator may set overrides for the municipality."""
     municipality = directory_selectors.municipality_for(request.user, code)
-    scoping.require(
-        scoping.can_work_cases(request.user) or scoping.can_read_case_references(request.user)
-    )
-    can_manage = scoping.can_manage_mechanism(request.user, municipality.pk)
+    user = request.user
+    scoping.require(scoping.can_work_cases(user) or scoping.can_read_case_references(user))
+    can_manage = scoping.can_manage_mechanism(user, municipality.pk)
     form = None
     if can_manage:
         form = forms.DeadlineForm(
@@ -493,22 +507,18 @@ def deadlines(request, code: str):
         )
     if request.method == "POST":
         scoping.require(can_manage)
-        if form.is_valid():
-            try:
-                services.deadline_set(
-                    actor=request.user,
-                    municipality=municipality,
-                    version=form.version,
-                    **{k: v for k, v in form.cleaned_data.items() if k != "version"},
-                )
-            except ValidationError as exc:
-                show_errors(form, exc)
-            else:
-                messages.success(request, _("Deadline saved."))
-                return redirect("cases:deadlines", code=code)
+        if form.is_valid() and _attempt(form, lambda: _deadline_save(request, form, municipality)):
+            messages.success(request, _("Deadline saved."))
+            return redirect("cases:deadlines", code=code)
     rows = selectors.deadline_rows(municipality)
-    return render(
-        request, "cases/deadlines.html", {"municipality": municipality, "rows": rows, "form": form}
+    context = {"municipality": municipality, "rows": rows, "form": form}
+    return render(request, "cases/deadlines.html", context)
+
+
+def _deadline_save(request, form, municipality):
+    fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    return services.deadline_set(
+        actor=request.user, municipality=municipality, version=form.version, **fields
     )
 
 
@@ -524,32 +534,22 @@ def identity_edit(request, pk: int):
     form = forms.IdentityForm(request.POST or None, version=services.identity_version(case))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        identity = services.Identity(
-            full_name=d["full_name"],
-            personal_number=d["personal_number"],
-            date_of_birth=d["date_of_birth"],
-            phone=d["phone"],
-            address=d["address"],
-        )
-        try:
-            services.identity_update(
+        saved = _attempt(
+            form,
+            lambda: services.identity_update(
                 actor=request.user,
                 case=case,
-                identity=identity,
+                identity=_identity(d),
                 reason=d["reason"],
                 version=form.version,
-            )
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("Identity corrected."))
             return redirect("cases:detail", pk=case.pk)
     intro = _("Enter every field anew; the stored values are replaced. Empty fields are removed.")
-    return render(
-        request,
-        "cases/form.html",
-        {"form": form, "case": case, "title": _("Correct the identity"), "intro": intro},
-    )
+    context = {"form": form, "case": case, "title": _("Correct the identity"), "intro": intro}
+    return render(request, "cases/form.html", context)
 
 
 @login_required
@@ -561,47 +561,44 @@ def statistics_view(request, code: str):
     municipality = directory_selectors.municipality_for(request.user, code)
     allowed = selectors.statistics_institutions(request.user, municipality)
     scoping.require(bool(allowed))
-    from mkk.directory.models import Institution
-
-    today = timezone.localdate()
-    last_month = periods.last_complete("month", today)
-    form = forms.StatisticsForm(
-        request.POST or None,
-        institutions=Institution.objects.filter(pk__in=[i.pk for i in allowed]),
-        initial={"period_start": last_month.start, "period_end": last_month.end},
-    )
+    form = _statistics_form(request, allowed)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            submission = services.statistics_from_cases(
+        submission = _attempt(
+            form,
+            lambda: services.statistics_from_cases(
                 actor=request.user,
                 institution=d["institution"],
                 period_start=d["period_start"],
                 period_end=d["period_end"],
-            )
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Figures written from the case records; check them and submit.")
-            )
-            return redirect("statistics:submission", pk=submission.pk)
-    intro = _(
-        "Counts the institution's case records for the period with the statistics' own "
-        "definitions and saves them as a draft, so the totals need not be typed."
-    )
-    return render(
-        request,
-        "cases/form.html",
-        {
-            "form": form,
-            "municipality": municipality,
-            "title": _("Statistics from case records"),
-            "intro": intro,
-            # A focal point may write figures from case records but not open the case list.
-            "hide_cases_link": not (
-                scoping.can_work_cases(request.user)
-                or scoping.can_read_case_references(request.user)
             ),
-        },
+        )
+        if submission is not None:
+            text = _("Figures written from the case records; check them and submit.")
+            messages.success(request, text)
+            return redirect("statistics:submission", pk=submission.pk)
+    return render(request, "cases/form.html", _statistics_context(request, form, municipality))
+
+
+def _statistics_form(request, allowed):
+
+    last_month = periods.last_complete("month", timezone.localdate())
+    return forms.StatisticsForm(
+        request.POST or None,
+        institutions=selectors.institution_choices(allowed),
+        initial={"period_start": last_month.start, "period_end": last_month.end},
     )
+
+
+def _statistics_context(request, form, municipality) -> dict:
+    user = request.user
+    return {
+        "form": form,
+        "municipality": municipality,
+        "title": _("Statistics from case records"),
+        "intro": STATISTICS_INTRO,
+        # A focal point may write figures from case records but not open the case list.
+        "hide_cases_link": not (
+            scoping.can_work_cases(user) or scoping.can_read_case_references(user)
+        ),
+    }

@@ -7,6 +7,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from mkk.accounts import scoping
 from mkk.core.forms import show_errors
 
 from .models import (
@@ -18,7 +19,7 @@ from .models import (
     Municipality,
     Region,
 )
-from .onboarding import can_onboard, municipality_onboard
+from .onboarding import municipality_onboard
 
 
 @admin.register(Region)
@@ -59,7 +60,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
     def onboard_view(self, request):
         """One step: mechanism, standard members, coordinator's invitation (idempotent)."""
-        if not can_onboard(request.user):
+        if not scoping.can_onboard_municipality(request.user):
             raise PermissionDenied
         form = OnboardForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

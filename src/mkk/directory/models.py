@@ -57,6 +57,7 @@ class Municipality(LocalizedNameMixin, models.Model):
     population_source = models.CharField(_("population source"), max_length=200, blank=True)
 
     scope_municipality = ""  # the municipality itself
+    data_version_global = True  # named on pages of other municipalities (mkk.core.versions)
 
     class Meta:
         ordering = ["code"]
@@ -160,6 +161,7 @@ class Institution(LocalizedNameMixin, models.Model):
     )
 
     scope_municipality = "municipality"
+    data_version_global = True  # named on pages of other municipalities (mkk.core.versions)
     scope_institution = "pk"
 
     class Meta:

@@ -153,10 +153,6 @@ class Onboarding:
     invited: bool = False
 
 
-def can_onboard(user) -> bool:
-    return scoping.can_invite_users(user) and user.role == Role.ADMIN
-
-
 @transaction.atomic
 def municipality_onboard(
     *,
@@ -170,7 +166,7 @@ def municipality_onboard(
     all_types: bool = False,
 ) -> Onboarding:
     """Create the mechanism, its standard members and the coordinator's invitation."""
-    if not can_onboard(actor):
+    if not scoping.can_onboard_municipality(actor):
         raise PermissionDenied
     email = (coordinator_email or "").strip()
     if not email:
@@ -258,7 +254,7 @@ def _coordinator(
             municipality=municipality,
         )
         return user, True
-    if user.role != Role.COORDINATOR or user.municipality_id != municipality.pk:
+    if not scoping.coordinates(user, municipality.pk):
         raise ValidationError(
             {
                 "coordinator_email": _(

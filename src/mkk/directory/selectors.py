@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from mkk.accounts import scoping
 
-from .models import EmergencyContact, GlossaryTerm, Institution, Mechanism, Membership, Municipality
+from .models import (
+    EmergencyContact,
+    GlossaryTerm,
+    Institution,
+    Mechanism,
+    Membership,
+    Municipality,
+    Region,
+)
 
 
 def municipalities_for(user) -> QuerySet[Municipality]:
@@ -45,6 +54,17 @@ def memberships(mechanism: Mechanism | None, *, current_only: bool = True, on=No
     return qs
 
 
+def memberships_of_municipality(municipality: Municipality) -> QuerySet[Membership]:
+    """Every membership (past ones too) of the municipality's mechanism."""
+    return Membership.objects.filter(mechanism__municipality=municipality).select_related(
+        "institution"
+    )
+
+
+def active_institutions_of(municipality: Municipality) -> QuerySet[Institution]:
+    return Institution.objects.filter(municipality=municipality, is_active=True)
+
+
 def membership_for(user, pk: int) -> Membership:
     return scoping.get_for_user(
         user, Membership.objects.select_related("institution", "mechanism__municipality"), pk=pk
@@ -76,3 +96,16 @@ def public_municipality(code: str) -> Municipality:
 
 def public_contacts(municipality: Municipality) -> QuerySet[EmergencyContact]:
     return municipality.emergency_contacts.all()
+
+
+def contacts_for(user) -> QuerySet[EmergencyContact]:
+    """Emergency contacts of the municipalities the user may read."""
+    return scoping.scope(user, EmergencyContact.objects.select_related("municipality"))
+
+
+def region_for(code: str) -> Region:
+    """A police region by its code (regions are public: the 8 of Kosovo); 404 when unknown."""
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise Http404
+    return region

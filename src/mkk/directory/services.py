@@ -43,12 +43,11 @@ def membership_focal_link(*, actor, membership, user) -> models.Model:
     from django.utils.translation import gettext as _
 
     from mkk.accounts import scoping
-    from mkk.accounts.models import Role
 
     if not scoping.can_manage_mechanism(actor, membership.mechanism.municipality_id):
         raise PermissionDenied
     if user is not None:
-        if user.role != Role.FOCAL_POINT or user.institution_id != membership.institution_id:
+        if not scoping.is_focal_point_of(user, membership.institution_id):
             raise ValidationError({"user": _("Choose a focal point of this institution.")})
         if not user.is_active:
             raise ValidationError({"user": _("This account is deactivated.")})

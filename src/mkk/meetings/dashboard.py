@@ -6,18 +6,17 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mkk.accounts.models import Role
+from mkk.accounts import scoping
 
 from . import selectors
 
 
 def panel(request) -> dict | None:
     user = request.user
-    if not user.is_authenticated or user.role not in {Role.COORDINATOR, Role.FOCAL_POINT}:
+    if not scoping.follows_mechanism_work(user):
         return None
     municipality = user.municipality
-    if municipality is None:
-        return None
+    own_institution = scoping.follow_ups_own_institution_only(user)
     today = timezone.localdate()
     overdue = list(selectors.overdue_follow_ups(user, on=today)[:10])
     context = {
@@ -28,8 +27,8 @@ def panel(request) -> dict | None:
         "overdue_count": selectors.overdue_follow_ups(user, on=today).count(),
         "next_meeting": selectors.next_meeting(user, municipality),
         "today": today,
-        "is_focal_point": user.role == Role.FOCAL_POINT,
+        "is_focal_point": own_institution,
     }
-    if user.role == Role.FOCAL_POINT:
+    if own_institution:
         context["open_count"] = selectors.open_follow_ups_of_institution(user).count()
     return context

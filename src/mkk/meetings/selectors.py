@@ -13,7 +13,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mkk.accounts import scoping
-from mkk.accounts.models import Role
 from mkk.directory.models import Institution, Municipality
 
 from .models import (
@@ -115,11 +114,10 @@ def overdue_follow_ups(user, *, on: dt.date | None = None) -> QuerySet[FollowUp]
     qs = FollowUp.objects.select_related(
         "owner", "decision__meeting__mechanism__municipality"
     ).filter(status__in=OPEN_STATUSES, due_date__lt=day)
-    if user.role == Role.COORDINATOR:
-        return scoping.scope(user, qs)
-    if user.role == Role.FOCAL_POINT:
-        return scoping.scope(user, qs, own_institution=True)
-    return qs.none()
+    own_institution = scoping.follow_ups_own_institution_only(user)
+    if own_institution is None:
+        return qs.none()
+    return scoping.scope(user, qs, own_institution=own_institution)
 
 
 def open_follow_ups_of_institution(user) -> QuerySet[FollowUp]:

@@ -20,7 +20,6 @@ from mkk.audit.services import record
 from mkk.core import paging
 from mkk.core.forms import show_errors
 from mkk.directory import selectors as directory_selectors
-from mkk.directory.models import Institution
 
 from . import ics, minutes, richtext, selectors, services
 from .forms import (
@@ -57,17 +56,9 @@ def _meeting(request, pk, *, manage=False) -> Meeting:
     return meeting
 
 
-def _can_record(user, municipality) -> bool:
-    """May record meetings and activities here: manages the mechanism, and there is one (a
-    municipality onboarded without a mechanism yet offers no "new" link that would answer 403)."""
-    return scoping.can_manage_mechanism(user, municipality.pk) and (
-        directory_selectors.mechanism_of(municipality) is not None
-    )
-
-
 def _institutions(municipality):
     """Institutions that can own a follow-up task: the municipality's active ones."""
-    return Institution.objects.filter(municipality=municipality, is_active=True)
+    return directory_selectors.active_institutions_of(municipality)
 
 
 def _mark_actions(user, tasks, municipality_id: int):
@@ -96,7 +87,7 @@ def index(request, code: str):
         "period": period,
         "summary": summary,
         "by_type_rows": [(label, summary.by_type[kind]) for kind, label in MeetingKind.choices],
-        "can_manage": _can_record(request.user, municipality),
+        "can_manage": scoping.can_record_meetings(request.user, municipality),
     }
     return render(request, "meetings/index.html", context)
 
@@ -499,7 +490,7 @@ def activities(request, code: str):
         "activities": page,
         "page": page,
         "query": paging.query_without_page(request),
-        "can_manage": _can_record(request.user, municipality),
+        "can_manage": scoping.can_record_meetings(request.user, municipality),
     }
     return render(request, "meetings/activities.html", context)
 

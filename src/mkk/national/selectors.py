@@ -12,12 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from mkk.core import periods
 from mkk.directory.models import Institution, Mechanism, Municipality, Region, ReportingLevel
 from mkk.statistics.comparison import _kind_rank, choose_submissions, data_sets_by_kind
-from mkk.statistics.models import DataSet, Status, Submission
+from mkk.statistics.models import DataElement, DataSet, Status, Submission
 
 # States of a cell of the completeness matrix, from worst to best.
 MISSING, LATE, SUBMITTED, APPROVED, NO_UNIT = "missing", "late", "submitted", "approved", "none"
@@ -265,3 +266,8 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """The last complete quarter."""
     p = periods.last_complete("quarter", today or timezone.localdate())
     return p.start, p.end
+
+
+def active_elements() -> QuerySet[DataElement]:
+    """The data elements a national page offers to choose from."""
+    return DataElement.objects.filter(is_active=True).order_by("order", "code")

@@ -41,7 +41,7 @@ def _period(request) -> tuple[dt.date, dt.date, str]:
 
 
 def _element(request) -> DataElement:
-    elements = {e.code: e for e in DataElement.objects.filter(is_active=True)}
+    elements = {e.code: e for e in selectors.active_elements()}
     code = request.GET.get("element", "POL_CASES")
     return elements.get(code) or elements.get("POL_CASES") or next(iter(elements.values()))
 
@@ -80,7 +80,7 @@ def dashboard(request):
         "result": result,
         "totals": totals,
         "element": element,
-        "elements": DataElement.objects.filter(is_active=True).order_by("order", "code"),
+        "elements": selectors.active_elements(),
         "region_rows": region_rows,
         "national_row": result.totals.get(element.code),
         "chart": charts.data_uri(chart),

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mkk.accounts import scoping
+from mkk.core.paging import page_of
 
 from . import mail, selectors, services
 from .forms import OutboxFilterForm, PreferenceForm
@@ -26,7 +26,7 @@ def inbox(request):
     entries = selectors.inbox(request.user)
     if only_unread:
         entries = entries.filter(read_at__isnull=True)
-    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, entries, PER_PAGE)
     context = {"page": page, "only_unread": only_unread}
     return render(request, "notifications/inbox.html", context)
 
@@ -101,7 +101,7 @@ def outbox(request):
     status = form.cleaned_data["status"] if form.is_valid() else ""
     if status:
         messages_qs = messages_qs.filter(status=status)
-    page = Paginator(messages_qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, messages_qs, PER_PAGE)
     context = {
         "page": page,
         "form": form,

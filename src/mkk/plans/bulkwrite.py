@@ -10,6 +10,7 @@ collects the same work and writes none of it.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from mkk.audit.context import current
 from mkk.audit.models import AuditAction, AuditEntry
-from mkk.audit.services import diff, snapshot
+from mkk.audit.services import SENSITIVE, diff, snapshot
 
 from .models import ActionFunder, ActionInstitution
 
@@ -57,6 +58,7 @@ class Work:
         self.changed: dict[type, list[tuple[Any, dict, list[str]]]] = {}
         self.deleted: dict[type, list] = {}
         self.errors: list[str] = []
+        self.checked: dict = {}  # (field, value) -> outcome of its validation
 
     def apply(self, obj, values: dict, kind: str, where: str = "") -> bool:
         """Set changed fields; count created/updated/unchanged. FKs are given as ``*_id``."""
@@ -92,7 +94,7 @@ class Work:
 
     def _check(self, obj, where: str) -> None:
         try:
-            _clean_fields(obj)
+            _clean_fields(obj, self.checked)
             start, end = getattr(obj, "start_year", None), getattr(obj, "end_year", None)
             if start is not None and end is not None and end < start:
                 raise ValidationError(_("The last year is before the first year."))
@@ -128,7 +130,7 @@ class Work:
         _insert_audit([e for e in entries if e is not None])
 
     def _entry(self, action, obj, before, after) -> tuple | None:
-        changes = diff(type(obj), before, after)
+        changes = _created(type(obj), after) if before is None else diff(type(obj), before, after)
         if action == AuditAction.UPDATE and not changes:
             return None
         ctx = current()
@@ -145,6 +147,28 @@ class Work:
             changes,  # built from snapshots: plain values already
             ctx.reason or "",
         )
+
+
+def _created(model, after: dict) -> dict[str, list]:
+    """``diff(model, None, after)`` (what the signals log for a new row), without working out
+    each key's field name and secrecy again for every row."""
+    out = {}
+    for key, (name, secret) in _diff_keys(model, tuple(sorted(after))):
+        value = after[key]
+        if value is not None:
+            out[name] = [SENSITIVE, SENSITIVE] if secret else [None, value]
+    return out
+
+
+@lru_cache(maxsize=64)
+def _diff_keys(model, keys: tuple[str, ...]) -> tuple[tuple[str, tuple[str, bool]], ...]:
+    """Each snapshot key with its name in a diff and whether its value is hidden, learnt from
+    ``diff`` itself (one probe per model: the audit rules stay in one place)."""
+    out = []
+    for key in keys:
+        ((name, pair),) = diff(model, None, {key: 0}).items()
+        out.append((key, (name, pair == [SENSITIVE, SENSITIVE])))
+    return tuple(out)
 
 
 @lru_cache(maxsize=32)
@@ -165,18 +189,26 @@ def _validated(model) -> tuple[models.Field, ...]:
     )
 
 
-def _clean_fields(obj) -> None:
+def _clean_fields(obj, seen: dict) -> None:
     """``Model.clean_fields`` over :func:`_validated` only (the same rules and messages,
-    without walking every field of every row)."""
+    without walking every field of every row). These fields' rules depend on the value alone,
+    so each value is checked once per import (``seen``: the outcome of each)."""
     errors = {}
     for f in _validated(type(obj)):
         raw = getattr(obj, f.attname)
         if f.blank and raw in f.empty_values:
             continue
-        try:
-            setattr(obj, f.attname, f.clean(raw, obj))
-        except ValidationError as exc:
-            errors[f.name] = exc.error_list
+        key = (f, type(raw), str(raw) if isinstance(raw, Decimal) else raw)
+        if key not in seen:
+            try:
+                seen[key] = (True, f.clean(raw, obj))
+            except ValidationError as exc:
+                seen[key] = (False, exc.error_list)
+        ok, outcome = seen[key]
+        if ok:
+            setattr(obj, f.attname, outcome)
+        else:
+            errors[f.name] = outcome
     if errors:
         raise ValidationError(errors)
 
@@ -193,6 +225,8 @@ def _bulk_create(model, objs: list) -> None:
     quote = connection.ops.quote_name
     fields = [f for f in meta.concrete_fields if not f.generated]
     plain = [_plain_value(f) for f in fields]
+    # pre_save only where a field computes its value (auto_now, files): else the attribute
+    computed = [type(f).pre_save is not models.Field.pre_save for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -204,8 +238,8 @@ def _bulk_create(model, objs: list) -> None:
             for obj, pk in zip(objs, ids, strict=True):
                 obj.pk = pk
                 row = []
-                for f, is_plain in zip(fields, plain, strict=True):
-                    value = f.pre_save(obj, True)
+                for f, is_plain, is_computed in zip(fields, plain, computed, strict=True):
+                    value = f.pre_save(obj, True) if is_computed else getattr(obj, f.attname)
                     if not (is_plain and (value is None or type(value) in (str, int, bool))):
                         value = f.get_db_prep_save(value, connection)
                     row.append(value)

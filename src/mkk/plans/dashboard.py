@@ -6,16 +6,13 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from mkk.accounts import scoping
-from mkk.accounts.models import Role
 
 from . import selectors
 
 
 def panel(request) -> dict | None:
     user = request.user
-    if not user.is_authenticated or not user.municipality_id:
-        return None
-    if user.role not in {Role.COORDINATOR, Role.FOCAL_POINT}:
+    if not scoping.follows_mechanism_work(user):
         return None
     plan = selectors.current_plan(user.municipality)
     if plan is None:
@@ -30,7 +27,7 @@ def panel(request) -> dict | None:
     }
     if scoping.can_manage_mechanism(user, user.municipality_id):
         context.update(
-            role="coordinator",
+            side="mechanism",
             waiting=len(board.waiting),
             overdue=len(board.implementation.late),
             rate=board.implementation.overall.percent if board.implementation.overall else None,
@@ -42,5 +39,5 @@ def panel(request) -> dict | None:
             if (m["update"] is None or m["update"].is_editable)
             and m["status"] not in {"completed", "cancelled"}
         ]
-        context.update(role="focal_point", needing=needing, mine=len(board.mine))
+        context.update(side="institution", needing=needing, mine=len(board.mine))
     return context

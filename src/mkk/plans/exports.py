@@ -55,12 +55,25 @@ def _names(action, role) -> str:
 
 
 def plan_workbook(plan: ActionPlan) -> bytes:
+    """The plan as an Excel workbook: one sheet per part (plan, objectives, actions, budget,
+    planned and spent, progress, spending)."""
     today = timezone.localdate()
     impl = implementation_of(plan, today.replace(year=plan.start_year, month=1, day=1), today)
     actions = list(actions_of(plan, include_retired=True))
     wb = Workbook()
     wb.remove(wb.active)
+    _plan_sheet(wb, plan, today)
+    _objectives_sheet(wb, impl)
+    _actions_sheet(wb, actions, impl)
+    _budget_sheet(wb, actions)
+    _planned_sheet(wb, impl)
+    _progress_sheets(wb, plan)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
+
+def _plan_sheet(wb, plan: ActionPlan, today) -> None:
     _sheet(
         wb,
         _("Plan"),
@@ -76,6 +89,9 @@ def plan_workbook(plan: ActionPlan) -> bytes:
             (_("Exported"), today.isoformat()),
         ],
     )
+
+
+def _objectives_sheet(wb, impl) -> None:
     _sheet(
         wb,
         _("Objectives"),
@@ -91,6 +107,9 @@ def plan_workbook(plan: ActionPlan) -> bytes:
             for r in [*impl.objectives, *impl.specific_objectives]
         ],
     )
+
+
+def _actions_sheet(wb, actions, impl) -> None:
     _sheet(
         wb,
         _("Actions"),
@@ -138,6 +157,9 @@ def plan_workbook(plan: ActionPlan) -> bytes:
             for a in actions
         ],
     )
+
+
+def _budget_sheet(wb, actions) -> None:
     _sheet(
         wb,
         _("Budget"),
@@ -162,12 +184,19 @@ def plan_workbook(plan: ActionPlan) -> bytes:
             for b in a.budget_lines.all()
         ],
     )
+
+
+def _planned_sheet(wb, impl) -> None:
     _sheet(
         wb,
         _("Planned and spent"),
         [_("Year"), _("Funding source"), _("Planned (EUR)"), _("Spent (EUR)")],
         [(r.year, r.funder_label, r.planned, r.spent) for r in impl.budget],
     )
+
+
+def _progress_sheets(wb, plan: ActionPlan) -> None:
+    """The progress updates and their spending rows."""
     updates = (
         ProgressUpdate.objects.filter(action__plan=plan)
         .select_related("action", "submitted_by", "reviewed_by")
@@ -221,6 +250,3 @@ def plan_workbook(plan: ActionPlan) -> bytes:
             for s in u.spending.all()
         ],
     )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()

@@ -40,6 +40,7 @@ from django.utils.translation import ngettext
 from mkk.audit.context import acting, current
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core import versions
 from mkk.directory.models import Institution, Mechanism
 
 from . import parsing
@@ -300,6 +301,8 @@ def _import(actor, mechanism, name, sha, parsed, years, dry_run, options) -> Imp
                 unlinked,
                 matcher,
             )
+            if not dry_run:  # bulk rows send no save signals: the cached plan pages renew here
+                versions.bump(mechanism.municipality_id)
             blocking = [w for w in warnings if w["blocking"]]
             result.blocking = blocking
             result.column_map = column_map

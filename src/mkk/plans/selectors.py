@@ -16,8 +16,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from mkk.accounts import scoping
-from mkk.accounts.models import Role
 from mkk.audit.models import AuditEntry
+from mkk.core import versions
 from mkk.core.periods import Period, block_of, blocks_between
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.models import Institution, Municipality
@@ -29,6 +29,7 @@ from .models import (
     ActionStatus,
     Evidence,
     Funder,
+    ImportRun,
     InstitutionRole,
     PlanStatus,
     ProgressUpdate,
@@ -37,7 +38,6 @@ from .models import (
     Spending,
     StrategicObjective,
 )
-from .services import can_report_on, can_see_progress_files
 
 STATUS_ORDER = [s.value for s in ActionStatus]
 
@@ -161,13 +161,28 @@ def evidence_for(user, pk: int) -> Evidence:
     evidence = scoping.get_for_user(
         user, Evidence.objects.select_related("update__action__plan__mechanism"), pk=pk
     )
-    if not can_see_progress_files(user, evidence.update.action):
+    if not scoping.can_see_progress_files(user, evidence.update.action):
         raise Http404
     return evidence
 
 
 def plans_of(user, municipality: Municipality) -> QuerySet[ActionPlan]:
     return scoping.scope(user, ActionPlan.objects.filter(mechanism__municipality=municipality))
+
+
+def plans_for(user) -> QuerySet[ActionPlan]:
+    """Every plan of the municipalities the user may read."""
+    return scoping.scope(user, ActionPlan.objects.select_related("mechanism__municipality"))
+
+
+def plan_for(user, pk: int) -> ActionPlan:
+    return scoping.get_for_user(user, plans_for(user), pk=pk)
+
+
+def import_run_for(user, pk: int) -> ImportRun:
+    return scoping.get_for_user(
+        user, ImportRun.objects.select_related("plan__mechanism__municipality", "actor"), pk=pk
+    )
 
 
 def my_actions(user, plan: ActionPlan) -> list[Action]:
@@ -184,7 +199,9 @@ def my_actions(user, plan: ActionPlan) -> list[Action]:
     )
 
 
-def updates_waiting(user, plan: ActionPlan) -> QuerySet[ProgressUpdate]:
+def updates_waiting(user, plan: ActionPlan | None) -> QuerySet[ProgressUpdate]:
+    if plan is None:
+        return ProgressUpdate.objects.none()
     return scoping.scope(
         user,
         ProgressUpdate.objects.filter(action__plan=plan, review_state=ReviewState.SUBMITTED)
@@ -377,16 +394,50 @@ def _funder_label(value: str) -> str:
     return Funder(value).label if value in Funder.values else gettext("Not specified")
 
 
-def implementation_of(plan: ActionPlan | None, start: dt.date, end: dt.date) -> PlanImplementation:
-    result = PlanImplementation(plan=plan, start=start, end=end)
-    if plan is None:
-        return result
-    actions = list(actions_of(plan))
-    approved = list(
-        ProgressUpdate.objects.filter(
-            action__plan=plan, review_state=ReviewState.APPROVED, period_start__lte=end
-        ).order_by("action_id", "period_start")
+@dataclass
+class _PlanRows:
+    """What the implementation figures are computed from, read once per plan (so that the
+    dashboard computes two ranges from one read)."""
+
+    actions: list[Action]
+    approved: list[ProgressUpdate]  # approved updates, by action and period
+    objectives: list[StrategicObjective]
+    specific_objectives: list[SpecificObjective]
+    spending: list[Spending]  # approved spending of actions not retired, with its update
+
+
+def _plan_rows(plan: ActionPlan, end: dt.date) -> _PlanRows:
+    return _PlanRows(
+        actions=list(actions_of(plan)),
+        approved=list(
+            ProgressUpdate.objects.filter(
+                action__plan=plan, review_state=ReviewState.APPROVED, period_start__lte=end
+            ).order_by("action_id", "period_start")
+        ),
+        objectives=list(StrategicObjective.objects.filter(plan=plan)),
+        specific_objectives=list(SpecificObjective.objects.filter(strategic_objective__plan=plan)),
+        spending=list(
+            Spending.objects.filter(
+                update__action__plan=plan,
+                update__action__is_retired=False,
+                update__review_state=ReviewState.APPROVED,
+                update__period_start__lte=end,
+            ).select_related("update")
+        ),
     )
+
+
+def implementation_of(plan: ActionPlan | None, start: dt.date, end: dt.date) -> PlanImplementation:
+    if plan is None:
+        return PlanImplementation(plan=plan, start=start, end=end)
+    return _implementation(plan, start, end, _plan_rows(plan, end))
+
+
+def _implementation(plan: ActionPlan, start: dt.date, end: dt.date, rows: _PlanRows):
+    """The figures of [start, end] from ``rows`` (read up to ``end`` or later)."""
+    result = PlanImplementation(plan=plan, start=start, end=end)
+    actions = rows.actions
+    approved = [u for u in rows.approved if u.period_start <= end]
     latest: dict[int, ProgressUpdate] = {}
     for u in approved:
         latest[u.action_id] = u  # ordered by period: the last one wins
@@ -400,15 +451,25 @@ def implementation_of(plan: ActionPlan | None, start: dt.date, end: dt.date) -> 
     for a in actions:
         by_so[a.specific_objective.strategic_objective_id].append(status_of[a.pk])
         by_sp[a.specific_objective_id].append(status_of[a.pk])
-    for so in StrategicObjective.objects.filter(plan=plan):
+    for so in rows.objectives:
         result.objectives.append(_row(so.code, so.title, by_so.get(so.pk, [])))
-    for sp in SpecificObjective.objects.filter(strategic_objective__plan=plan):
+    for sp in rows.specific_objectives:
         result.specific_objectives.append(_row(sp.code, sp.title, by_sp.get(sp.pk, [])))
     result.overall = _row("", "", list(status_of.values()))
+    _done_and_late(result, actions, approved, start, end)
+    _budget_rows(result, rows, start, end)
+    result.planned_total = sum((r.planned for r in result.budget), Decimal(0))
+    result.spent_total = sum((r.spent for r in result.budget), Decimal(0))
+    return result
 
+
+def _done_and_late(result: PlanImplementation, actions, approved, start, end) -> None:
+    """What was done in the period (approved updates) and which actions are late."""
+    status_of = result.status_of
+    by_pk = {a.pk: a for a in actions}
     for u in approved:
         if u.period_end >= start:
-            action = next((a for a in actions if a.pk == u.action_id), None)
+            action = by_pk.get(u.action_id)
             if action is None:
                 continue
             result.done.append(
@@ -441,22 +502,20 @@ def implementation_of(plan: ActionPlan | None, start: dt.date, end: dt.date) -> 
                 )
             )
 
+
+def _budget_rows(result: PlanImplementation, rows: _PlanRows, start, end) -> None:
+    """Planned (budget lines) and spent (approved spending) per year and funding source."""
     planned: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
-    for a in actions:
+    for a in rows.actions:
         funders = {f.funder for f in a.funders.all()}
         for line in a.budget_lines.all():
             if start.year <= line.year <= end.year:
                 funder = line.funder or (next(iter(funders)) if len(funders) == 1 else "")
                 planned[(line.year, funder)] += line.amount
     spent: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
-    for s in Spending.objects.filter(
-        update__action__plan=plan,
-        update__action__is_retired=False,
-        update__review_state=ReviewState.APPROVED,
-        update__period_start__lte=end,
-        update__period_end__gte=start,
-    ).select_related("update"):
-        spent[(s.update.period_start.year, s.funder)] += s.amount
+    for s in rows.spending:
+        if s.update.period_start <= end and s.update.period_end >= start:
+            spent[(s.update.period_start.year, s.funder)] += s.amount
     for key in sorted(
         set(planned) | set(spent),
         key=lambda k: (k[0], Funder.values.index(k[1]) if k[1] in Funder.values else 99),
@@ -471,9 +530,6 @@ def implementation_of(plan: ActionPlan | None, start: dt.date, end: dt.date) -> 
                 spent=spent.get(key, Decimal(0)),
             )
         )
-    result.planned_total = sum((r.planned for r in result.budget), Decimal(0))
-    result.spent_total = sum((r.spent for r in result.budget), Decimal(0))
-    return result
 
 
 def plan_implementation(
@@ -495,13 +551,33 @@ def plan_implementation(
 
 
 @dataclass
+class ActionItem:
+    """An action as a list shows it (code, text, lead institutions), without the ORM row."""
+
+    pk: int
+    code: str
+    description: str
+    institutions: list[str]
+
+
+@dataclass
+class PlanOverview:
+    """What the plan page and the dashboard show of a plan, the same for every reader: the
+    figures as of today (budget over every year of the plan), the reporting period and the
+    running actions without an update for it. Cached per data version (``overview``)."""
+
+    implementation: PlanImplementation
+    period: Period
+    without_update: list[ActionItem]
+
+
+@dataclass
 class Dashboard:
     implementation: PlanImplementation
     period: Period
-    without_update: list[Action]
+    without_update: list[ActionItem]
     mine: list[dict]
     waiting: list[ProgressUpdate]
-    actions: list[Action]
 
 
 def is_overdue(action: Action, status: str | None, today: dt.date) -> bool:
@@ -539,32 +615,54 @@ def _active_in(action: Action, year: int) -> bool:
     return not (action.end_year and action.end_year < year)
 
 
-def dashboard(user, plan: ActionPlan, today: dt.date | None = None) -> Dashboard:
-    today = today or timezone.localdate()
-    impl = implementation_of(plan, dt.date(plan.start_year, 1, 1), today)
+def _overview(plan: ActionPlan, today: dt.date) -> PlanOverview:
+    last = dt.date(plan.end_year, 12, 31)
+    rows = _plan_rows(plan, max(today, last))  # one read for both ranges
+    impl = _implementation(plan, dt.date(plan.start_year, 1, 1), today, rows)
     # Statuses as of today, but planned against spent over every year of the plan.
-    whole = implementation_of(plan, dt.date(plan.start_year, 1, 1), dt.date(plan.end_year, 12, 31))
+    whole = _implementation(plan, dt.date(plan.start_year, 1, 1), last, rows)
     impl.budget, impl.planned_total, impl.spent_total = (
         whole.budget,
         whole.planned_total,
         whole.spent_total,
     )
     period = block_of(plan.reporting_period_months, today)
-    actions = list(actions_of(plan))
     reported = set(
         ProgressUpdate.objects.filter(action__plan=plan, period_start=period.start)
         .exclude(review_state=ReviewState.DRAFT)
         .values_list("action_id", flat=True)
     )
     without = [
-        a
-        for a in actions
+        ActionItem(pk=a.pk, code=a.code, description=a.description, institutions=_lead_names(a))
+        for a in rows.actions
         if a.pk not in reported
         and _active_in(a, today.year)
         and impl.status_of.get(a.pk) not in {ActionStatus.COMPLETED, ActionStatus.CANCELLED}
     ]
+    return PlanOverview(implementation=impl, period=period, without_update=without)
+
+
+def overview(user, plan: ActionPlan, today: dt.date | None = None) -> PlanOverview:
+    """The plan's ``PlanOverview``, computed once per data version of its municipality and
+    per reader scope and language (mkk.core.versions)."""
+    today = today or timezone.localdate()
+    return versions.cached(
+        "plans.overview",
+        lambda: _overview(plan, today),
+        municipality_id=plan.mechanism.municipality_id,
+        user=user,
+        parts=(plan.pk, today),
+    )
+
+
+def dashboard(user, plan: ActionPlan, today: dt.date | None = None) -> Dashboard:
+    """The overview and what is the reader's own: their actions (focal points and case
+    workers) and the updates waiting for their review."""
+    today = today or timezone.localdate()
+    view = overview(user, plan, today)
+    impl, period = view.implementation, view.period
     mine = []
-    if user.role in {Role.FOCAL_POINT, Role.CASE_WORKER}:
+    if scoping.works_for_institution(user):
         updates = {
             u.action_id: u
             for u in ProgressUpdate.objects.filter(action__plan=plan, period_start=period.start)
@@ -575,7 +673,7 @@ def dashboard(user, plan: ActionPlan, today: dt.date | None = None) -> Dashboard
                     "action": a,
                     "status": impl.status_of.get(a.pk),
                     "update": updates.get(a.pk),
-                    "can_report": can_report_on(user, a),
+                    "can_report": scoping.can_report_progress(user, a),
                 }
             )
     waiting = (
@@ -586,8 +684,7 @@ def dashboard(user, plan: ActionPlan, today: dt.date | None = None) -> Dashboard
     return Dashboard(
         implementation=impl,
         period=period,
-        without_update=without,
+        without_update=view.without_update,
         mine=mine,
         waiting=waiting,
-        actions=actions,
     )

@@ -55,44 +55,6 @@ def lead_institution_ids(action: Action) -> set[int]:
     }
 
 
-def can_report_on(user, action: Action) -> bool:
-    """The focal point of a lead institution; the coordinator or an admin for anyone."""
-    municipality_id = action.plan.mechanism.municipality_id
-    if scoping.can_manage_mechanism(user, municipality_id):
-        return True
-    return any(
-        scoping.can_submit_for_institution(user, i) for i in lead_institution_ids(action)
-    ) and (user.municipality_id == municipality_id)
-
-
-def can_review(user, plan: ActionPlan) -> bool:
-    """Sees the updates waiting for review: the coordinator, or the deputy approver."""
-    municipality_id = plan.mechanism.municipality_id
-    return scoping.can_manage_mechanism(user, municipality_id) or scoping.is_deputy_approver(
-        user, municipality_id
-    )
-
-
-def can_review_update(user, update: ProgressUpdate) -> bool:
-    """Four eyes: a reviewer who did not write the update (scoping.can_approve)."""
-    return scoping.can_approve(
-        user, update.action.plan.mechanism.municipality_id, author_id=update.submitted_by_id
-    )
-
-
-def can_see_progress_files(user, action: Action) -> bool:
-    """Evidence is shown to the coordinator, admins, and the action's own institutions."""
-    municipality_id = action.plan.mechanism.municipality_id
-    if scoping.can_manage_mechanism(user, municipality_id):
-        return True
-    if not scoping.can_read_records(user) or user.municipality_id != municipality_id:
-        return False
-    return any(
-        link.institution_id == user.institution_id and link.institution_id
-        for link in action.institution_links.all()
-    )
-
-
 # --- progress updates -----------------------------------------------------------------------
 
 
@@ -126,7 +88,7 @@ def progress_save(
     ``submit`` the update goes to the coordinator for review and can no longer be changed
     until it is returned. All or nothing: a refused file saves nothing.
     """
-    if not can_report_on(actor, action):
+    if not scoping.can_report_progress(actor, action):
         raise PermissionDenied
     if action.is_retired:
         raise ValidationError(_("This action is retired; progress can no longer be reported."))
@@ -214,7 +176,7 @@ def progress_review(
     an update they submitted themselves. ``version`` is the review form's version: when
     another reviewer decided meanwhile, the decision is refused with what they decided
     (mkk.core.concurrency); the row is locked, so of two decisions at once one goes through."""
-    if not can_review(actor, update.action.plan):
+    if not scoping.can_review_progress(actor, update.action.plan):
         raise PermissionDenied
     if update.submitted_by_id and actor is not None and update.submitted_by_id == actor.pk:
         raise ValidationError(
@@ -223,7 +185,7 @@ def progress_review(
                 "(the coordinator, or the mechanism's deputy approver)."
             )
         )
-    if not can_review_update(actor, update):
+    if not scoping.can_approve_progress(actor, update):
         raise PermissionDenied
     comment = comment.strip()
     if not approve and not comment:
@@ -259,7 +221,7 @@ def progress_review(
 
 def evidence_add(*, actor, update: ProgressUpdate, name: str, data: bytes) -> Evidence:
     """Store an evidence file under a random name outside the web root."""
-    if not can_report_on(actor, update.action):
+    if not scoping.can_report_progress(actor, update.action):
         raise PermissionDenied
     if not update.is_editable:
         raise ValidationError(_("Files can be added only while the update is a draft or returned."))
@@ -275,7 +237,7 @@ def evidence_add(*, actor, update: ProgressUpdate, name: str, data: bytes) -> Ev
 
 
 def evidence_delete(*, actor, evidence: Evidence) -> None:
-    if not can_report_on(actor, evidence.update.action):
+    if not scoping.can_report_progress(actor, evidence.update.action):
         raise PermissionDenied
     if not evidence.update.is_editable:
         raise ValidationError(

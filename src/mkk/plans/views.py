@@ -32,7 +32,7 @@ from .forms import (
     ReviewForm,
 )
 from .importing import PlanImportError, PlanImportRefused, plan_import
-from .models import ActionStatus, ImportRun, ProgressUpdate, ReviewState
+from .models import ActionStatus, ReviewState
 from .parsing import COLUMN_ROLES
 
 #: Fields a column of the action table can be mapped to, as the preview offers them.
@@ -246,11 +246,7 @@ def import_confirm(request, code: str):
 @login_required
 @require_GET
 def import_run(request, pk: int):
-    run = scoping.get_for_user(
-        request.user,
-        ImportRun.objects.select_related("plan__mechanism__municipality", "actor"),
-        pk=pk,
-    )
+    run = selectors.import_run_for(request.user, pk)
     scoping.require(scoping.can_manage_mechanism(request.user, run.plan.mechanism.municipality_id))
     return render(
         request,
@@ -313,13 +309,8 @@ def export(request, code: str):
 def reviews(request, code: str):
     """Updates waiting for review, decided one by one or several at once (one confirmation)."""
     municipality, plan = _plan_or_404(request, code)
-    scoping.require(
-        scoping.can_manage_mechanism(request.user, municipality.pk)
-        or scoping.is_deputy_approver(request.user, municipality.pk)
-    )
-    waiting = (
-        selectors.updates_waiting(request.user, plan) if plan else ProgressUpdate.objects.none()
-    )
+    scoping.require(scoping.can_review_in(request.user, municipality.pk))
+    waiting = selectors.updates_waiting(request.user, plan)
     page = paging.page_of(request, waiting)
     reviewable = selectors.updates_of_plan(request.user, plan) if plan else waiting
     form = bulk.BulkReviewForm(
@@ -365,7 +356,7 @@ def action_detail(request, pk: int):
     action = selectors.action_for(request.user, pk)
     plan = action.plan
     updates = list(selectors.updates_of(action))
-    can_files = services.can_see_progress_files(request.user, action)
+    can_files = scoping.can_see_progress_files(request.user, action)
     return render(
         request,
         "plans/action.html",
@@ -374,7 +365,8 @@ def action_detail(request, pk: int):
             "plan": plan,
             "municipality": plan.mechanism.municipality,
             "updates": updates,
-            "can_report": services.can_report_on(request.user, action) and not action.is_retired,
+            "can_report": scoping.can_report_progress(request.user, action)
+            and not action.is_retired,
             "can_manage": scoping.can_manage_mechanism(
                 request.user, plan.mechanism.municipality_id
             ),
@@ -470,7 +462,7 @@ def action_history(request, pk: int):
 def progress(request, pk: int):
     """The form of one reporting period: status, narrative, spending, evidence."""
     action = selectors.action_for(request.user, pk)
-    scoping.require(services.can_report_on(request.user, action))
+    scoping.require(scoping.can_report_progress(request.user, action))
     wanted = request.POST.get("period") or request.GET.get("period")
     period, periods, update = selectors.progress_period(action, wanted)
     form = ProgressForm.for_update(request.POST or None, request.FILES or None, update)
@@ -499,7 +491,7 @@ def update_detail(request, pk: int):
     action = update.action
     form = ReviewForm(request.POST or None, version_of=update)
     if request.method == "POST":
-        scoping.require(services.can_review(request.user, action.plan))
+        scoping.require(scoping.can_review_progress(request.user, action.plan))
         if form.is_valid():
             try:
                 services.progress_review(
@@ -528,13 +520,13 @@ def _update_context(user, update, form) -> dict:
         "plan": action.plan,
         "municipality": action.plan.mechanism.municipality,
         "form": form,
-        "can_review": services.can_review_update(user, update)
+        "can_review": scoping.can_approve_progress(user, update)
         and (update.review_state == ReviewState.SUBMITTED or bool(form.errors)),
         "own_update": bool(
-            services.can_review(user, action.plan) and update.submitted_by_id == user.pk
+            scoping.can_review_progress(user, action.plan) and update.submitted_by_id == user.pk
         ),
-        "can_files": services.can_see_progress_files(user, action),
-        "can_report": services.can_report_on(user, action),
+        "can_files": scoping.can_see_progress_files(user, action),
+        "can_report": scoping.can_report_progress(user, action),
     }
 
 

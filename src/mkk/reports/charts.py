@@ -6,14 +6,13 @@ placed under the plot so that it never covers a bar.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from functools import partial
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from mkk.core.charts import PALETTE, cached, plt
+from mkk.core.charts import cached, draw_grouped, draw_stacked, finish, plt
 
 from .document import Chart
 
@@ -30,19 +29,7 @@ def comparison_bars(
     """Horizontal bars, one group per category; missing values draw no bar and read "–"."""
     height = max(2.2, 0.38 * len(categories) * max(len(series), 1) / 2 + 1.3)
     fig, ax = plt.subplots(figsize=(width_in, height))
-    n = max(len(series), 1)
-    width = 0.8 / n
-    positions = range(len(categories))
-    for i, (label, values) in enumerate(series.items()):
-        offs = [p - 0.4 + width * (i + 0.5) for p in positions]
-        bars = ax.barh(
-            offs, [v or 0 for v in values], width, label=label, color=PALETTE[i % len(PALETTE)]
-        )
-        ax.bar_label(
-            bars, labels=["–" if v is None else f"{v:g}" for v in values], padding=2, fontsize=8
-        )
-    ax.set_yticks(list(positions), categories)
-    ax.invert_yaxis()
+    draw_grouped(ax, categories, series, horizontal=True)
     ax.margins(x=0.08)
     if title:
         ax.set_title(title)
@@ -58,10 +45,7 @@ def comparison_bars(
         top=1 - 0.45 / height,
         bottom=bottom_in / height,
     )
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
-    plt.close(fig)
-    return buf.getvalue()
+    return finish(fig, dpi=DPI, tight=False)
 
 
 def stacked_status_bars(
@@ -70,26 +54,13 @@ def stacked_status_bars(
     """One bar per category split into parts (actions by status), legend under the plot."""
     width_in, height = 6.5, 3.2
     fig, ax = plt.subplots(figsize=(width_in, height))
-    bottoms = [0.0] * len(categories)
-    for i, (label, values) in enumerate(parts.items()):
-        ax.bar(
-            list(range(len(categories))),
-            values,
-            0.6,
-            bottom=bottoms,
-            label=label,
-            color=PALETTE[i % len(PALETTE)],
-        )
-        bottoms = [b + (v or 0) for b, v in zip(bottoms, values, strict=True)]
+    draw_stacked(ax, categories, parts)
     ax.set_xticks(list(range(len(categories))), categories)
     if title:
         ax.set_title(title)
     fig.legend(frameon=False, loc="lower center", ncols=min(len(parts), 5))
     fig.subplots_adjust(left=0.08, right=0.97, top=1 - 0.45 / height, bottom=0.85 / height)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
-    plt.close(fig)
-    return buf.getvalue()
+    return finish(fig, dpi=DPI, tight=False)
 
 
 # --- The report's charts from the snapshot ---------------------------------------------------

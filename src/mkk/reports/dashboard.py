@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from mkk.accounts.models import Role
+from mkk.accounts import scoping
 
 from . import selectors
 
@@ -14,7 +14,7 @@ def panel(request) -> dict | None:
     if not user.is_authenticated or user.municipality_id is None:
         return None
     municipality = user.municipality
-    if user.role in {Role.COORDINATOR, Role.ADMIN}:
+    if scoping.can_see_report_drafts(user, municipality.pk):
         return {
             "title": _("Monitoring reports due"),
             "template": "reports/dashboard_panel.html",

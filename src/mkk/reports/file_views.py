@@ -23,7 +23,7 @@ def report_files_status(request, pk: int):
         "jobs": filejobs.jobs_for(report),
         "pending": filejobs.pending(report),
         "files": list(report.files.all()),
-        "can_manage": selectors.can_see_drafts(request.user, report.mechanism.municipality_id),
+        "can_manage": scoping.can_see_report_drafts(request.user, report.mechanism.municipality_id),
         "show": True,
     }
     return render(request, "reports/_report_files.html", context)
@@ -33,7 +33,7 @@ def report_files_status(request, pk: int):
 @require_POST
 def report_files_restart(request, pk: int):
     report = selectors.report_for(request.user, pk)
-    scoping.require(selectors.can_see_drafts(request.user, report.mechanism.municipality_id))
+    scoping.require(scoping.can_see_report_drafts(request.user, report.mechanism.municipality_id))
     failed = [j for j in filejobs.jobs_for(report).values() if j.status == "failed"]
     scoping.require(report.is_frozen and bool(failed) and not filejobs.pending(report))
     for job in failed:

@@ -124,6 +124,11 @@ class MonitoringReport(models.Model):
         return self.title or str(_("Monitoring report"))
 
     @property
+    def is_submitted(self) -> bool:
+        """Waiting for the Mayor's decision."""
+        return self.status == ReportStatus.SUBMITTED
+
+    @property
     def is_frozen(self) -> bool:
         return self.status in {
             ReportStatus.SUBMITTED,

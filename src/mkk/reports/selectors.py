@@ -26,17 +26,6 @@ from .models import MonitoringReport, ReportFile, ReportStatus
 FROZEN = [ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.PUBLISHED]
 
 
-def can_see_drafts(user, municipality_id: int) -> bool:
-    return scoping.can_manage_mechanism(user, municipality_id)
-
-
-def can_decide(user, report: MonitoringReport) -> bool:
-    """The Mayor (or the named approver) may approve or return this report now."""
-    return report.status == ReportStatus.SUBMITTED and scoping.can_approve_report(
-        user, report.mechanism.municipality_id, author_id=report.submitted_by_id
-    )
-
-
 def reports_for(user, municipality: Municipality) -> QuerySet[MonitoringReport]:
     qs = scoping.scope(
         user,
@@ -44,7 +33,7 @@ def reports_for(user, municipality: Municipality) -> QuerySet[MonitoringReport]:
             "mechanism__municipality"
         ),
     )
-    if not can_see_drafts(user, municipality.pk):
+    if not scoping.can_see_report_drafts(user, municipality.pk):
         qs = qs.filter(status__in=FROZEN)
     return qs
 
@@ -55,7 +44,10 @@ def report_for(user, pk: int) -> MonitoringReport:
     report = scoping.get_for_user(
         user, MonitoringReport.objects.select_related("mechanism__municipality"), pk=pk
     )
-    if not can_see_drafts(user, report.mechanism.municipality_id) and report.status not in FROZEN:
+    if (
+        not scoping.can_see_report_drafts(user, report.mechanism.municipality_id)
+        and report.status not in FROZEN
+    ):
         raise Http404
     return report
 
@@ -83,6 +75,11 @@ def published_reports(municipality: Municipality | None = None) -> QuerySet[Moni
     if municipality is not None:
         qs = qs.filter(mechanism__municipality=municipality)
     return qs
+
+
+def published_reports_for(user) -> QuerySet[MonitoringReport]:
+    """Published reports of the municipalities the user may read."""
+    return scoping.scope(user, published_reports())
 
 
 # --- Versions -------------------------------------------------------------------------------

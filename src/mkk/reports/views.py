@@ -54,7 +54,7 @@ def _errors(request, exc: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def index(request, code: str):
     municipality = directory_selectors.municipality_for(request.user, code)
-    can_manage = selectors.can_see_drafts(request.user, municipality.pk)
+    can_manage = scoping.can_see_report_drafts(request.user, municipality.pk)
     form = ReportCreateForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         scoping.require(can_manage)
@@ -91,11 +91,11 @@ def _preview(report, *, public: bool) -> str:
 
 
 def _detail_context(request, report, form=None) -> dict:
-    can_manage = selectors.can_see_drafts(request.user, report.mechanism.municipality_id)
+    can_manage = scoping.can_see_report_drafts(request.user, report.mechanism.municipality_id)
     public = request.GET.get("version") == "public"
     if form is None and can_manage and report.is_editable:
         form = NarrativeForm(instance=report)
-    can_decide = selectors.can_decide(request.user, report)
+    can_decide = scoping.can_decide_report(request.user, report)
     is_approver = can_decide or scoping.can_approve_report(
         request.user, report.mechanism.municipality_id, author_id=None
     )
@@ -131,7 +131,7 @@ def detail(request, pk: int):
 @require_POST
 def edit(request, pk: int):
     report = selectors.report_for(request.user, pk)
-    scoping.require(selectors.can_see_drafts(request.user, report.mechanism.municipality_id))
+    scoping.require(scoping.can_see_report_drafts(request.user, report.mechanism.municipality_id))
     form = NarrativeForm(request.POST, instance=report)
     if form.is_valid():
         try:
@@ -159,7 +159,7 @@ def edit(request, pk: int):
 @require_POST
 def transition(request, pk: int):
     report = selectors.report_for(request.user, pk)
-    scoping.require(selectors.can_see_drafts(request.user, report.mechanism.municipality_id))
+    scoping.require(scoping.can_see_report_drafts(request.user, report.mechanism.municipality_id))
     step = STEPS.get(request.POST.get("step", ""))
     if step is None:
         messages.error(request, _("Unknown step."))
@@ -205,7 +205,7 @@ def decide(request, pk: int):
 @require_POST
 def new_version(request, pk: int):
     report = selectors.report_for(request.user, pk)
-    scoping.require(selectors.can_see_drafts(request.user, report.mechanism.municipality_id))
+    scoping.require(scoping.can_see_report_drafts(request.user, report.mechanism.municipality_id))
     try:
         new = services.report_new_version(actor=request.user, report=report)
     except ValidationError as exc:
@@ -221,7 +221,7 @@ def new_version(request, pk: int):
 @require_POST
 def delete(request, pk: int):
     report = selectors.report_for(request.user, pk)
-    scoping.require(selectors.can_see_drafts(request.user, report.mechanism.municipality_id))
+    scoping.require(scoping.can_see_report_drafts(request.user, report.mechanism.municipality_id))
     code = report.mechanism.municipality.code
     try:
         services.report_delete_draft(actor=request.user, report=report)
@@ -239,7 +239,7 @@ def diff(request, pk: int):
     previous = report.previous_version
     if previous is None:
         raise Http404
-    if not selectors.can_see_drafts(request.user, report.mechanism.municipality_id) and (
+    if not scoping.can_see_report_drafts(request.user, report.mechanism.municipality_id) and (
         previous.status not in selectors.FROZEN
     ):
         raise Http404

@@ -23,36 +23,77 @@ How a range is aggregated, per institution and data set:
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import EmptyResultSet
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from mkk.core import periods
-from mkk.directory.i18n import localized
 from mkk.directory.models import Institution, Municipality, Region, ReportingLevel
 
-from .models import DataElement, DataSet, DataValue, Status, Submission
+from .coverage import (
+    Windows,
+    candidate_submissions,
+    choose_submissions,
+    fetch,
+    gaps,
+    statuses,
+    windows,
+)
+from .figures import (
+    FULL,
+    KIND_ORDER,
+    NONE,
+    PARTIAL,
+    CoverageRow,
+    FigureRow,
+    ScopeTotals,
+    TotalRow,
+    Unit,
+    combine_coverage,
+    element_keys,
+    kind_rank,
+    option_label,
+    sum_or_none,
+)
+from .models import (
+    DataElement,
+    DataSet,
+    DataValue,
+    Disaggregation,
+    DisaggregationOption,
+    Status,
+    Submission,
+)
+from .sums import SumQuery, one_statement
 
-FULL, PARTIAL, NONE = "full", "partial", "none"
-
-#: Order in which institution kinds are listed (as the reports list them).
-KIND_ORDER = [
-    "police",
-    "social_work",
-    "victim_advocate",
-    "prosecution",
-    "basic_court",
-    "shelter",
-    "legal_aid",
-    "employment",
-    "health",
-    "education",
+__all__ = [
+    "FULL",
+    "KIND_ORDER",
+    "NONE",
+    "PARTIAL",
+    "Aggregate",
+    "CoverageRow",
+    "FigureRow",
+    "RangeComparison",
+    "ScopeTotals",
+    "TotalRow",
+    "Unit",
+    "aggregate",
+    "aggregate_submissions",
+    "choose_submissions",
+    "compare_range",
+    "data_sets_by_kind",
+    "element_keys",
+    "option_label",
 ]
+
+_kind_rank = kind_rank  # the name other apps import
 
 
 @dataclass
@@ -67,66 +108,6 @@ class Aggregate:
     values: dict[tuple[str, str], int] = field(default_factory=dict)
     coverage: str = NONE
     missing: list[tuple[dt.date, dt.date]] = field(default_factory=list)
-    unapproved: bool = False
-
-
-@dataclass
-class FigureRow:
-    institution: Institution | None
-    element: DataElement
-    disaggregation: str  # "" for the total, else "sex=female" etc.
-    current: int | None
-    previous: int | None
-    data_set: DataSet | None = None
-    current_coverage: str = NONE
-    previous_coverage: str = NONE
-    unapproved: bool = False
-
-    @property
-    def key(self) -> str:
-        return self.disaggregation
-
-    @property
-    def is_total(self) -> bool:
-        return self.disaggregation == ""
-
-    @property
-    def difference(self) -> int | None:
-        if self.current is None or self.previous is None:
-            return None
-        return self.current - self.previous
-
-    @property
-    def percent(self) -> Decimal | None:
-        diff = self.difference
-        if diff is None or not self.previous:
-            return None
-        return (Decimal(diff) * 100 / Decimal(self.previous)).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
-
-    @property
-    def change(self) -> str:
-        diff = self.difference
-        if diff is None:
-            return "unknown"
-        return "increase" if diff > 0 else "decrease" if diff < 0 else "same"
-
-    def label(self, language: str | None = None) -> str:
-        """The element's name, or the option's ("Female", "Children") for a part."""
-        if not self.disaggregation:
-            return localized(self.element, "name", language)
-        return option_label(self.element, self.disaggregation, language)
-
-
-@dataclass
-class CoverageRow:
-    institution: Institution
-    data_set: DataSet
-    current: str
-    previous: str
-    missing_current: list[tuple[dt.date, dt.date]] = field(default_factory=list)
-    missing_previous: list[tuple[dt.date, dt.date]] = field(default_factory=list)
     unapproved: bool = False
 
 
@@ -150,7 +131,9 @@ class RangeComparison:
 
     #: The rows per institution are built on first use (a national total does not need them).
     _rows: list | None = None
-    _build_rows: object = None
+    _build_rows: Callable[[], list[FigureRow]] | None = None
+    _institutions: Callable[[], dict[int, Institution]] | None = None
+    _order: list[int] = field(default_factory=list)
 
     @property
     def rows(self) -> list[FigureRow]:
@@ -190,11 +173,11 @@ class RangeComparison:
                 institution=None,
                 element=found[0].element,
                 disaggregation=disaggregation,
-                current=_sum_or_none(r.current for r in found),
-                previous=_sum_or_none(r.previous for r in found),
+                current=sum_or_none(r.current for r in found),
+                previous=sum_or_none(r.previous for r in found),
                 data_set=found[0].data_set,
-                current_coverage=_combine_coverage(r.current_coverage for r in found),
-                previous_coverage=_combine_coverage(r.previous_coverage for r in found),
+                current_coverage=combine_coverage(r.current_coverage for r in found),
+                previous_coverage=combine_coverage(r.previous_coverage for r in found),
                 unapproved=any(r.unapproved for r in found),
             )
         pk = getattr(institution_or_kind, "pk", institution_or_kind)
@@ -211,16 +194,16 @@ class RangeComparison:
     def coverage_of(self, institution, data_set=None) -> CoverageRow | None:
         pk = getattr(institution, "pk", institution)
         for c in self.coverage:
-            if c.institution.pk == pk and (data_set is None or c.data_set.pk == data_set.pk):
+            if c.institution_id == pk and (data_set is None or c.data_set.pk == data_set.pk):
                 return c
         return None
 
     @property
     def institutions(self) -> list[Institution]:
-        seen: dict[int, Institution] = {}
-        for c in self.coverage:
-            seen.setdefault(c.institution.pk, c.institution)
-        return list(seen.values())
+        if not self._order:
+            return []
+        loaded = self._institutions()
+        return [loaded[pk] for pk in self._order]
 
     def rows_of(self, institution) -> list[FigureRow]:
         pk = getattr(institution, "pk", institution)
@@ -231,83 +214,7 @@ class RangeComparison:
         return any(c.unapproved for c in self.coverage)
 
 
-def _sum_or_none(values: Iterable[int | None]) -> int | None:
-    given = [v for v in values if v is not None]
-    return sum(given) if given else None
-
-
-def _combine_coverage(values: Iterable[str]) -> str:
-    vals = set(values)
-    if vals == {FULL}:
-        return FULL
-    if vals == {NONE}:
-        return NONE
-    return PARTIAL
-
-
-def option_label(element: DataElement, key: str, language: str | None = None) -> str:
-    cat_code, _sep, opt_code = key.partition("=")
-    for d in element.disaggregations.all():
-        if d.code == cat_code:
-            for o in d.options.all():
-                if o.code == opt_code:
-                    return localized(o, "name", language)
-    return key
-
-
-def element_keys(element: DataElement) -> list[str]:
-    keys = [""]
-    for d in element.disaggregations.all():
-        keys.extend(f"{d.code}={o.code}" for o in d.options.all())
-    return keys
-
-
-# --- Choosing submissions -----------------------------------------------------------------
-
-
-def _weight(sub: Submission) -> tuple[int, int, int]:
-    approved = sub.status == Status.APPROVED
-    return (sub.days, sub.days if approved else 0, -1)
-
-
-def _add(a: tuple, b: tuple) -> tuple:
-    return tuple(x + y for x, y in zip(a, b, strict=True))
-
-
-def choose_submissions(candidates: Iterable[Submission]) -> list[Submission]:
-    """Non-overlapping submissions covering the most days (weighted interval scheduling)."""
-    subs = sorted(candidates, key=lambda s: (s.period_end, s.period_start, s.pk or 0))
-    if not subs:
-        return []
-    # p[i]: number of submissions (in order) ending before subs[i] starts.
-    ends = [s.period_end for s in subs]
-    best: list[tuple[tuple[int, int, int], list[int]]] = [((0, 0, 0), [])]
-    for i, s in enumerate(subs):
-        j = 0
-        lo, hi = 0, i
-        while lo < hi:  # last index with end < s.period_start
-            mid = (lo + hi) // 2
-            if ends[mid] < s.period_start:
-                lo = mid + 1
-            else:
-                hi = mid
-        j = lo
-        with_s = (_add(best[j][0], _weight(s)), best[j][1] + [i])
-        without = best[i]
-        best.append(with_s if with_s[0] > without[0] else without)
-    return [subs[i] for i in best[-1][1]]
-
-
-def _gaps(start: dt.date, end: dt.date, used: list[Submission]) -> list[tuple[dt.date, dt.date]]:
-    gaps = []
-    cursor = start
-    for s in sorted(used, key=lambda s: s.period_start):
-        if s.period_start > cursor:
-            gaps.append((cursor, s.period_start - dt.timedelta(days=1)))
-        cursor = max(cursor, s.period_end + dt.timedelta(days=1))
-    if cursor <= end:
-        gaps.append((cursor, end))
-    return gaps
+# --- one institution and data set -------------------------------------------------------------
 
 
 def aggregate_submissions(
@@ -342,24 +249,8 @@ def aggregate_submissions(
         submissions=used,
         values=dict(values),
         coverage=coverage,
-        missing=_gaps(start, end, used),
+        missing=gaps(start, end, used),
         unapproved=any(s.status != Status.APPROVED for s in used),
-    )
-
-
-def _statuses(include_submitted: bool) -> list[str]:
-    return [Status.APPROVED, Status.SUBMITTED] if include_submitted else [Status.APPROVED]
-
-
-def _load_submissions(institutions, data_sets, start, end, include_submitted):
-    return list(
-        Submission.objects.filter(
-            institution__in=institutions,
-            data_set__in=data_sets,
-            status__in=_statuses(include_submitted),
-            period_start__gte=start,
-            period_end__lte=end,
-        ).prefetch_related(Prefetch("values", queryset=DataValue.objects.select_related("element")))
     )
 
 
@@ -373,13 +264,43 @@ def aggregate(
     exclude: Submission | None = None,
 ) -> Aggregate:
     """One institution's figures of one data set over a range (same rules as compare_range)."""
-    subs = _load_submissions([institution], [data_set], start, end, include_submitted)
+    subs = Submission.objects.filter(
+        institution=institution,
+        data_set=data_set,
+        status__in=statuses(include_submitted),
+        period_start__gte=start,
+        period_end__lte=end,
+    ).prefetch_related(Prefetch("values", queryset=DataValue.objects.select_related("element")))
     if exclude is not None:
-        subs = [s for s in subs if s.pk != exclude.pk]
+        subs = subs.exclude(pk=exclude.pk)
     return aggregate_submissions(institution, data_set, start, end, subs)
 
 
-def data_sets_by_kind() -> dict[str, list[DataSet]]:
+# --- the catalogue, kept in Django's cache per version ---------------------------------------
+
+#: The catalogue changes rarely (an administrator edits it); every comparison reads it. It is
+#: kept in the cache under a version that any change to a data set, element, category or
+#: option renews; with a cache of its own per process (no Redis) another process sees a
+#: change at the latest after this many seconds.
+CATALOGUE_TIMEOUT = 300
+_VERSION_KEY = "mkk:statistics:catalogue-version"
+
+
+def catalogue_changed(**_kwargs) -> None:
+    """Forget the cached catalogue (connected to every change of its models)."""
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+for _model in (DataSet, DataElement, Disaggregation, DisaggregationOption):
+    post_save.connect(catalogue_changed, sender=_model, dispatch_uid=f"mkk-cat-s-{_model.__name__}")
+    post_delete.connect(
+        catalogue_changed, sender=_model, dispatch_uid=f"mkk-cat-d-{_model.__name__}"
+    )
+for _through in (DataSet.elements.through, DataElement.disaggregations.through):
+    m2m_changed.connect(catalogue_changed, sender=_through, dispatch_uid=f"mkk-cat-{_through}")
+
+
+def _load_data_sets_by_kind() -> dict[str, list[DataSet]]:
     elements = DataElement.objects.prefetch_related("disaggregations__options").order_by(
         "order", "code"
     )
@@ -391,176 +312,59 @@ def data_sets_by_kind() -> dict[str, list[DataSet]]:
     return out
 
 
-def _kind_rank(kind: str) -> int:
-    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+def data_sets_by_kind() -> dict[str, list[DataSet]]:
+    """The active data sets per institution type, with their elements, categories and
+    options (a fresh copy from the cache: changing it changes nothing stored)."""
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(_VERSION_KEY, version, None)
+        version = cache.get(_VERSION_KEY, version)
+    key = f"mkk:statistics:catalogue:{version}"
+    found = cache.get(key)
+    if found is None:
+        found = _load_data_sets_by_kind()
+        cache.set(key, found, CATALOGUE_TIMEOUT)
+    return found
+
+
+# --- the scope: which institutions, summed into which places ----------------------------------
 
 
 @dataclass(slots=True)
-class _Sub:
-    """A submission's metadata only (no ORM object): what choosing and coverage need."""
+class _Inst:
+    """What the sums need of an institution (read as plain values, not model objects)."""
 
     pk: int
-    institution_id: int
-    data_set_id: int
-    period_start: dt.date
-    period_end: dt.date
-    status: str
-
-    @property
-    def days(self) -> int:
-        return (self.period_end - self.period_start).days + 1
-
-
-@dataclass
-class _Window:
-    """Which submissions of one (institution, data set) count in one range."""
-
-    coverage: str
-    missing: list[tuple[dt.date, dt.date]]
-    unapproved: bool
-    excluded: list[int]
-
-
-def _window(cands: list[tuple], start: dt.date, end: dt.date, total_days: int) -> _Window:
-    """Which of one pair's submissions (pk, start, end, status) count in [start, end]."""
-    inside = [c for c in cands if c[1] >= start and c[2] <= end]
-    if not inside:
-        return _Window(NONE, [(start, end)], False, [])
-    inside.sort(key=lambda c: (c[1], c[2]))
-    previous_end = None
-    overlap = False
-    covered = 0
-    unapproved = False
-    for _pk, s_start, s_end, status in inside:
-        if previous_end is not None and s_start <= previous_end:
-            overlap = True
-            break
-        previous_end = s_end
-        covered += (s_end - s_start).days + 1
-        unapproved = unapproved or status != Status.APPROVED
-    if not overlap:
-        if covered >= total_days:
-            return _Window(FULL, [], unapproved, [])
-        used = [_Sub(pk, 0, 0, a, b, st) for pk, a, b, st in inside]
-        return _Window(PARTIAL, _gaps(start, end, used), unapproved, [])
-    subs = [_Sub(pk, 0, 0, a, b, st) for pk, a, b, st in inside]
-    used = choose_submissions(subs)
-    covered = sum(s.days for s in used)
-    used_ids = {s.pk for s in used}
-    return _Window(
-        coverage=FULL if covered >= total_days else PARTIAL,
-        missing=[] if covered >= total_days else _gaps(start, end, used),
-        unapproved=any(s.status != Status.APPROVED for s in used),
-        excluded=[s.pk for s in subs if s.pk not in used_ids],
-    )
-
-
-@dataclass
-class Unit:
-    """A place figures are summed for: a municipality (its municipal institutions), a
-    regional institution (counted once, for its region) or a national one."""
-
-    kind: str  # "municipality" | "regional" | "national"
-    key: str  # municipality code, or "institution-<pk>"
+    kind: str
+    level: str
+    municipality_id: int
+    own_region_id: int | None
+    seat_region_id: int | None
     name_sq: str
     name_sr: str
     name_en: str
-    region_id: int | None
-    population: int | None = None
 
     @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-    def name_in(self, language: str) -> str:
-        return localized(self, "name", language)
-
-
-@dataclass
-class TotalRow:
-    """A figure summed over several institutions: ``None`` when none of them gave it."""
-
-    element: DataElement
-    disaggregation: str
-    current: int | None = None
-    previous: int | None = None
-    population: int | None = None
-
-    key = property(lambda self: self.disaggregation)
-    is_total = FigureRow.is_total
-    difference = FigureRow.difference
-    percent = FigureRow.percent
-    change = FigureRow.change
-    label = FigureRow.label
-
-    def add(self, current: int | None, previous: int | None) -> None:
-        if current is not None:
-            self.current = (self.current or 0) + current
-        if previous is not None:
-            self.previous = (self.previous or 0) + previous
-
-    @staticmethod
-    def _per(value: int | None, population: int | None) -> Decimal | None:
-        if value is None or not population:
+    def served_region_id(self) -> int | None:  # as Institution.served_region_id
+        if self.level == ReportingLevel.NATIONAL:
             return None
-        return (Decimal(value) * 10000 / Decimal(population)).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
-
-    @property
-    def current_per_10k(self) -> Decimal | None:
-        return self._per(self.current, self.population)
-
-    @property
-    def previous_per_10k(self) -> Decimal | None:
-        return self._per(self.previous, self.population)
+        if self.level == ReportingLevel.REGIONAL and self.own_region_id:
+            return self.own_region_id
+        return self.seat_region_id
 
 
-@dataclass
-class ScopeTotals:
-    """The totals of one unit, region or all of Kosovo, per (element code, disaggregation)."""
-
-    label_sq: str
-    label_sr: str
-    label_en: str
-    population: int | None
-    rows: dict[tuple[str, str], TotalRow] = field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        return localized(self, "label")
-
-    def name_in(self, language: str) -> str:
-        return localized(self, "label", language)
-
-    def get(self, element_code: str, disaggregation: str = "") -> TotalRow | None:
-        return self.rows.get((element_code, disaggregation))
-
-    def value(self, element_code: str, disaggregation: str = "") -> int | None:
-        row = self.rows.get((element_code, disaggregation))
-        return None if row is None else row.current
-
-
-def _population_of(municipalities) -> int | None:
-    """The population of a set of municipalities, only if every one of them has a figure."""
-    pops = [m.population for m in municipalities]
-    if not pops or any(p is None for p in pops):
-        return None
-    return sum(pops)
-
-
-def _fetch(qs) -> list[tuple]:
-    """Rows of a ``values_list`` query; on PostgreSQL straight from the driver (the dates
-    and numbers it returns are already Python's), without Django's per-row conversion."""
-    if connection.vendor == "postgresql":
-        try:
-            sql, params = qs.query.sql_with_params()
-        except EmptyResultSet:  # e.g. no data set in the catalogue: nothing to read
-            return []
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-    return list(qs)
+_INST_FIELDS = (
+    "pk",
+    "kind",
+    "level",
+    "municipality_id",
+    "region_id",
+    "municipality__region_id",
+    "name_sq",
+    "name_sr",
+    "name_en",
+)
 
 
 def _scope_q(prefix: str, municipality, region) -> Q:
@@ -582,21 +386,128 @@ def _scope_q(prefix: str, municipality, region) -> Q:
     return where
 
 
-def _scope_institutions(by_kind, municipality, region, national):
-    return Institution.objects.filter(
-        _scope_q("", municipality, region), kind__in=list(by_kind)
-    ).select_related("municipality")
-
-
-def _unit_of(inst: Institution) -> Unit:
-    m = inst.municipality
-    if inst.level == ReportingLevel.MUNICIPAL:
-        return Unit(
-            "municipality", m.code, m.name_sq, m.name_sr, m.name_en, m.region_id, m.population
+def _given_insts(institutions, by_kind, municipality) -> list[_Inst]:
+    return [
+        _Inst(
+            i.pk,
+            i.kind,
+            i.level,
+            i.municipality_id,
+            i.region_id,
+            i.municipality.region_id,
+            i.name_sq,
+            i.name_sr,
+            i.name_en,
         )
+        for i in institutions
+        if i.kind in by_kind and (municipality is None or i.municipality_id == municipality.pk)
+    ]
+
+
+class _Loader:
+    """The model objects of the compared institutions, read once on first use."""
+
+    def __init__(self, ids: list[int], given: dict[int, Institution] | None = None):
+        self._ids = ids
+        self._map = given
+
+    def __call__(self) -> dict[int, Institution]:
+        if self._map is None:
+            self._map = Institution.objects.select_related("municipality").in_bulk(self._ids)
+        return self._map
+
+
+def _scope_places(municipality, region):
+    """The municipalities and regions of a scope, and its label."""
+    if municipality is not None:
+        regions = [municipality.region] if municipality.region_id else []
+        label = (municipality.name_sq, municipality.name_sr, municipality.name_en)
+        return [municipality], regions, label
+    if region is not None:
+        munis = list(Municipality.objects.filter(region=region).order_by("name_sq"))
+        return munis, [region], (region.name_sq, region.name_sr, region.name_en)
+    munis = list(Municipality.objects.order_by("name_sq"))
+    return munis, list(Region.objects.all()), ("Kosova", "Kosovo", "Kosovo")
+
+
+def _population_of(municipalities) -> int | None:
+    """The population of a set of municipalities, only if every one of them has a figure."""
+    pops = [m.population for m in municipalities]
+    if not pops or any(p is None for p in pops):
+        return None
+    return sum(pops)
+
+
+def _unit_of(inst: _Inst, munis: dict[int, Municipality], municipality) -> tuple[str, Unit]:
+    """The place an institution's figures are summed for, and the key its sums come under."""
+    if municipality is not None or inst.level == ReportingLevel.MUNICIPAL:
+        m = municipality or munis[inst.municipality_id]
+        unit = Unit("municipality", m.code, m.name_sq, m.name_sr, m.name_en, m.region_id)
+        unit.population = m.population
+        return f"m{m.pk}", unit
     kind = "regional" if inst.level == ReportingLevel.REGIONAL else "national"
     region_id = inst.served_region_id if kind == "regional" else None
-    return Unit(kind, f"institution-{inst.pk}", inst.name_sq, inst.name_sr, inst.name_en, region_id)
+    key = f"institution-{inst.pk}"
+    return f"i{inst.pk}", Unit(kind, key, inst.name_sq, inst.name_sr, inst.name_en, region_id)
+
+
+def _places(result: RangeComparison, insts, by_kind, keys_of, municipality, region):
+    """Totals of the scope, each region and each unit, with a row for every category; returns
+    which totals each sum key ("m<municipality>", "i<institution>") goes into."""
+    munis, regions, label = _scope_places(municipality, region)
+    result.totals = ScopeTotals(*label, population=_population_of(munis))
+    result.regions = {
+        r.code: ScopeTotals(
+            r.name_sq,
+            r.name_sr,
+            r.name_en,
+            _population_of([m for m in munis if m.region_id == r.pk]),
+        )
+        for r in regions
+    }
+    region_code = {r.pk: r.code for r in regions}
+    by_id = {m.pk: m for m in munis}
+    targets: dict[str, list[ScopeTotals]] = {}
+    prepared: set[tuple[str, int]] = set()
+    for inst in insts:
+        sum_key, unit = _unit_of(inst, by_id, municipality)
+        if sum_key not in targets:
+            totals = ScopeTotals(unit.name_sq, unit.name_sr, unit.name_en, unit.population)
+            result.units[unit.key] = (unit, totals)
+            code = region_code.get(unit.region_id)
+            targets[sum_key] = [result.totals, totals]
+            if code is not None:
+                targets[sum_key].append(result.regions[code])
+        for ds in by_kind[inst.kind]:
+            for t in targets[sum_key]:
+                if (id(t), ds.pk) not in prepared:
+                    prepared.add((id(t), ds.pk))
+                    t.prepare(keys_of[ds.pk])
+    result.uncovered = _uncovered(insts, by_kind, munis, municipality)
+    return targets
+
+
+def _uncovered(insts, by_kind, munis, municipality) -> dict[str, list[Municipality]]:
+    """Per institution type: the municipalities no active institution of it reports for."""
+    covered: dict[str, set] = defaultdict(set)  # kind -> municipality ids, region ids, "all"
+    for inst in insts:
+        if municipality is not None or inst.level == ReportingLevel.MUNICIPAL:
+            covered[inst.kind].add(("m", inst.municipality_id))
+        elif inst.level == ReportingLevel.REGIONAL:
+            covered[inst.kind].add(("r", inst.served_region_id))
+        else:
+            covered[inst.kind].add(("all", None))
+    out = {}
+    for kind in sorted(by_kind, key=kind_rank):
+        marks = covered.get(kind, set())
+        out[kind] = [
+            m
+            for m in munis
+            if ("m", m.pk) not in marks
+            and ("r", m.region_id) not in marks
+            and ("all", None) not in marks
+        ]
+    return out
 
 
 def compare_range(
@@ -618,8 +529,10 @@ def compare_range(
     or ``national=True`` (every institution). Each institution is counted once, at its
     reporting level; ``result.totals``, ``result.regions`` and ``result.units`` hold the sums.
 
-    The values are summed in the database (one GROUP BY); which submissions count is decided
-    from their dates only (no value is loaded into Python).
+    The values are summed in the database (GROUP BY: per institution for a municipality,
+    per municipality and regional or national institution for a region or Kosovo; the rows
+    per institution of those are summed on first use). Which submissions count is decided
+    from their dates only (:func:`mkk.statistics.coverage.windows`).
 
     ``institutions``: an iterable of Institution objects (default: every active institution
     of the scope whose type has a data set).
@@ -630,255 +543,167 @@ def compare_range(
         raise ValueError("give exactly one of municipality, region or national")
     if isinstance(region, str):
         region = Region.objects.get(code=region)
-    prev_start, prev_end = periods.previous_year(start, end)
+    ranges = ((start, end), periods.previous_year(start, end))
     by_kind = data_sets_by_kind()
-    custom = institutions is not None
-    if institutions is None:
-        institutions = _scope_institutions(by_kind, municipality, region, national)
-    insts = sorted(
-        (
-            i
-            for i in institutions
-            if i.kind in by_kind and (municipality is None or i.municipality_id == municipality.pk)
-        ),
-        key=lambda i: (_kind_rank(i.kind), i.name_sq),
+    scope = _scope(by_kind, municipality, region, institutions)
+    insts, loader = scope.insts, scope.loader
+    (start, end), (prev_start, prev_end) = ranges
+    result = RangeComparison(start=start, end=end, previous_start=prev_start, previous_end=prev_end)
+    result.scope = (
+        "municipality" if municipality is not None else "region" if region else "national"
     )
-    inst_ids = [i.pk for i in insts]
+    result.municipality, result.region = municipality, region
+    result._institutions, result._order = loader, [i.pk for i in insts]
+
     ds_ids = [ds.pk for sets in by_kind.values() for ds in sets]
-    in_current = Q(period_start__gte=start, period_end__lte=end)
-    in_previous = Q(period_start__gte=prev_start, period_end__lte=prev_end)
-    # Through the same joins as the scope (not a long list of ids): the database plans it as
-    # it would a hand-written GROUP BY over that municipality, region or all of Kosovo.
-    if custom:
-        sub_scope, value_scope = (
-            Q(institution_id__in=inst_ids),
-            Q(submission__institution_id__in=inst_ids),
-        )
-    else:
-        sub_scope = _scope_q("institution__", municipality, region)
-        value_scope = _scope_q("submission__institution__", municipality, region)
-    sub_rows = (
-        Submission.objects.filter(
-            in_current | in_previous,
-            sub_scope,
-            data_set_id__in=ds_ids,
-            status__in=_statuses(include_submitted),
-        )
-        .order_by()
-        .values_list("institution_id", "data_set_id", "pk", "period_start", "period_end", "status")
-    )
-    by_pair: dict[tuple[int, int], list[tuple]] = defaultdict(list)
-    for inst_id, ds_id, *rest in _fetch(sub_rows):
-        by_pair[(inst_id, ds_id)].append(rest)
-
-    windows: dict[tuple[int, int], tuple[_Window, _Window]] = {}
-    excluded_cur: list[int] = []
-    excluded_prev: list[int] = []
-    empty = (
-        _Window(NONE, [(start, end)], False, []),
-        _Window(NONE, [(prev_start, prev_end)], False, []),
-    )
-    cur_days = (end - start).days + 1
-    prev_days = (prev_end - prev_start).days + 1
-    for pair, cands in by_pair.items():
-        cur = _window(cands, start, end, cur_days)
-        prev = _window(cands, prev_start, prev_end, prev_days)
-        excluded_cur += cur.excluded
-        excluded_prev += prev.excluded
-        windows[pair] = (cur, prev)
-
-    # One GROUP BY in the database: the sums of the current and previous range side by side.
-    sub_current = Q(submission__period_start__gte=start, submission__period_end__lte=end)
-    sub_previous = Q(submission__period_start__gte=prev_start, submission__period_end__lte=prev_end)
-    if excluded_cur:
-        sub_current &= ~Q(submission_id__in=excluded_cur)
-    if excluded_prev:
-        sub_previous &= ~Q(submission_id__in=excluded_prev)
-    sums: dict[tuple[int, int], dict[tuple[int, str], tuple[int | None, int | None]]] = defaultdict(
-        dict
-    )
-    if by_pair:
-        grouped = (
-            DataValue.objects.filter(
-                Q(submission__period_start__gte=start, submission__period_end__lte=end)
-                | Q(submission__period_start__gte=prev_start, submission__period_end__lte=prev_end),
-                value_scope,
-                submission__data_set_id__in=ds_ids,
-                submission__status__in=_statuses(include_submitted),
-            )
-            .order_by()
-            .values_list(
-                "submission__institution_id", "submission__data_set_id", "element_id", "key"
-            )
-            .annotate(cur=Sum("value", filter=sub_current), prev=Sum("value", filter=sub_previous))
-        )
-        for inst_id, ds_id, element_id, key, cur, prev in _fetch(grouped):
-            sums[(inst_id, ds_id)][(element_id, key)] = (cur, prev)
+    base = candidate_submissions(scope.sub_scope, ds_ids, include_submitted, ranges)
+    summaries = fetched = None
+    if scope.statement is not None and insts and connection.vendor == "postgresql":
+        summaries, fetched = one_statement(*scope.statement, ds_ids, include_submitted, ranges)
+    wins = windows(base, ranges, summaries)
+    if wins.excluded[0] or wins.excluded[1]:
+        fetched = None  # summed again, without the submissions that are not counted
+    result.coverage = _coverage_rows(insts, by_kind, wins, loader)
 
     keys_of = {
         ds.pk: [(element, key) for element in ds.elements.all() for key in element_keys(element)]
         for sets in by_kind.values()
         for ds in sets
     }
-    result = RangeComparison(start=start, end=end, previous_start=prev_start, previous_end=prev_end)
-    result.scope = (
-        "municipality" if municipality is not None else "region" if region else "national"
+    query = SumQuery(scope.value_scope, ds_ids, include_submitted, ranges, wins.excluded)
+    targets = _places(result, insts, by_kind, keys_of, municipality, region)
+    elements = {e.pk: e for pairs in keys_of.values() for e, _key in pairs}
+    if scope.per_institution:
+        if fetched is not None:
+            sums: dict = defaultdict(dict)
+            for inst_id, ds_id, element_id, key, cur, prev in fetched:
+                sums[(inst_id, ds_id)][(element_id, key)] = (cur, prev)
+        else:
+            sums = query.per_institution() if insts else {}
+        result.rows = _figure_rows(insts, by_kind, keys_of, wins, sums, loader)
+        per_place = _per_place(insts, by_kind, municipality, sums)
+    else:
+        if fetched is not None:
+            per_place = [(f"m{m}" if m is not None else f"i{i}", *rest) for m, i, *rest in fetched]
+        else:
+            per_place = query.per_unit() if insts else []
+        result._build_rows = lambda: _figure_rows(
+            insts, by_kind, keys_of, wins, query.per_institution(), loader
+        )
+    for sum_key, element_id, key, cur, prev in per_place:
+        element = elements.get(element_id)
+        for t in targets.get(sum_key, ()) if element is not None else ():
+            t.add(element, key, cur, prev)
+    return result
+
+
+@dataclass
+class _Scope:
+    insts: list[_Inst]
+    loader: _Loader
+    sub_scope: Q
+    value_scope: Q
+    #: Sums per institution (a municipality, given institutions) or per place.
+    per_institution: bool
+    #: The scope for :func:`one_statement` (PostgreSQL), or None (Kosovo: two queries the
+    #: database can run in parallel do better).
+    statement: tuple | None
+
+
+def _scope(by_kind, municipality, region, institutions) -> _Scope:
+    if institutions is not None:
+        given = list(institutions)
+        insts = _given_insts(given, by_kind, municipality)
+        ids = [i.pk for i in insts]
+        return _Scope(
+            insts,
+            _Loader(ids, {i.pk: i for i in given}),
+            Q(institution_id__in=ids),
+            Q(submission__institution_id__in=ids),
+            True,
+            ("institutions", ids, "institution"),
+        )
+    rows = fetch(
+        Institution.objects.filter(_scope_q("", municipality, region), kind__in=list(by_kind))
+        .order_by()
+        .values_list(*_INST_FIELDS)
     )
-    result.municipality = municipality
-    result.region = region
+    insts = sorted((_Inst(*row) for row in rows), key=lambda i: (kind_rank(i.kind), i.name_sq))
+    if municipality is not None:
+        statement = ("municipality", municipality.pk, "institution")
+    elif region is not None:
+        statement = ("region", region.pk, "unit")
+    else:
+        statement = None
+    # Through the same joins as the scope (not a long list of ids): the database plans it as
+    # it would a hand-written GROUP BY over that municipality, region or all of Kosovo.
+    return _Scope(
+        insts,
+        _Loader([i.pk for i in insts]),
+        _scope_q("institution__", municipality, region),
+        _scope_q("submission__institution__", municipality, region),
+        municipality is not None,
+        statement,
+    )
+
+
+def _coverage_rows(insts, by_kind, wins: Windows, loader) -> list[CoverageRow]:
+    rows = []
     for inst in insts:
         for ds in by_kind[inst.kind]:
-            cur, prev = windows.get((inst.pk, ds.pk), empty)
-            result.coverage.append(
+            cur, prev = wins.of((inst.pk, ds.pk))
+            rows.append(
                 CoverageRow(
-                    institution=inst,
+                    institution_id=inst.pk,
                     data_set=ds,
                     current=cur.coverage,
                     previous=prev.coverage,
                     missing_current=cur.missing,
                     missing_previous=prev.missing,
                     unapproved=cur.unapproved or prev.unapproved,
+                    institutions=loader,
                 )
             )
-
-    def build_rows() -> list[FigureRow]:
-        rows = []
-        for inst in insts:
-            for ds in by_kind[inst.kind]:
-                cur, prev = windows.get((inst.pk, ds.pk), empty)
-                pair_sums = sums.get((inst.pk, ds.pk), {})
-                unapproved = cur.unapproved or prev.unapproved
-                for element, key in keys_of[ds.pk]:
-                    c, p = pair_sums.get((element.pk, key), (None, None))
-                    rows.append(
-                        FigureRow(
-                            institution=inst,
-                            element=element,
-                            disaggregation=key,
-                            current=c,
-                            previous=p,
-                            data_set=ds,
-                            current_coverage=cur.coverage,
-                            previous_coverage=prev.coverage,
-                            unapproved=unapproved,
-                        )
-                    )
-        return rows
-
-    if municipality is not None:
-        result.rows = build_rows()
-    else:
-        result._build_rows = build_rows
-    _sum_scope(result, insts, by_kind, municipality, region, sums, keys_of)
-    return result
+    return rows
 
 
-def _sum_scope(
-    result: RangeComparison, insts, by_kind, municipality, region, sums, keys_of
-) -> None:
-    """Totals of the scope, of each region and each unit; which municipalities no institution
-    of a type covers."""
-    if municipality is not None:
-        municipalities = [municipality]
-        regions = [municipality.region] if municipality.region_id else []
-    elif region is not None:
-        municipalities = list(Municipality.objects.filter(region=region).order_by("name_sq"))
-        regions = [region]
-    else:
-        municipalities = list(Municipality.objects.order_by("name_sq"))
-        regions = list(Region.objects.all())
-    if municipality is not None:
-        label = (municipality.name_sq, municipality.name_sr, municipality.name_en)
-    elif region is not None:
-        label = (region.name_sq, region.name_sr, region.name_en)
-    else:
-        label = ("Kosova", "Kosovo", "Kosovo")
-    result.totals = ScopeTotals(*label, population=_population_of(municipalities))
-    result.regions = {
-        r.code: ScopeTotals(
-            r.name_sq,
-            r.name_sr,
-            r.name_en,
-            _population_of([m for m in municipalities if m.region_id == r.pk]),
-        )
-        for r in regions
-    }
-    region_code = {r.pk: r.code for r in regions}
-    result.units = {}
-    inst_unit: dict[int, Unit] = {}
-    for inst in insts:
-        unit = _unit_of(inst)
-        if municipality is not None:  # a municipal report: everything seated there
-            unit = Unit(
-                "municipality",
-                municipality.code,
-                municipality.name_sq,
-                municipality.name_sr,
-                municipality.name_en,
-                municipality.region_id,
-                municipality.population,
-            )
-        inst_unit[inst.pk] = unit
-        if unit.key not in result.units:
-            result.units[unit.key] = (
-                unit,
-                ScopeTotals(unit.name_sq, unit.name_sr, unit.name_en, unit.population),
-            )
-
-    elements = {e.pk: e for pairs in keys_of.values() for e, _key in pairs}
-    targets: dict[tuple[int, int], list[ScopeTotals]] = {}
-    prepared: set[tuple[int, int]] = set()
-    for inst in insts:
-        unit = inst_unit[inst.pk]
-        code = region_code.get(unit.region_id)
-        these = [result.totals, result.units[unit.key][1]]
-        if code is not None:
-            these.append(result.regions[code])
-        for ds in by_kind[inst.kind]:
-            targets[(inst.pk, ds.pk)] = these  # every category shows, given or not (then None)
-            for t in these:
-                if (id(t), ds.pk) in prepared:
-                    continue
-                prepared.add((id(t), ds.pk))
-                for element, key in keys_of[ds.pk]:
-                    if (element.code, key) not in t.rows:
-                        t.rows[(element.code, key)] = TotalRow(
-                            element, key, population=t.population
-                        )
-    for pair, pair_sums in sums.items():
-        these = targets.get(pair)
-        if these is None:
-            continue
-        for (element_id, key), (c, p) in pair_sums.items():
-            element = elements.get(element_id)
-            if element is None:
-                continue
-            k = (element.code, key)
-            for t in these:
-                row = t.rows.get(k)
-                if row is None:
-                    row = t.rows[k] = TotalRow(element, key, population=t.population)
-                if c is not None:
-                    row.current = (row.current or 0) + c
-                if p is not None:
-                    row.previous = (row.previous or 0) + p
-
-    # Municipalities no active institution of a type reports for (at any level).
-    covered: dict[str, set] = defaultdict(set)  # kind -> municipality ids, region ids, "all"
+def _per_place(insts, by_kind, municipality, sums) -> list[tuple]:
+    """Sums per institution as the sums per place (the key :func:`_places` gives)."""
+    out = []
     for inst in insts:
         if municipality is not None or inst.level == ReportingLevel.MUNICIPAL:
-            covered[inst.kind].add(("m", inst.municipality_id))
-        elif inst.level == ReportingLevel.REGIONAL:
-            covered[inst.kind].add(("r", inst.served_region_id))
+            sum_key = f"m{municipality.pk if municipality is not None else inst.municipality_id}"
         else:
-            covered[inst.kind].add(("all", None))
-    result.uncovered = {}
-    for kind in sorted(by_kind, key=_kind_rank):
-        marks = covered.get(kind, set())
-        result.uncovered[kind] = [
-            m
-            for m in municipalities
-            if ("m", m.pk) not in marks
-            and ("r", m.region_id) not in marks
-            and ("all", None) not in marks
-        ]
+            sum_key = f"i{inst.pk}"
+        for ds in by_kind[inst.kind]:
+            for (element_id, key), (cur, prev) in sums.get((inst.pk, ds.pk), {}).items():
+                out.append((sum_key, element_id, key, cur, prev))
+    return out
+
+
+def _figure_rows(insts, by_kind, keys_of, wins: Windows, sums, loader) -> list[FigureRow]:
+    """A row per institution, element and category (every category, given or not)."""
+    loaded = loader() if insts else {}
+    rows = []
+    for inst in insts:
+        institution = loaded[inst.pk]
+        for ds in by_kind[inst.kind]:
+            cur, prev = wins.of((inst.pk, ds.pk))
+            pair_sums = sums.get((inst.pk, ds.pk), {})
+            unapproved = cur.unapproved or prev.unapproved
+            for element, key in keys_of[ds.pk]:
+                c, p = pair_sums.get((element.pk, key), (None, None))
+                rows.append(
+                    FigureRow(
+                        institution=institution,
+                        element=element,
+                        disaggregation=key,
+                        current=c,
+                        previous=p,
+                        data_set=ds,
+                        current_coverage=cur.coverage,
+                        previous_coverage=prev.coverage,
+                        unapproved=unapproved,
+                    )
+                )
+    return rows

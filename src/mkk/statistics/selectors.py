@@ -9,12 +9,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mkk.accounts import scoping
-from mkk.accounts.models import Role
-from mkk.core import periods
+from mkk.core import periods, versions
 from mkk.directory.models import Institution, Municipality
 
-from .comparison import KIND_ORDER, choose_submissions, data_sets_by_kind
-from .models import DataSet, Status, Submission
+from .comparison import KIND_ORDER, choose_submissions, compare_range, data_sets_by_kind
+from .models import DataElement, DataSet, DataValue, Disaggregation, Status, Submission
 
 
 def submissions_for(user, municipality: Municipality | None = None) -> QuerySet[Submission]:
@@ -81,10 +80,41 @@ def _kind_rank(inst: Institution) -> tuple:
 
 
 def reporting_institutions(municipality: Municipality) -> list[Institution]:
-    kinds = list(data_sets_by_kind())
-    return sorted(
-        Institution.objects.filter(municipality=municipality, is_active=True, kind__in=kinds),
-        key=_kind_rank,
+    """The municipality's active institutions of a kind with a data set (the same for every
+    reader; read once per data version: mkk.core.versions)."""
+
+    def read() -> list[Institution]:
+        kinds = list(data_sets_by_kind())
+        return sorted(
+            Institution.objects.filter(municipality=municipality, is_active=True, kind__in=kinds),
+            key=_kind_rank,
+        )
+
+    return versions.cached(
+        "statistics.reporting_institutions", read, municipality_id=municipality.pk, user=None
+    )
+
+
+def comparison(user, municipality: Municipality, start: dt.date, end: dt.date):
+    """The statistics page's ``compare_range`` of the municipality, computed once per data
+    version and reader scope (mkk.core.versions)."""
+    return versions.cached(
+        "statistics.comparison",
+        lambda: compare_range(municipality=municipality, start=start, end=end),
+        municipality_id=municipality.pk,
+        user=user,
+        parts=(start, end),
+    )
+
+
+def late_rows_cached(user, municipality: Municipality, *, today: dt.date) -> list:
+    """``late_rows`` for the dashboard, once per data version, reader scope and day."""
+    return versions.cached(
+        "statistics.late_rows",
+        lambda: late_rows(municipality, today=today),
+        municipality_id=municipality.pk,
+        user=user,
+        parts=(today,),
     )
 
 
@@ -100,6 +130,50 @@ def entry_institutions(user, municipality: Municipality) -> list[Institution]:
 
 def data_sets_of(institution: Institution) -> list[DataSet]:
     return list(DataSet.objects.filter(institution_kind=institution.kind, is_active=True))
+
+
+def all_data_sets() -> QuerySet[DataSet]:
+    return DataSet.objects.all()
+
+
+def catalogue() -> dict[str, QuerySet]:
+    """The catalogue page: every data set, data element and disaggregation."""
+    return {
+        "data_sets": DataSet.objects.prefetch_related("elements__disaggregations"),
+        "elements": DataElement.objects.prefetch_related("disaggregations", "data_sets"),
+        "disaggregations": Disaggregation.objects.prefetch_related("options"),
+    }
+
+
+def catalogue_data_sets() -> QuerySet[DataSet]:
+    """The active data sets with their elements and disaggregation options (the catalogue)."""
+    return DataSet.objects.filter(is_active=True).prefetch_related(
+        "elements__disaggregations__options"
+    )
+
+
+def data_set_by_code(code: str) -> DataSet | None:
+    return DataSet.objects.filter(code=code).first()
+
+
+def entry_institution_for(user, pk: int) -> Institution:
+    """An institution the user enters figures for (their own, for a focal point); 404
+    otherwise (``scoping.can_submit_for_institution`` then decides)."""
+    return scoping.get_for_user(
+        user, Institution.objects.select_related("municipality"), own_institution=True, pk=pk
+    )
+
+
+def figures_for(user, statuses) -> QuerySet[DataValue]:
+    """Single figures of submissions in ``statuses`` the user may read (a focal point: their
+    institution's)."""
+    return scoping.scope(
+        user,
+        DataValue.objects.filter(submission__status__in=statuses).select_related(
+            "submission__institution__municipality", "submission__data_set", "element"
+        ),
+        own_institution=True,
+    )
 
 
 def active_data_sets_by_kind() -> dict[str, list[DataSet]]:
@@ -216,7 +290,7 @@ def completeness(
 
 def due_for_focal_point(user, *, today: dt.date | None = None) -> list[CompletenessRow]:
     """The focal point's data sets of the last complete period that are not yet submitted."""
-    if user.role != Role.FOCAL_POINT or user.institution is None:
+    if not scoping.reports_for_own_institution(user):
         return []
     today = today or timezone.localdate()
     inst = user.institution

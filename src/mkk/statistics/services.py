@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from mkk.accounts import scoping
+from mkk.accounts.models import Role
 from mkk.audit.context import acting, current
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
@@ -389,7 +390,7 @@ def submission_delete(*, actor, submission: Submission) -> None:
 
 
 def _check_catalogue_manager(actor) -> None:
-    if actor is not None and not scoping.can_manage_mechanism(actor, actor.municipality_id):
+    if actor is not None and not scoping.can_manage_catalogue(actor):
         raise PermissionDenied
 
 
@@ -504,7 +505,7 @@ def focal_emails(institution: Institution) -> list[str]:
     ]
     if not emails:
         emails = list(
-            institution.users.filter(role="focal_point", is_active=True)
+            institution.users.filter(role=Role.FOCAL_POINT, is_active=True)
             .exclude(email="")
             .values_list("email", flat=True)
         )

@@ -16,11 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mkk.accounts import scoping
 from mkk.core import bulk, paging, periods
 from mkk.directory import selectors as directory_selectors
-from mkk.directory.models import Institution
 
 from . import exchange, forms, selectors, services
-from .comparison import compare_range
-from .models import DataElement, DataSet, Disaggregation, Status, Submission
+from .models import Status, Submission
 from .presentation import chart_for, institution_sections
 
 
@@ -49,7 +47,7 @@ def index(request, code: str):
     """Figures of a range against the same range a year earlier, per institution."""
     municipality = _municipality(request, code)
     form, start, end = _range_from(request)
-    result = compare_range(municipality=municipality, start=start, end=end)
+    result = selectors.comparison(request.user, municipality, start, end)
     lang = get_language()
     context = {
         "municipality": municipality,
@@ -107,12 +105,7 @@ def entry(request, code: str):
 @require_http_methods(["GET", "POST"])
 def entry_form(request, institution: int, data_set: int):
     """One form per data set and period: save a draft or submit."""
-    inst = scoping.get_for_user(
-        request.user,
-        Institution.objects.select_related("municipality"),
-        own_institution=True,
-        pk=institution,
-    )
+    inst = selectors.entry_institution_for(request.user, institution)
     scoping.require(scoping.can_submit_for_institution(request.user, inst.pk))
     ds = selectors.data_set_for(inst, data_set)
     source = request.POST if request.method == "POST" else request.GET
@@ -184,9 +177,7 @@ def submissions(request, code: str):
     """Submissions with filters and pages; the coordinator approves or returns several at once."""
     municipality = _municipality(request, code)
     scoping.require(scoping.can_read_records(request.user))
-    institutions = scoping.scope(
-        request.user, Institution.objects.filter(municipality=municipality)
-    )
+    institutions = directory_selectors.institutions_for(request.user, municipality)
     filters = forms.SubmissionFilterForm(
         request.GET, institutions=institutions, years=range(timezone.localdate().year, 1999, -1)
     )
@@ -281,14 +272,6 @@ def submission(request, pk: int):
     )
 
 
-def _may_review(user, sub) -> bool:
-    """Coordinator or deputy approver (the service then refuses one's own submission)."""
-    municipality_id = sub.institution.municipality_id
-    return scoping.can_manage_mechanism(user, municipality_id) or scoping.is_deputy_approver(
-        user, municipality_id
-    )
-
-
 def _act(request, pk: int, action):
     sub = selectors.submission_for(request.user, pk)
     try:
@@ -319,7 +302,7 @@ def submission_submit(request, pk: int):
 @require_POST
 def submission_approve(request, pk: int):
     sub = selectors.submission_for(request.user, pk)
-    scoping.require(_may_review(request.user, sub))
+    scoping.require(scoping.can_review_in(request.user, sub.institution.municipality_id))
     _act(
         request,
         pk,
@@ -335,7 +318,7 @@ def submission_approve(request, pk: int):
 @require_POST
 def submission_return(request, pk: int):
     sub = selectors.submission_for(request.user, pk)
-    scoping.require(_may_review(request.user, sub))
+    scoping.require(scoping.can_review_in(request.user, sub.institution.municipality_id))
     form = forms.ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say what needs correcting."))
@@ -550,10 +533,6 @@ def export(request, code: str, fmt: str):
     return response
 
 
-def _can_manage_catalogue(user) -> bool:
-    return scoping.can_manage_mechanism(user, user.municipality_id)
-
-
 @login_required
 @require_GET
 def catalogue(request):
@@ -562,10 +541,8 @@ def catalogue(request):
         request,
         "statistics/catalogue.html",
         {
-            "data_sets": DataSet.objects.prefetch_related("elements__disaggregations"),
-            "elements": DataElement.objects.prefetch_related("disaggregations", "data_sets"),
-            "disaggregations": Disaggregation.objects.prefetch_related("options"),
-            "can_manage": _can_manage_catalogue(request.user),
+            **selectors.catalogue(),
+            "can_manage": scoping.can_manage_catalogue(request.user),
         },
     )
 
@@ -573,7 +550,7 @@ def catalogue(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def element_new(request):
-    scoping.require(_can_manage_catalogue(request.user))
+    scoping.require(scoping.can_manage_catalogue(request.user))
     form = forms.ElementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -601,7 +578,7 @@ def element_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def disaggregation_new(request):
-    scoping.require(_can_manage_catalogue(request.user))
+    scoping.require(scoping.can_manage_catalogue(request.user))
     form = forms.DisaggregationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -627,9 +604,9 @@ def disaggregation_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def data_sets(request):
-    """Usual period, deadline and warning factor of every data set (coordinators)."""
-    scoping.require(_can_manage_catalogue(request.user))
-    formset = forms.DataSetSettingsFormSet(request.POST or None, queryset=DataSet.objects.all())
+    """Usual period, deadline and warning factor of every data set (national role, admins)."""
+    scoping.require(scoping.can_manage_catalogue(request.user))
+    formset = forms.DataSetSettingsFormSet(request.POST or None, queryset=selectors.all_data_sets())
     if (
         request.method == "POST"
         and formset.is_valid()
@@ -644,12 +621,7 @@ def data_sets(request):
 @require_POST
 def entry_check(request, institution: int, data_set: int):
     """htmx partial: the errors and warnings of the entry form as it stands, while typing."""
-    inst = scoping.get_for_user(
-        request.user,
-        Institution.objects.select_related("municipality"),
-        own_institution=True,
-        pk=institution,
-    )
+    inst = selectors.entry_institution_for(request.user, institution)
     scoping.require(scoping.can_submit_for_institution(request.user, inst.pk))
     ds = selectors.data_set_for(inst, data_set)
     start, end = (

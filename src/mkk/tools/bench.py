@@ -20,6 +20,7 @@ Prints one row per measure with its floor, the ratio, the target and PASS/FAIL; 
 status is 1 when a row fails. Not a test: timings depend on the machine and its load.
 
     python -m mkk.tools.bench [--users 50] [--seconds 15] [--skip-load | --only-load] [--reuse]
+        [--only comparison|reports|plan-import|load]
 """
 
 from __future__ import annotations
@@ -30,15 +31,11 @@ import os
 import random
 import secrets
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DB_NAME = "mkk_bench"
@@ -193,85 +190,98 @@ def _value_shapes():
     return shapes
 
 
+def _bench_institutions(munis: dict, kinds: list[str]) -> list:
+    """``PER_KIND`` institutions of every kind in each municipality but the demo's (created
+    where missing)."""
+    from mkk.directory.models import Institution
+
+    new_insts = []
+    for code, (muni, _region) in munis.items():
+        if code in DEMO:
+            continue
+        have = {}
+        for inst in Institution.objects.filter(municipality=muni, kind__in=kinds):
+            have[inst.kind] = have.get(inst.kind, 0) + 1
+        for kind in kinds:
+            for n in range(have.get(kind, 0), PER_KIND):
+                label = f"{kind} {code} {n + 1}"
+                new_insts.append(
+                    Institution(municipality=muni, kind=kind, name_sq=label, name_en=label)
+                )
+    Institution.objects.bulk_create(new_insts, batch_size=1000)
+    return list(
+        Institution.objects.filter(municipality__code__in=list(munis), kind__in=kinds).exclude(
+            municipality__code__in=DEMO
+        )
+    )
+
+
+def _month_rows(insts, shapes, next_sub: int, next_val: int) -> tuple[list[dict], list[tuple]]:
+    """An approved month of every data set of every institution for ``YEARS`` years: the
+    submissions (dicts for ``_copy``) and their values (id, submission, element, key, value)."""
+    from mkk.core import periods
+    from mkk.statistics.models import Status
+
+    rng = random.Random(14)  # noqa: S311 - synthetic figures
+    sets_by_kind: dict[str, list[int]] = {}
+    for ds_id, (kind, _elements) in shapes.items():
+        sets_by_kind.setdefault(kind, []).append(ds_id)
+    subs, values = [], []
+    approved = dt.datetime(LAST_YEAR + 1, 1, 15, 10, tzinfo=dt.UTC)
+    months = [(y, m) for y in range(LAST_YEAR - YEARS + 1, LAST_YEAR + 1) for m in range(1, 13)]
+    for inst in insts:
+        for ds_id in sets_by_kind.get(inst.kind, []):
+            elements = shapes[ds_id][1]
+            for y, m in months:
+                subs.append(
+                    {
+                        "id": next_sub,
+                        "institution_id": inst.pk,
+                        "data_set_id": ds_id,
+                        "period_start": dt.date(y, m, 1),
+                        "period_end": periods.month_end(y, m),
+                        "period_type": "month",
+                        "status": Status.APPROVED,
+                        "source": "manual",
+                        "is_synthetic": True,
+                        "submitted_at": approved,
+                        "approved_at": approved,
+                    }
+                )
+                for element_id, groups in elements:
+                    total = rng.randint(0, 30)
+                    values.append((next_val, next_sub, element_id, "", total))
+                    next_val += 1
+                    for group in groups:
+                        left = total
+                        for i, key in enumerate(group):
+                            part = left if i == len(group) - 1 else rng.randint(0, left)
+                            left -= part
+                            values.append((next_val, next_sub, element_id, key, part))
+                            next_val += 1
+                next_sub += 1
+    return subs, values
+
+
 def generate(out) -> dict:
     """The 38 municipalities, ``PER_KIND`` institutions of each kind with a data set, and a
     month's approved submission of every data set for ``YEARS`` years. Returns the sizes."""
     from django.db import connection, transaction
 
-    from mkk.core import periods
-    from mkk.directory.models import Institution
-    from mkk.statistics.models import DataValue, Status, Submission
+    from mkk.statistics.models import DataValue, Submission
 
     t0 = time.perf_counter()
     shapes = _value_shapes()
     kinds = sorted({kind for kind, _elements in shapes.values()})
-    rng = random.Random(14)  # noqa: S311 - synthetic figures
     with transaction.atomic():
         munis = municipalities()
-        new_insts = []
-        for code, (muni, _region) in munis.items():
-            if code in DEMO:
-                continue
-            have = {}
-            for inst in Institution.objects.filter(municipality=muni, kind__in=kinds):
-                have[inst.kind] = have.get(inst.kind, 0) + 1
-            for kind in kinds:
-                for n in range(have.get(kind, 0), PER_KIND):
-                    label = f"{kind} {code} {n + 1}"
-                    new_insts.append(
-                        Institution(municipality=muni, kind=kind, name_sq=label, name_en=label)
-                    )
-        Institution.objects.bulk_create(new_insts, batch_size=1000)
-        insts = list(
-            Institution.objects.filter(municipality__code__in=list(munis), kind__in=kinds).exclude(
-                municipality__code__in=DEMO
-            )
-        )
-        sets_by_kind: dict[str, list[int]] = {}
-        for ds_id, (kind, _elements) in shapes.items():
-            sets_by_kind.setdefault(kind, []).append(ds_id)
+        insts = _bench_institutions(munis, kinds)
         with connection.cursor() as cursor:
             cursor.execute('SELECT COALESCE(MAX(id), 0) FROM "statistics_submission"')
             next_sub = cursor.fetchone()[0] + 1
             cursor.execute('SELECT COALESCE(MAX(id), 0) FROM "statistics_datavalue"')
             next_val = cursor.fetchone()[0] + 1
-            subs, values = [], []
-            approved = dt.datetime(LAST_YEAR + 1, 1, 15, 10, tzinfo=dt.UTC)
-            months = [
-                (y, m) for y in range(LAST_YEAR - YEARS + 1, LAST_YEAR + 1) for m in range(1, 13)
-            ]
-            for inst in insts:
-                for ds_id in sets_by_kind.get(inst.kind, []):
-                    elements = shapes[ds_id][1]
-                    for y, m in months:
-                        start, end = dt.date(y, m, 1), periods.month_end(y, m)
-                        subs.append(
-                            {
-                                "id": next_sub,
-                                "institution_id": inst.pk,
-                                "data_set_id": ds_id,
-                                "period_start": start,
-                                "period_end": end,
-                                "period_type": "month",
-                                "status": Status.APPROVED,
-                                "source": "manual",
-                                "is_synthetic": True,
-                                "submitted_at": approved,
-                                "approved_at": approved,
-                            }
-                        )
-                        for element_id, groups in elements:
-                            total = rng.randint(0, 30)
-                            values.append((next_val, next_sub, element_id, "", total))
-                            next_val += 1
-                            for group in groups:
-                                left = total
-                                for i, key in enumerate(group):
-                                    part = left if i == len(group) - 1 else rng.randint(0, left)
-                                    left -= part
-                                    values.append((next_val, next_sub, element_id, key, part))
-                                    next_val += 1
-                        next_sub += 1
+            subs, values = _month_rows(insts, shapes, next_sub, next_val)
             # A bulk load: the foreign keys are right by construction, so their per-row
             # triggers are skipped for this transaction (superuser; the bench's own database).
             cursor.execute("SET LOCAL session_replication_role = replica")
@@ -289,6 +299,7 @@ def generate(out) -> dict:
             cursor.execute("SET LOCAL session_replication_role = DEFAULT")
             _set_sequence(cursor, Submission)
             _set_sequence(cursor, DataValue)
+            cursor.execute('ANALYZE "directory_institution"')  # as autovacuum would
             cursor.execute('ANALYZE "statistics_submission"')
             cursor.execute('ANALYZE "statistics_datavalue"')
     out(
@@ -365,33 +376,55 @@ def floor_comparison(municipality_ids, start, end, *, per_institution: bool) -> 
 
 
 def app_comparison(scope, start, end) -> dict:
-    """The figures as the application computes them, in the floor's shape."""
-    import inspect
-
+    """The figures as the application computes them, in the floor's shape: per institution
+    for a municipality, the scope's totals (what the national pages and reports show) for a
+    region and for Kosovo."""
     from mkk.statistics.comparison import compare_range
 
-    kind, obj, munis = scope
-    per_institution = kind == "municipality"
+    kind, obj, _munis = scope
     if kind == "municipality":
-        results = [compare_range(municipality=obj, start=start, end=end)]
-    elif "region" in inspect.signature(compare_range).parameters:
+        result = compare_range(municipality=obj, start=start, end=end)
+        rows = [((r.institution.pk, r.element.code, r.disaggregation), r) for r in result.rows]
+    else:
         arg = {"region": obj} if kind == "region" else {"national": True}
-        results = [compare_range(start=start, end=end, **arg)]
-    else:  # one municipality at a time
-        results = [compare_range(municipality=m, start=start, end=end) for m in munis]
+        result = compare_range(start=start, end=end, **arg)
+        rows = [((0, code, key), r) for (code, key), r in result.totals.rows.items()]
     figures: dict = {}
-    for result in results:
-        for r in result.rows:
-            if r.current is None and r.previous is None:
-                continue
-            key = (r.institution.pk if per_institution else 0, r.element.code, r.disaggregation)
-            cur, prev = figures.get(key, (None, None))
+    for key, r in rows:
+        if r.current is None and r.previous is None:
+            continue
+        cur, prev = figures.get(key, (None, None))
+        if r.current is not None:
+            cur = (cur or 0) + r.current
+        if r.previous is not None:
+            prev = (prev or 0) + r.previous
+        figures[key] = (cur, prev)
+    return figures
+
+
+def rows_agree_with_totals(scope, start, end) -> bool:
+    """Untimed: a region's or Kosovo's rows per institution (summed on first use) add up to
+    its totals."""
+    from mkk.statistics.comparison import compare_range
+
+    kind, obj, _munis = scope
+    arg = {"region": obj} if kind == "region" else {"national": True}
+    result = compare_range(start=start, end=end, **arg)
+    summed: dict = {}
+    for r in result.rows:
+        if r.current is not None or r.previous is not None:
+            cur, prev = summed.get((r.element.code, r.disaggregation), (None, None))
             if r.current is not None:
                 cur = (cur or 0) + r.current
             if r.previous is not None:
                 prev = (prev or 0) + r.previous
-            figures[key] = (cur, prev)
-    return figures
+            summed[(r.element.code, r.disaggregation)] = (cur, prev)
+    totals = {
+        k: (r.current, r.previous)
+        for k, r in result.totals.rows.items()
+        if r.current is not None or r.previous is not None
+    }
+    return summed == totals
 
 
 def bench_comparison(munis: dict, out) -> list[Row]:
@@ -419,6 +452,8 @@ def bench_comparison(munis: dict, out) -> list[Row]:
         if app != floor:
             diff = sorted(set(app.items()) ^ set(floor.items()))[:5]
             raise SystemExit(f"comparison {label}: the figures differ from SQL: {diff}")
+        if scope[0] != "municipality" and not rows_agree_with_totals(scope, start, end):
+            raise SystemExit(f"comparison {label}: the rows per institution differ from totals")
         rows.append(
             Row(
                 f"statistics comparison, {label}",
@@ -616,171 +651,11 @@ def bench_plan_import(out) -> list:
 
 # --- load run -----------------------------------------------------------------------------------
 
-LOCUSTFILE = """
-import os
-from locust import HttpUser, constant, task
-
-COOKIES = os.environ["MKK_BENCH_COOKIES"].split(",")
-PATH = os.environ["MKK_BENCH_PATH"]
-_next = iter(range(10**9))
-
-
-class Visitor(HttpUser):
-    wait_time = constant(0)
-
-    def on_start(self):
-        self.client.cookies.set("sessionid", COOKIES[next(_next) % len(COOKIES)])
-
-    @task
-    def page(self):
-        with self.client.get(PATH, name="page", allow_redirects=False,
-                             catch_response=True) as r:
-            if r.status_code != 200:
-                r.failure(f"status {r.status_code}")
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _sessions(username: str, n: int) -> list[str]:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from mkk.accounts.models import User
-
-    user = User.objects.get(username=username)
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, name="bench", defaults={"confirmed": True}
-    )
-    keys = []
-    for _i in range(n):
-        s = SessionStore()
-        s[SESSION_KEY] = str(user.pk)
-        s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-        s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        s[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        s.set_expiry(3600)
-        s.create()
-        keys.append(s.session_key)
-    return keys
-
-
-def _locust(port: int, path: str, cookies: list[str], users: int, seconds: int, folder: str):
-    import csv
-
-    locustfile = Path(folder) / "locustfile.py"
-    locustfile.write_text(LOCUSTFILE)
-    prefix = Path(folder) / f"run{abs(hash(path))}"
-    env = dict(os.environ, MKK_BENCH_COOKIES=",".join(cookies), MKK_BENCH_PATH=path)
-    locust = str(Path(sys.executable).with_name("locust"))
-    subprocess.run(  # noqa: S603
-        [locust, "-f", str(locustfile), "--headless", "-u", str(users), "-r", str(users),
-         "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix),
-         "--only-summary", "--loglevel", "ERROR", "--exit-code-on-error", "0"],
-        env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        timeout=seconds + 60,
-    )  # fmt: skip
-    with open(f"{prefix}_stats.csv", newline="") as f:
-        for row in csv.DictReader(f):
-            if row["Name"] == "page":
-                return {
-                    "requests": int(row["Request Count"]),
-                    "failures": int(row["Failure Count"]),
-                    "p50": float(row["50%"]) / 1000,
-                    "p95": float(row["95%"]) / 1000,
-                }
-    # Not one request answered within the run: as slow as can be (the row fails).
-    return {"requests": 0, "failures": 0, "p50": float("inf"), "p95": float("inf")}
-
-
-def _drain(port: int, limit: float = 120.0) -> None:
-    """Wait until the server has worked off the requests a previous run left queued (sync
-    workers finish every accepted request), so that each run starts on an idle server."""
-    import urllib.error
-    import urllib.request
-
-    deadline = time.time() + limit
-    while time.time() < deadline:
-        t0 = time.perf_counter()
-        try:
-            url = f"http://127.0.0.1:{port}/health"
-            # Reviewed: a fixed http://127.0.0.1 URL of the benchmark's own server.
-            with urllib.request.urlopen(url, timeout=limit) as r:  # noqa: S310  # nosec B310
-                r.read()
-        except urllib.error.HTTPError:
-            pass  # an answer all the same
-        if time.perf_counter() - t0 < 0.2:
-            return
-        time.sleep(0.5)
-
 
 def bench_load(env: dict, users: int, seconds: int, folder: str, out) -> list[Row]:
-    from django.core.management import call_command
-    from django.db import connections
+    from .bench_load import measure_pages
 
-    call_command("collectstatic", interactive=False, verbosity=0)  # served as in production
-    cookies = _sessions("drenas.coordinator", users)
-    connections.close_all()
-    port = _free_port()
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    server = subprocess.Popen(  # noqa: S603
-        [gunicorn, "mkk.config.wsgi:application", "-w", "4", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--timeout", "120"],
-        env=dict(os.environ, **env), stdout=subprocess.DEVNULL,
-        stderr=open(Path(folder) / "gunicorn.log", "w"),  # noqa: SIM115
-        start_new_session=True,
-    )  # fmt: skip
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    log = (Path(folder) / "gunicorn.log").read_text()[-2000:]
-                    raise SystemExit(f"gunicorn did not start:\n{log}") from None
-                time.sleep(0.3)
-        pages = [
-            ("bare authenticated view", "/bench/bare/"),
-            ("coordinator dashboard", "/"),
-            ("statistics page", "/m/drenas/statistics/"),
-            ("plan page", "/m/drenas/plan/"),
-        ]
-        import urllib.request
-
-        for _name, path in pages:  # warm every worker: imports, first queries, chart caches
-            for _i in range(8):
-                req = urllib.request.Request(  # noqa: S310
-                    f"http://127.0.0.1:{port}{path}", headers={"Cookie": f"sessionid={cookies[0]}"}
-                )
-                # Reviewed: a fixed http://127.0.0.1 URL of the benchmark's own server.
-                with urllib.request.urlopen(req, timeout=120) as r:  # noqa: S310  # nosec B310
-                    if r.status != 200 or r.url.rstrip(
-                        "/"
-                    ) != f"http://127.0.0.1:{port}{path}".rstrip("/"):
-                        raise SystemExit(f"{path}: {r.status} {r.url}")  # fmt: skip
-        figures = {}
-        for name, path in pages:
-            _drain(port)
-            figures[name] = _locust(port, path, cookies, users, seconds, folder)
-            f = figures[name]
-            out(
-                f"  {name:<24} {path:<24} {f['requests']:>6} requests, {f['failures']} failed, "
-                f"p50 {f['p50'] * 1000:.0f} ms, p95 {f['p95'] * 1000:.0f} ms"
-            )
-            if f["failures"]:
-                raise SystemExit(f"{path}: {f['failures']} requests failed")
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    pages, figures = measure_pages(env, users, seconds, folder, out)
     bare = figures["bare authenticated view"]
     rows = []
     for name, _path in pages[1:]:
@@ -826,7 +701,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="keep the database of the last run (no set-up)"
     )
+    parser.add_argument(
+        "--only",
+        choices=["comparison", "reports", "plan-import", "load"],
+        help="run only this section (the set-up still runs unless --reuse)",
+    )
     args = parser.parse_args(argv)
+
+    def wanted(section: str) -> bool:
+        if args.only_load:
+            return section == "load"
+        return args.only in (None, section)
+
     began = time.perf_counter()
     db_url = os.environ.get(
         "MKK_BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
@@ -851,17 +737,18 @@ def main(argv: list[str] | None = None) -> int:
                 call_command("load_demo", allow_production=True, quiet_logins=True, stdout=devnull)
             print(f"set-up: migrate {t1 - t0:.1f} s, load_demo {time.perf_counter() - t1:.1f} s")
         rows: list = []
-        if not args.only_load:
+        if wanted("reports"):
             print("monitoring report:")
             rows += bench_reports(print)
         if not args.reuse:
             sizes = generate(print)
-        if not args.only_load:
+        if wanted("comparison"):
             print("statistics comparison (this year against the last):")
             rows += bench_comparison(sizes["municipalities"], print)
+        if wanted("plan-import"):
             print("plan import:")
             rows += bench_plan_import(print)
-        if not args.skip_load:
+        if not args.skip_load and wanted("load"):
             print(f"load run: gunicorn, 4 workers, {args.users} users, {args.seconds} s a page:")
             rows += bench_load(env, args.users, args.seconds, folder, print)
         ok = _print_table(rows)

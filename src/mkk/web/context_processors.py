@@ -5,26 +5,24 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from mkk.accounts.models import Role
+from mkk.accounts import scoping
 from mkk.accounts.scoping import sees_all_municipalities
 
-ALL = set(Role.values)
-RECORDS = {Role.ADMIN, Role.COORDINATOR, Role.FOCAL_POINT, Role.CASE_WORKER}
-
-#: (label, url name, roles that see it, whether the url takes the municipality code)
+#: (label, url name, the scoping rule that decides who sees it, whether the url takes the
+#: municipality code). The rule is the one the page itself requires: no link that answers 403.
 NAV = [
-    (_("Dashboard"), "web:dashboard", ALL, False),
-    (_("Kosovo"), "national:dashboard", {Role.ADMIN, Role.NATIONAL}, False),
-    (_("My work"), "web:my_work", {Role.FOCAL_POINT, Role.CASE_WORKER}, False),
-    (_("Mechanism"), "directory:municipality", ALL - {Role.VIEWER}, True),
-    (_("Action plan"), "plans:index", ALL - {Role.VIEWER}, True),
-    (_("Statistics"), "statistics:index", ALL - {Role.VIEWER}, True),
-    (_("Meetings"), "meetings:index", RECORDS, True),
-    (_("Cases"), "cases:index", {Role.CASE_WORKER, Role.COORDINATOR, Role.NATIONAL}, True),
-    (_("Reports"), "reports:index", ALL, True),
-    (_("Users"), "accounts:users", {Role.COORDINATOR}, True),
-    (_("Audit log"), "audit:index", {Role.ADMIN, Role.COORDINATOR}, False),
-    (_("Sent e-mails"), "notifications:outbox", {Role.ADMIN, Role.COORDINATOR}, False),
+    (_("Dashboard"), "web:dashboard", scoping.can_use_dashboard, False),
+    (_("Kosovo"), "national:dashboard", scoping.can_read_national, False),
+    (_("My work"), "web:my_work", scoping.works_for_institution, False),
+    (_("Mechanism"), "directory:municipality", scoping.can_read_aggregates, True),
+    (_("Action plan"), "plans:index", scoping.can_read_aggregates, True),
+    (_("Statistics"), "statistics:index", scoping.can_read_aggregates, True),
+    (_("Meetings"), "meetings:index", scoping.can_read_records, True),
+    (_("Cases"), "cases:index", scoping.can_see_cases, True),
+    (_("Reports"), "reports:index", scoping.can_use_dashboard, True),
+    (_("Users"), "accounts:users", scoping.can_list_users, True),
+    (_("Audit log"), "audit:index", scoping.can_read_audit, False),
+    (_("Sent e-mails"), "notifications:outbox", scoping.can_read_outbox, False),
 ]
 
 
@@ -48,8 +46,8 @@ def navigation(request) -> dict:
         return {"nav_items": []}
     code = current_municipality_code(request)
     items = []
-    for label, name, roles, takes_code in NAV:
-        if user.role not in roles:
+    for label, name, allowed, takes_code in NAV:
+        if not allowed(user):
             continue
         if takes_code and not code:
             continue

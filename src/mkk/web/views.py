@@ -14,7 +14,6 @@ from mkk.directory import selectors as directory_selectors
 from mkk.meetings import selectors as meetings_selectors
 from mkk.ops.health import health_response
 from mkk.plans import selectors as plans_selectors
-from mkk.plans import services as plans_services
 from mkk.statistics import selectors as statistics_selectors
 
 from . import dashboard
@@ -66,7 +65,7 @@ def my_work(request):
         "returned_updates": [
             u
             for u in plans_selectors.returned_updates(user)[:50]
-            if plans_services.can_report_on(user, u.action)
+            if scoping.can_report_progress(user, u.action)
         ],
         "returned_submissions": statistics_selectors.returned_submissions(user)[:50],
         "due": statistics_selectors.due_for_focal_point(user),

@@ -33,18 +33,13 @@ def handling_institution_ids(case: Case) -> set[int]:
     return {case.institution_id, *accepted}
 
 
+# The rules are scoping's; these gather the case's facts for them.
 def can_handle(user, case: Case) -> bool:
-    return scoping.can_work_cases(user) and user.institution_id in handling_institution_ids(case)
+    return scoping.can_handle_case(user, lambda: handling_institution_ids(case))
 
 
 def can_see_identity(user, case: Case) -> bool:
-    if case.is_anonymized:
-        return False
-    return scoping.can_read_identity(
-        user,
-        owner_institution_id=case.institution_id,
-        shared_institution_ids=shared_institution_ids(case),
-    )
+    return scoping.can_see_case_identity(user, case, lambda: shared_institution_ids(case))
 
 
 def _require(condition: bool) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from mkk.audit.context import acting
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
+from mkk.core.languages import django_language
 from mkk.directory.models import Municipality, Region
 
 from ...builder import build_report_data
@@ -68,7 +69,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        language = {"sr": "sr-latn"}.get(options["lang"], options["lang"])
+        language = django_language(options["lang"])
         # override, not activate: the language must not outlive the command (tests run many
         # commands in one thread).
         with translation.override(language):
