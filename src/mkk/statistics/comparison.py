@@ -660,8 +660,9 @@ def _scope(by_kind, municipality, region, institutions) -> _Scope:
     ).order_by()
     if municipality is not None:  # a few model objects, needed for the rows anyway
         given = list(in_scope)
+        seat = Institution._meta.get_field("municipality")
         for inst in given:
-            inst.municipality = municipality
+            seat.set_cached_value(inst, municipality)  # as select_related would, without a join
         insts = _given_insts(given, by_kind, municipality)
         loaded = {i.pk: i for i in given}
     else:
