@@ -121,9 +121,7 @@ def breakdown_chart(ctx, figures) -> Chart | None:
     if not cats:
         return None
     series = {k: v for k, v in parts.items() if any(x is not None for x in v)}
-    title = _("Breakdown by sex and by adults/children, %(period)s") % {
-        "period": ctx.snap.period.label
-    }
+    title = _("Breakdown by sex and age, %(period)s") % {"period": ctx.snap.period.label}
     png = partial(cached, comparison_bars, cats, series, title=title)
     return Chart(png, _("Bar chart: breakdown of the figures by sex and by adults and children"))
 

@@ -482,17 +482,24 @@ def _places(result: RangeComparison, insts, by_kind, keys_of, municipality, regi
     region_code = {r.pk: r.code for r in regions}
     by_id = {m.pk: m for m in munis}
     targets: dict[str, list[ScopeTotals]] = {}
-    prepared: set[tuple[str, int]] = set()
+    kinds: dict[tuple[str, str], None] = {}  # (sum key, kind), in the institutions' order
     for inst in insts:
-        sum_key, unit = _unit_of(inst, by_id, municipality)
+        if municipality is not None or inst.level == ReportingLevel.MUNICIPAL:
+            sum_key = f"m{municipality.pk if municipality is not None else inst.municipality_id}"
+        else:
+            sum_key = f"i{inst.pk}"
         if sum_key not in targets:
+            _key, unit = _unit_of(inst, by_id, municipality)
             totals = ScopeTotals(unit.name_sq, unit.name_sr, unit.name_en, unit.population)
             result.units[unit.key] = (unit, totals)
             code = region_code.get(unit.region_id)
             targets[sum_key] = [result.totals, totals]
             if code is not None:
                 targets[sum_key].append(result.regions[code])
-        for ds in by_kind[inst.kind]:
+        kinds[(sum_key, inst.kind)] = None
+    prepared: set[tuple[int, int]] = set()
+    for sum_key, kind in kinds:
+        for ds in by_kind[kind]:
             for t in targets[sum_key]:
                 if (id(t), ds.pk) not in prepared:
                     prepared.add((id(t), ds.pk))
@@ -653,8 +660,9 @@ def _scope(by_kind, municipality, region, institutions) -> _Scope:
     ).order_by()
     if municipality is not None:  # a few model objects, needed for the rows anyway
         given = list(in_scope)
+        seat = Institution._meta.get_field("municipality")
         for inst in given:
-            inst.municipality = municipality
+            seat.set_cached_value(inst, municipality)  # as select_related would, without a join
         insts = _given_insts(given, by_kind, municipality)
         loaded = {i.pk: i for i in given}
     else:

@@ -239,16 +239,20 @@ def windows(candidates, ranges, summaries: list[tuple] | None = None) -> Windows
     look_closer: dict[Pair, list[int]] = defaultdict(list)
     if summaries is None:
         summaries = _summaries(candidates(), ranges)
+    totals = [(end - start).days + 1 for start, end in ranges]
+    empty = tuple(empty_window(start, end) for start, end in ranges)
     for inst_id, ds_id, *figures in summaries:
         pair = (inst_id, ds_id)
-        for index, (start, end) in enumerate(ranges):
+        both = list(empty)
+        for index in (0, 1):
             n, days, unapproved, lo, hi = figures[index * 5 : index * 5 + 5]
             if not n:
                 continue
-            if lo == hi and lo > 0 and days >= (end - start).days + 1:  # no overlap, no gap
-                result.set(pair, index, Window(FULL, [], bool(unapproved)))
+            if lo == hi and lo > 0 and days >= totals[index]:  # no overlap, no gap
+                both[index] = Window(FULL, [], bool(unapproved))
             else:  # overlapping submissions to choose from, or gaps to list
                 look_closer[pair].append(index)
+        result.pairs[pair] = (both[0], both[1])
     if look_closer:
         for pair, cands in _candidates(candidates(), set(look_closer)).items():
             for index in look_closer[pair]:
