@@ -319,7 +319,8 @@ def test_coordinator_adds_edits_and_retires_actions(client, world, plan):
         },
     )
     assert response.status_code == 302
-    client.post(reverse("plans:action_retire", kwargs={"pk": action.pk}), {"reason": "E dyfishtë"})
+    retire = {"state": "retire", "reason": "E dyfishtë"}  # the state asked for, not a toggle
+    client.post(reverse("plans:action_retire", kwargs={"pk": action.pk}), retire)
     action.refresh_from_db()
     assert action.is_retired and action.description == "Veprim i ndryshuar"
     history = client.get(reverse("plans:action_history", kwargs={"pk": action.pk}))

@@ -307,12 +307,15 @@ def focal_person(request, pk: int):
     form = FocalPersonForm(
         request.POST or None,
         users=selectors.focal_candidates(request.user, membership),
-        initial={"user": membership.focal_user_id},
+        membership=membership,
     )
     if request.method == "POST" and form.is_valid():
         try:
             directory_services.membership_focal_link(
-                actor=request.user, membership=membership, user=form.cleaned_data["user"]
+                actor=request.user,
+                membership=membership,
+                user=form.cleaned_data["user"],
+                version=form.version,
             )
         except ValidationError as exc:
             show_errors(form, exc)

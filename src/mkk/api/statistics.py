@@ -20,22 +20,8 @@ from mkk.statistics import services as stat_services
 from mkk.statistics.comparison import compare_range, element_keys
 from mkk.statistics.models import Status, Submission
 
+from . import common as c
 from . import schemas as s
-from .common import (
-    FIRST_DAY,
-    LAST_DAY,
-    Pages,
-    answers,
-    check_range,
-    code_param,
-    from_param,
-    municipality_of,
-    narrowed,
-    path_id,
-    query_id,
-    refuse,
-    to_param,
-)
 
 router = Router(tags=["statistics"])
 
@@ -65,7 +51,9 @@ def _require_records(request) -> None:
     scoping.require(scoping.can_read_records(request.user))
 
 
-@router.get("/statistics/data-sets", response=answers(list[s.DataSetOut]), operation_id="data_sets")
+@router.get(
+    "/statistics/data-sets", response=c.answers(list[s.DataSetOut]), operation_id="data_sets"
+)
 def data_sets(request):
     """The national catalogue: data sets, their elements and disaggregation keys."""
     out = []
@@ -88,23 +76,23 @@ def data_sets(request):
 
 @router.get(
     "/statistics/submissions",
-    response=answers(list[s.SubmissionOut]),
+    response=c.answers(list[s.SubmissionOut]),
     operation_id="submissions",
 )
-@paginate(Pages)
+@paginate(c.Pages)
 def submission_list(
     request,
-    municipality: str | None = code_param(),
-    institution: int | None = query_id(),
+    municipality: str | None = c.code_param(),
+    institution: int | None = c.query_id(),
     data_set: str | None = Query(None, pattern=s.UPPER_CODE),
     status: Literal["draft", "submitted", "approved", "returned"] | None = None,
-    period_from: dt.date | None = from_param(),
-    period_to: dt.date | None = to_param(),
+    period_from: dt.date | None = c.from_param(),
+    period_to: dt.date | None = c.to_param(),
 ):
     """Submissions of figures (a focal point sees only their institution's)."""
-    m = municipality_of(request, municipality)
+    m = c.municipality_of(request, municipality)
     _require_records(request)
-    qs = narrowed(
+    qs = c.narrowed(
         stat_selectors.submissions_for(request.user, m).prefetch_related("values__element"),
         institution_id=institution,
         data_set__code=data_set,
@@ -117,31 +105,31 @@ def submission_list(
 
 @router.get(
     "/statistics/submissions/{submission_id}",
-    response=answers(s.SubmissionOut),
+    response=c.answers(s.SubmissionOut),
     operation_id="submission",
 )
-def submission_detail(request, submission_id: int = path_id()):
+def submission_detail(request, submission_id: int = c.path_id()):
     return _submission_out(stat_selectors.submission_for(request.user, submission_id))
 
 
 @router.get(
     "/statistics/values",
-    response=answers(list[s.DataValueOut]),
+    response=c.answers(list[s.DataValueOut]),
     operation_id="values",
 )
-@paginate(Pages)
+@paginate(c.Pages)
 def values(
     request,
-    municipality: str | None = code_param(),
-    institution: int | None = query_id(),
+    municipality: str | None = c.code_param(),
+    institution: int | None = c.query_id(),
     start: dt.date | None = Query(None, description="Submissions lying wholly inside"),
     end: dt.date | None = Query(None, description="[start, end] (both optional)."),
     include_submitted: bool = Query(True, description="Also figures not yet approved."),
 ):
     """Single figures of approved (and, unless excluded, submitted) submissions."""
-    m = municipality_of(request, municipality)
+    m = c.municipality_of(request, municipality)
     _require_records(request)
-    check_range(start, end)
+    c.check_range(start, end)
     statuses = [Status.APPROVED, Status.SUBMITTED] if include_submitted else [Status.APPROVED]
     qs = stat_selectors.figures_for(request.user, statuses)
     if m is not None:
@@ -172,7 +160,7 @@ def values(
 
 @router.post(
     "/statistics/submissions",
-    response=answers(s.SavedListOut),
+    response=c.answers(s.SavedListOut),
     operation_id="submissions_save",
 )
 def submissions_save(request, payload: s.SubmissionsIn):
@@ -190,7 +178,8 @@ def submissions_save(request, payload: s.SubmissionsIn):
             errors.append(f"{where}: " + _("unknown data set %(code)s.") % {"code": item.data_set})
             continue
         if not (
-            FIRST_DAY <= item.period_start <= LAST_DAY and FIRST_DAY <= item.period_end <= LAST_DAY
+            c.FIRST_DAY <= item.period_start <= c.LAST_DAY
+            and c.FIRST_DAY <= item.period_end <= c.LAST_DAY
         ):
             errors.append(f"{where}: " + _("Dates must lie between 2000 and 2100."))
             continue
@@ -206,7 +195,7 @@ def submissions_save(request, payload: s.SubmissionsIn):
             vals[k] = v.value
         prepared.append((where, inst, ds, item, vals))
     if errors:
-        refuse(*errors)
+        c.refuse(*errors)
     saved = []
     with transaction.atomic():
         for where, inst, ds, item, vals in prepared:
@@ -229,13 +218,13 @@ def submissions_save(request, payload: s.SubmissionsIn):
         if errors:
             transaction.set_rollback(True)
     if errors:
-        refuse(*errors)
+        c.refuse(*errors)
     return {"submissions": saved}
 
 
 @router.post(
     "/statistics/dataValueSets",
-    response=answers(s.ImportOut),
+    response=c.answers(s.ImportOut),
     operation_id="data_value_sets",
 )
 def data_value_sets(request, payload: s.Dhis2ValueSet):
@@ -249,7 +238,7 @@ def data_value_sets(request, payload: s.Dhis2ValueSet):
             period = exchange.parse_period(item.period)
         except (ValueError, TypeError):
             continue  # the importer names it
-        if not (period.start >= FIRST_DAY and period.end <= LAST_DAY):
+        if not (period.start >= c.FIRST_DAY and period.end <= c.LAST_DAY):
             errors.append(_("Value %(n)s: dates must lie between 2000 and 2100.") % {"n": n})
         text = str(item.value).strip()
         if text.lstrip("-").isdigit() and int(text) > s.MAX_FIGURE:
@@ -258,7 +247,7 @@ def data_value_sets(request, payload: s.Dhis2ValueSet):
                 % {"n": n, "value": text, "max": s.MAX_FIGURE}
             )
     if errors:
-        refuse(*errors)
+        c.refuse(*errors)
     data = json.dumps({"dataValues": [v.dict(exclude_none=True) for v in payload.dataValues]})
     result = exchange.import_dhis2(data, actor=request.user)
     return {
@@ -322,7 +311,7 @@ def _comparison_out(result, scope: str, area: str) -> dict:
         "end": result.end,
         "previous_start": result.previous_start,
         "previous_end": result.previous_end,
-        # Per institution only for one municipality; a region or Kosovo answers with totals.
+        # Per institution only for one municipality; a region or Kosovo c.answers with totals.
         "rows": [_figure_out(r) for r in result.rows] if scope == "municipality" else [],
         "coverage": [
             {
@@ -342,7 +331,7 @@ def _comparison_out(result, scope: str, area: str) -> dict:
 
 @router.get(
     "/statistics/comparison",
-    response=answers(s.ComparisonOut),
+    response=c.answers(s.ComparisonOut),
     operation_id="comparison",
 )
 def comparison(
@@ -350,7 +339,7 @@ def comparison(
     start: dt.date,
     end: dt.date,
     scope: Literal["municipality", "region", "national"] = "municipality",
-    municipality: str | None = code_param(),
+    municipality: str | None = c.code_param(),
     region: str | None = Query(None, pattern=r"^[a-z][a-z0-9-]{1,39}$"),
     include_submitted: bool = True,
 ):
@@ -364,7 +353,7 @@ def comparison(
     region_obj = None
     if scope == "municipality":
         if not municipality:
-            refuse(_("Name the municipality (municipality=code)."))
+            c.refuse(_("Name the municipality (municipality=code)."))
         m = directory_selectors.municipality_for(request.user, municipality)
         scoping.require(scoping.can_read_aggregates(request.user))
         area = m.code
@@ -374,12 +363,12 @@ def comparison(
         m = None
         if scope == "region":
             if not region:
-                refuse(_("Name the police region (region=code)."))
+                c.refuse(_("Name the police region (region=code)."))
             region_obj = directory_selectors.region_for(region)
         area = region_obj.code if region_obj else "kosovo"
-    check_range(start, end)
+    c.check_range(start, end)
     if end.year - start.year > 10:
-        refuse(_("Compare at most ten years at once."))
+        c.refuse(_("Compare at most ten years at once."))
     result = compare_range(
         municipality=m,
         region=region_obj,

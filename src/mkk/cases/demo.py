@@ -25,9 +25,9 @@ from mkk.accounts.models import User
 from mkk.audit.context import current
 from mkk.audit.models import AuditAction, AuditEntry
 from mkk.audit.services import diff, snapshot
+from mkk.cases import notifications as case_notifications
 from mkk.core import periods
 from mkk.core.values import plain
-from mkk.notifications import hooks as notification_hooks
 
 from . import services
 from .models import (
@@ -118,9 +118,12 @@ class _Batch:
         self.last: dict[int, int] = {}
         self.hours: dict[tuple, int] = {}
         self.before: dict[int, dict] = {}
+        self.events: list[tuple] = []
 
-    def change(self, obj, **values) -> None:
-        """Set ``values`` on ``obj`` as a later service call would: audited as an update."""
+    def change(self, obj, *, event: str, actor, **values) -> None:
+        """Set ``values`` on ``obj`` as a later service call would: audited as an update and
+        as the service's named event."""
+        self.events.append((event, obj, actor))
         self.before.setdefault(id(obj), {f: getattr(obj, f) for f in values})
         for name, value in values.items():
             setattr(obj, name, value)
@@ -174,6 +177,7 @@ class _Batch:
             deadline_at=sent_at + dt.timedelta(hours=self.hours[key]),
         )
         self.referrals.append(referral)
+        self.events.append((AuditAction.REFERRAL_SENT, referral, actor))
         return referral
 
     def write(self) -> None:
@@ -213,11 +217,26 @@ class _Batch:
                 )
                 for action, old, new in steps
             ]
+        entries += [
+            AuditEntry(
+                actor=actor,
+                actor_username=actor.username,
+                action=event,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj.audit_repr())[:250],
+                municipality_id=self.municipality.pk,
+                changes={},
+                reason=ctx.reason or "",
+                ip_address=ctx.ip_address,
+            )
+            for event, obj, actor in self.events
+        ]
         AuditEntry.objects.bulk_create(entries, batch_size=500)
         for actor, case, ground in self.grounds:
             services._ground_recorded(actor, case, ground)
         for referral in self.referrals:
-            notification_hooks.referral_sent(referral)
+            case_notifications.referral_sent(referral)
 
 
 def snapshot_values(obj, values: dict) -> dict:
@@ -245,218 +264,267 @@ def load(directory: dict, out=None) -> None:
         if out:
             out.write("  cases: demo case workers missing; skipped")
         return
-    police, qps, shelter = (
+    demo = _Demo(
+        directory,
         users["drenas.police.case"],
         users["drenas.qps.case"],
         users["drenas.shelter.case"],
     )
-    rng = random.Random(SEED)  # noqa: S311 - synthetic demo data
-    today = timezone.localdate()
-    ended = min(today - dt.timedelta(days=1), dt.date(2026, 12, 31))
+    ended = min(demo.today - dt.timedelta(days=1), dt.date(2026, 12, 31))
     months = [p.start for p in periods.periods_between("month", dt.date(2025, 1, 1), ended)]
     counts = _police_counts(directory, months)
-    drenas = directory["municipalities"]["drenas"]
-    now = timezone.now()
-    made = referrals = 0
     serial = 0
-    batch = _Batch(drenas)
     for month in months:
-        last_day = periods.month_end(month.year, month.month)
         for _ in range(counts[month]):
             serial += 1
-            opened = month + dt.timedelta(days=rng.randint(0, (last_day - month).days))
-            child = rng.random() < 0.15
-            sex = "male" if rng.random() < 0.18 else "female"
-            born = opened - dt.timedelta(
-                days=rng.randint(6, 16) * 365 if child else rng.randint(19, 70) * 365
-            )
-            ident = services.Identity(
-                full_name=f"{rng.choice(FIRST)} {rng.choice(LAST)} (demo)",
-                personal_number=f"{rng.randint(1, 9)}{rng.randint(0, 10**9 - 1):09d}",
-                date_of_birth=born,
-                phone=f"+383 00 000 {rng.randint(100, 999)}",
-                address=f"Rruga Demo {rng.randint(1, 120)}, Drenas",
-            )
-            consent = Consent.YES if rng.random() < 0.7 else Consent.NOT_ASKED
-            case = batch.case(
-                actor=police,
-                identity=ident,
-                sex=sex,
-                age_group="child" if child else "adult",
-                residence_municipality=drenas,
-                consent_to_share=consent,
-                consent_date=opened if consent == Consent.YES else None,
-                ground="child_at_risk" if child else "",
-                reason="Fëmijë në rrezik (demo)." if child else "",
-                opened_on=opened,
-                external_reference=f"DEMO-{serial:04d}",
-            )
-            reported = _at(opened, rng.randint(0, 23), rng.choice([0, 15, 30, 45]))
-            forms = list(rng.choice(FORMS))
-            batch.child(
-                Incident,
-                recorded_by=police,
-                case=case,
-                occurred_on=opened,
-                forms=forms,
-                gbvims_type=gbvims_type_for(forms),
-                relation=rng.choice(RELATIONS),
-                perpetrator_sex="male" if rng.random() < 0.9 else "female",
-                perpetrator_age_group="adult",
-                risk_level=rng.choice(["low", "medium", "medium", "high"]),
-                children_affected=rng.choice([0, 0, 1, 2, 3]),
-                reported_at=reported,
-                summary="Rast sintetik për demonstrim.",
-            )
-            if rng.random() < 0.55 or child:
-                sent = reported + dt.timedelta(hours=rng.randint(1, 6))
-                urgent = rng.random() < 0.25
-                r = batch.referral(
-                    actor=police,
-                    case=case,
-                    to_institution=qps.institution,
-                    reason="Vlerësim social dhe mbështetje psiko-sociale.",
-                    urgency="urgent" if urgent else "normal",
-                    sent_at=sent,
-                )
-                referrals += 1
-                recent = (now - sent).days < 3
-                if recent and rng.random() < 0.5:
-                    pass  # still waiting (overdue if past the deadline)
-                else:
-                    late = rng.random() < 0.15
-                    limit = (r.deadline_at - sent).total_seconds() / 3600
-                    hours = limit * (1 + rng.random()) if late else limit * rng.uniform(0.1, 0.95)
-                    batch.change(
-                        r,
-                        status=ReferralStatus.ACCEPTED,
-                        responded_at=min(sent + dt.timedelta(hours=hours), now),
-                        responded_by=qps,
-                        consent_recorded=consent == Consent.YES,
-                    )
-                    qps_day = min((sent + dt.timedelta(hours=hours)).date(), today)
-                    if rng.random() < 0.3:
-                        # the centre for social work also opens its own file for the same person
-                        batch.case(
-                            actor=qps,
-                            identity=services.Identity(
-                                personal_number=ident.personal_number,
-                                full_name=ident.full_name,
-                                date_of_birth=born,
-                                address=ident.address,
-                            ),
-                            sex=sex,
-                            age_group=case.age_group,
-                            residence_municipality=drenas,
-                            consent_to_share=consent,
-                            consent_date=qps_day if consent == Consent.YES else None,
-                            opened_on=qps_day,
-                            external_reference=f"DEMO-Q{serial:04d}",
-                        )
-                        made += 1
-                    if rng.random() < 0.2:
-                        # the social worker places her in the shelter, which opens its own case
-                        stay_day = (sent + dt.timedelta(hours=hours + 3)).date()
-                        if stay_day <= today:
-                            s = batch.referral(
-                                actor=qps,
-                                case=case,
-                                to_institution=shelter.institution,
-                                reason="Strehim i sigurt.",
-                                urgency="urgent",
-                                sent_at=sent + dt.timedelta(hours=hours + 1),
-                            )
-                            batch.change(
-                                s,
-                                status=ReferralStatus.ACCEPTED,
-                                responded_at=sent + dt.timedelta(hours=hours + 2),
-                                responded_by=shelter,
-                                consent_recorded=True,
-                            )
-                            own = batch.case(
-                                actor=shelter,
-                                identity=services.Identity(
-                                    personal_number=ident.personal_number,
-                                    full_name=ident.full_name,
-                                    date_of_birth=born,
-                                ),
-                                sex=sex,
-                                age_group=case.age_group,
-                                residence_municipality=drenas,
-                                consent_to_share=Consent.YES,
-                                consent_date=stay_day,
-                                opened_on=stay_day,
-                                external_reference=f"DEMO-S{serial:04d}",
-                            )
-                            batch.child(
-                                ShelterStay,
-                                recorded_by=shelter,
-                                institution=shelter.institution,
-                                case=own,
-                                admitted_on=stay_day,
-                                accompanying_children=rng.choice([0, 1, 2]),
-                            )
-                            made += 1
-            if rng.random() < 0.3:
-                batch.child(
-                    ProtectionOrder,
-                    recorded_by=police,
-                    case=case,
-                    kind="interim_police",
-                    status="issued",
-                    requested_on=opened,
-                    decided_on=opened,
-                    valid_until=opened + dt.timedelta(days=3),
-                )
-            if (today - opened).days > 180 and rng.random() < 0.6:
-                batch.change(case, status=CaseStatus.CLOSED, closed_at=now)
-            made += 1
-    batch.write()
-    # This month (not in the monthly statistics yet): referrals waiting, two of them overdue.
-    for i, (hours_ago, to) in enumerate([(50, qps), (30, shelter), (2, qps)]):
-        # never before this month's first day, so the ended months keep matching the statistics
-        sent = max(now - dt.timedelta(hours=hours_ago), _at(today.replace(day=1), 1, 30))
-        opened = timezone.localtime(sent).date()
-        case = services.case_create(
-            actor=police,
-            institution=police.institution,
-            identity=services.Identity(
-                full_name=f"{FIRST[i]} {LAST[i]} (demo)",
-                personal_number=f"{rng.randint(10**9, 10**10 - 1)}",
-                date_of_birth=dt.date(1980 + i, 3, 1),
-                address=f"Rruga Demo {i + 1}, Drenas",
-            ),
-            sex="female",
-            age_group="adult",
-            residence_municipality=drenas,
-            consent_to_share=Consent.YES,
-            consent_date=opened,
-            opened_on=opened,
-            external_reference=f"DEMO-N{i}",
-        )
-        services.incident_add(
-            actor=police,
-            case=case,
-            occurred_on=opened,
-            forms=["physical", "psychological"],
-            relation="spouse",
-            perpetrator_sex="male",
-            risk_level="high",
-            children_affected=1,
-            reported_at=sent - dt.timedelta(hours=1),
-            summary="Rast sintetik për demonstrim.",
-        )
-        services.referral_send(
-            actor=police,
-            case=case,
-            to_institution=to.institution,
-            reason="Vlerësim dhe mbështetje.",
-            sent_at=sent,
-        )
-        made += 1
-        referrals += 1
+            demo.police_case(month, serial)
+    demo.batch.write()
+    demo.waiting_referrals()
     if out:
         out.write(
-            f"  cases: {made} synthetic Drenas cases, "
-            f"{referrals} referrals to the centre for social work"
+            f"  cases: {demo.made} synthetic Drenas cases, "
+            f"{demo.referrals} referrals to the centre for social work"
         )
+
+
+class _Demo:
+    """One run of the demo: the random stream (one fixed sequence of draws, so the demo is the
+    same every time) and the three case workers, shared by the steps below."""
+
+    def __init__(self, directory: dict, police, qps, shelter):
+        self.rng = random.Random(SEED)  # noqa: S311 - synthetic demo data
+        self.today = timezone.localdate()
+        self.now = timezone.now()
+        self.drenas = directory["municipalities"]["drenas"]
+        self.police, self.qps, self.shelter = police, qps, shelter
+        self.made = self.referrals = 0
+        self.batch = _Batch(self.drenas)  # the monthly history, written in bulk
+
+    def police_case(self, month: dt.date, serial: int) -> None:
+        """A police case of ``month`` with its incident, and what follows it."""
+        rng = self.rng
+        last_day = periods.month_end(month.year, month.month)
+        opened = month + dt.timedelta(days=rng.randint(0, (last_day - month).days))
+        child = rng.random() < 0.15
+        sex = "male" if rng.random() < 0.18 else "female"
+        born = opened - dt.timedelta(
+            days=rng.randint(6, 16) * 365 if child else rng.randint(19, 70) * 365
+        )
+        ident = services.Identity(
+            full_name=f"{rng.choice(FIRST)} {rng.choice(LAST)} (demo)",
+            personal_number=f"{rng.randint(1, 9)}{rng.randint(0, 10**9 - 1):09d}",
+            date_of_birth=born,
+            phone=f"+383 00 000 {rng.randint(100, 999)}",
+            address=f"Rruga Demo {rng.randint(1, 120)}, Drenas",
+        )
+        consent = Consent.YES if rng.random() < 0.7 else Consent.NOT_ASKED
+        case = self.batch.case(
+            actor=self.police,
+            identity=ident,
+            sex=sex,
+            age_group="child" if child else "adult",
+            residence_municipality=self.drenas,
+            consent_to_share=consent,
+            consent_date=opened if consent == Consent.YES else None,
+            ground="child_at_risk" if child else "",
+            reason="Fëmijë në rrezik (demo)." if child else "",
+            opened_on=opened,
+            external_reference=f"DEMO-{serial:04d}",
+        )
+        reported = self._incident(case, opened)
+        if rng.random() < 0.55 or child:
+            self._refer_to_qps(case, ident, reported, serial)
+        self._order_and_close(case, opened)
+        self.made += 1
+
+    def _incident(self, case, opened: dt.date) -> dt.datetime:
+        rng = self.rng
+        reported = _at(opened, rng.randint(0, 23), rng.choice([0, 15, 30, 45]))
+        forms = list(rng.choice(FORMS))
+        self.batch.child(
+            Incident,
+            recorded_by=self.police,
+            case=case,
+            occurred_on=opened,
+            forms=forms,
+            gbvims_type=gbvims_type_for(forms),
+            relation=rng.choice(RELATIONS),
+            perpetrator_sex="male" if rng.random() < 0.9 else "female",
+            perpetrator_age_group="adult",
+            risk_level=rng.choice(["low", "medium", "medium", "high"]),
+            children_affected=rng.choice([0, 0, 1, 2, 3]),
+            reported_at=reported,
+            summary="Rast sintetik për demonstrim.",
+        )
+        return reported
+
+    def _refer_to_qps(self, case, ident, reported: dt.datetime, serial: int) -> None:
+        """Referred to the centre for social work: most accepted (some late), a few waiting."""
+        rng = self.rng
+        sent = reported + dt.timedelta(hours=rng.randint(1, 6))
+        urgent = rng.random() < 0.25
+        r = self.batch.referral(
+            actor=self.police,
+            case=case,
+            to_institution=self.qps.institution,
+            reason="Vlerësim social dhe mbështetje psiko-sociale.",
+            urgency="urgent" if urgent else "normal",
+            sent_at=sent,
+        )
+        self.referrals += 1
+        recent = (self.now - sent).days < 3
+        if recent and rng.random() < 0.5:
+            return  # still waiting (overdue if past the deadline)
+        late = rng.random() < 0.15
+        limit = (r.deadline_at - sent).total_seconds() / 3600
+        hours = limit * (1 + rng.random()) if late else limit * rng.uniform(0.1, 0.95)
+        self.batch.change(
+            r,
+            event=AuditAction.REFERRAL_ACCEPTED,
+            actor=self.qps,
+            status=ReferralStatus.ACCEPTED,
+            responded_at=min(sent + dt.timedelta(hours=hours), self.now),
+            responded_by=self.qps,
+            consent_recorded=case.consent_to_share == Consent.YES,
+        )
+        qps_day = min((sent + dt.timedelta(hours=hours)).date(), self.today)
+        if rng.random() < 0.3:
+            self._qps_own_file(case, ident, qps_day, serial)
+        if rng.random() < 0.2:
+            self._shelter_stay(case, ident, sent, hours, serial)
+
+    def _qps_own_file(self, case, ident, day: dt.date, serial: int) -> None:
+        """The centre for social work also opens its own file for the same person."""
+        self.batch.case(
+            actor=self.qps,
+            identity=services.Identity(
+                personal_number=ident.personal_number,
+                full_name=ident.full_name,
+                date_of_birth=ident.date_of_birth,
+                address=ident.address,
+            ),
+            sex=case.sex,
+            age_group=case.age_group,
+            residence_municipality=self.drenas,
+            consent_to_share=case.consent_to_share,
+            consent_date=day if case.consent_to_share == Consent.YES else None,
+            opened_on=day,
+            external_reference=f"DEMO-Q{serial:04d}",
+        )
+        self.made += 1
+
+    def _shelter_stay(self, case, ident, sent: dt.datetime, hours: float, serial: int) -> None:
+        """The social worker places her in the shelter, which opens its own case."""
+        stay_day = (sent + dt.timedelta(hours=hours + 3)).date()
+        if stay_day > self.today:
+            return
+        s = self.batch.referral(
+            actor=self.qps,
+            case=case,
+            to_institution=self.shelter.institution,
+            reason="Strehim i sigurt.",
+            urgency="urgent",
+            sent_at=sent + dt.timedelta(hours=hours + 1),
+        )
+        self.batch.change(
+            s,
+            event=AuditAction.REFERRAL_ACCEPTED,
+            actor=self.shelter,
+            status=ReferralStatus.ACCEPTED,
+            responded_at=sent + dt.timedelta(hours=hours + 2),
+            responded_by=self.shelter,
+            consent_recorded=True,
+        )
+        own = self.batch.case(
+            actor=self.shelter,
+            identity=services.Identity(
+                personal_number=ident.personal_number,
+                full_name=ident.full_name,
+                date_of_birth=ident.date_of_birth,
+            ),
+            sex=case.sex,
+            age_group=case.age_group,
+            residence_municipality=self.drenas,
+            consent_to_share=Consent.YES,
+            consent_date=stay_day,
+            opened_on=stay_day,
+            external_reference=f"DEMO-S{serial:04d}",
+        )
+        self.batch.child(
+            ShelterStay,
+            recorded_by=self.shelter,
+            institution=self.shelter.institution,
+            case=own,
+            admitted_on=stay_day,
+            accompanying_children=self.rng.choice([0, 1, 2]),
+        )
+        self.made += 1
+
+    def _order_and_close(self, case, opened: dt.date) -> None:
+        rng = self.rng
+        if rng.random() < 0.3:
+            self.batch.child(
+                ProtectionOrder,
+                recorded_by=self.police,
+                case=case,
+                kind="interim_police",
+                status="issued",
+                requested_on=opened,
+                decided_on=opened,
+                valid_until=opened + dt.timedelta(days=3),
+            )
+        if (self.today - opened).days > 180 and rng.random() < 0.6:
+            self.batch.change(
+                case,
+                event=AuditAction.CASE_CLOSED,
+                actor=self.police,
+                status=CaseStatus.CLOSED,
+                closed_at=self.now,
+            )
+
+    def waiting_referrals(self) -> None:
+        """This month (not in the monthly statistics yet): referrals waiting, two overdue."""
+        for i, (hours_ago, to) in enumerate([(50, self.qps), (30, self.shelter), (2, self.qps)]):
+            # never before this month's first day, so ended months keep matching the statistics
+            sent = max(
+                self.now - dt.timedelta(hours=hours_ago), _at(self.today.replace(day=1), 1, 30)
+            )
+            opened = timezone.localtime(sent).date()
+            case = services.case_create(
+                actor=self.police,
+                institution=self.police.institution,
+                identity=services.Identity(
+                    full_name=f"{FIRST[i]} {LAST[i]} (demo)",
+                    personal_number=f"{self.rng.randint(10**9, 10**10 - 1)}",
+                    date_of_birth=dt.date(1980 + i, 3, 1),
+                    address=f"Rruga Demo {i + 1}, Drenas",
+                ),
+                sex="female",
+                age_group="adult",
+                residence_municipality=self.drenas,
+                consent_to_share=Consent.YES,
+                consent_date=opened,
+                opened_on=opened,
+                external_reference=f"DEMO-N{i}",
+            )
+            services.incident_add(
+                actor=self.police,
+                case=case,
+                occurred_on=opened,
+                forms=["physical", "psychological"],
+                relation="spouse",
+                perpetrator_sex="male",
+                risk_level="high",
+                children_affected=1,
+                reported_at=sent - dt.timedelta(hours=1),
+                summary="Rast sintetik për demonstrim.",
+            )
+            services.referral_send(
+                actor=self.police,
+                case=case,
+                to_institution=to.institution,
+                reason="Vlerësim dhe mbështetje.",
+                sent_at=sent,
+            )
+            self.made += 1
+            self.referrals += 1

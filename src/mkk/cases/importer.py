@@ -242,14 +242,32 @@ def import_cases(*, actor, institution, data: bytes) -> ImportResult:
     if not (scoping.can_work_cases(actor) and actor.institution_id == institution.pk):
         raise PermissionDenied
     result = ImportResult()
+    reader = _reader(data, result)
+    if reader is None:
+        return result
+    parsed = _parse_rows(reader, institution, result)
+    if not parsed and not result.errors:
+        result.errors.append(_("The file has no rows."))
+    if result.errors:
+        return result
+    try:
+        with transaction.atomic():
+            _save_rows(actor, institution, parsed, result)
+    except _Rollback:
+        result.created = []
+    return result
+
+
+def _reader(data: bytes, result: ImportResult) -> csv.DictReader | None:
+    """The file as rows keyed by its (known) column names, or None with the errors said."""
     if len(data) > getattr(settings, "MKK_MAX_UPLOAD_BYTES", 10 * 1024 * 1024):
         result.errors.append(_("The file is too large."))
-        return result
+        return None
     try:
         text = decode(data)
     except ValidationError as exc:
         result.errors.append(" ".join(exc.messages))
-        return result
+        return None
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
@@ -257,16 +275,21 @@ def import_cases(*, actor, institution, data: bytes) -> ImportResult:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         result.errors.append(_("Missing columns: %(columns)s") % {"columns": ", ".join(missing)})
-        return result
+        return None
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         result.errors.append(
             _("Unknown columns: %(columns)s") % {"columns": ", ".join(unknown[:10])}
         )
-        return result
+        return None
     reader.fieldnames = header
+    return reader
+
+
+def _parse_rows(reader: csv.DictReader, institution, result: ImportResult) -> list:
+    """Every row parsed, as (row number, item); the errors of the others in ``result``."""
     municipalities = {m.code: m for m in Municipality.objects.all()}
-    parsed = []
+    parsed: list = []
     # Importing the same file twice must not double the cases: the institution's own
     # reference of a case may appear once.
     seen_refs = set(
@@ -278,60 +301,55 @@ def import_cases(*, actor, institution, data: bytes) -> ImportResult:
         for number, row in enumerate(reader, start=2):
             if number - 1 > MAX_ROWS:
                 result.errors.append(_("More than %(n)d rows: split the file.") % {"n": MAX_ROWS})
-                return result
+                return []
             if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
                 continue  # blank line
             if None in row:
                 result.errors.append(_("Row %(row)d: more cells than columns") % {"row": number})
                 continue
             try:
-                item = _parse_row(row, municipalities)
-                ref = item["case"]["external_reference"]
-                if ref and ref in seen_refs:
-                    raise RowError(
-                        _("external_reference: this case is already in the system or in the file")
-                    )
-                if ref:
-                    seen_refs.add(ref)
-                parsed.append((number, item))
+                parsed.append((number, _parse_unique(row, municipalities, seen_refs)))
             except RowError as exc:
                 result.errors.append(_("Row %(row)d: %(reason)s") % {"row": number, "reason": exc})
     except csv.Error:
         result.errors.append(_("The file is not valid CSV."))
-        return result
-    if not parsed and not result.errors:
-        result.errors.append(_("The file has no rows."))
-    if result.errors:
-        return result
-    try:
-        with transaction.atomic():
-            for number, item in parsed:
-                try:
-                    with transaction.atomic():
-                        case = services.case_create(
-                            actor=actor,
-                            institution=institution,
-                            identity=item["identity"],
-                            **item["case"],
-                        )
-                        services.incident_add(actor=actor, case=case, **item["incident"])
-                except ValidationError as exc:
-                    result.errors.append(
-                        _("Row %(row)d: %(reason)s") % {"row": number, "reason": _messages(exc)}
-                    )
-                    continue
-                result.created.append(case.reference)
-            if result.errors:
-                raise _Rollback
-            record(
-                AuditAction.IMPORT,
-                institution,
-                actor=actor,
-                reason=f"import_cases: {len(result.created)} cases",
+        return []
+    return parsed
+
+
+def _parse_unique(row: dict, municipalities: dict, seen_refs: set) -> dict:
+    item = _parse_row(row, municipalities)
+    ref = item["case"]["external_reference"]
+    if ref and ref in seen_refs:
+        raise RowError(_("external_reference: this case is already in the system or in the file"))
+    if ref:
+        seen_refs.add(ref)
+    return item
+
+
+def _save_rows(actor, institution, parsed: list, result: ImportResult) -> None:
+    """Create every case (inside the caller's transaction); any refused row rolls all back."""
+    for number, item in parsed:
+        try:
+            with transaction.atomic():
+                case = services.case_create(
+                    actor=actor, institution=institution, identity=item["identity"], **item["case"]
+                )
+                services.incident_add(actor=actor, case=case, **item["incident"])
+        except ValidationError as exc:
+            result.errors.append(
+                _("Row %(row)d: %(reason)s") % {"row": number, "reason": _messages(exc)}
             )
-    except _Rollback:
-        result.created = []
-    return result
+            continue
+        result.created.append(case.reference)
+    if result.errors:
+        raise _Rollback
+    record(
+        AuditAction.IMPORT,
+        institution,
+        actor=actor,
+        reason=f"import_cases: {len(result.created)} cases",
+    )
 
 
 class _Rollback(Exception):

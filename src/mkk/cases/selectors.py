@@ -192,33 +192,68 @@ def case_figures(*, municipality, start: dt.date, end: dt.date, now=None) -> Cas
             institutions_per_key[key].add(inst)
         else:
             anonymous += 1
-    by_inst = Counter(inst for _, inst in rows)
-
-    names = {i.pk: i for i in Institution.objects.filter(pk__in=by_inst)}
-    cases_by_institution = sorted(
-        ((names[pk], n) for pk, n in by_inst.items()), key=lambda t: (-t[1], t[0].name_sq)
-    )
-
     start_dt = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     end_dt = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
     referrals = Referral.objects.filter(
         case__institution__municipality=municipality, sent_at__gte=start_dt, sent_at__lt=end_dt
     ).select_related("case__institution", "to_institution")
+    hours, sent, due, in_time = _referral_times(list(referrals), now)
+    overdue_now = Referral.objects.filter(
+        case__institution__municipality=municipality,
+        status=ReferralStatus.SENT,
+        deadline_at__lt=now,
+    ).count()
+    return CaseFigures(
+        municipality_id=municipality.pk,
+        start=start,
+        end=end,
+        cases=len(rows),
+        unique_victims=len(institutions_per_key) + anonymous,
+        victims_in_more_than_one_institution=sum(
+            1 for s in institutions_per_key.values() if len(s) > 1
+        ),
+        cases_by_institution=_cases_by_institution(rows),
+        police_to_social_work_hours=sorted(hours),
+        median_hours_police_to_social_work=round(pystats.median(hours), 1) if hours else None,
+        p90_hours_police_to_social_work=round(percentile(hours, 90), 1) if hours else None,
+        referrals_sent=sent,
+        referrals_due=due,
+        referrals_answered_in_time=in_time,
+        share_answered_in_time=round(in_time / due, 3) if due else None,
+        overdue_now=overdue_now,
+    )
+
+
+def _cases_by_institution(rows) -> list:
+    """(institution, cases) for each institution with cases, most cases first."""
+    by_inst = Counter(inst for _, inst in rows)
+    names = {i.pk: i for i in Institution.objects.filter(pk__in=by_inst)}
+    return sorted(
+        ((names[pk], n) for pk, n in by_inst.items()), key=lambda t: (-t[1], t[0].name_sq)
+    )
+
+
+def _first_reports(case_ids: set[int]) -> dict:
+    """The earliest police report time of each case (``Incident.reported_at``)."""
+    from .models import Incident
+
+    times: dict = {}
+    for case_id, reported in Incident.objects.filter(
+        case_id__in=case_ids, reported_at__isnull=False
+    ).values_list("case_id", "reported_at"):
+        if case_id not in times or reported < times[case_id]:
+            times[case_id] = reported
+    return times
+
+
+def _referral_times(referrals: list, now) -> tuple[list[float], int, int, int]:
+    """Hours police → social work, and referrals sent, due and answered in time."""
+    police_cases = {
+        r.case_id for r in referrals if r.case.institution.kind == InstitutionKind.POLICE
+    }
+    report_times = _first_reports(police_cases) if police_cases else {}
     hours: list[float] = []
     sent = due = in_time = 0
-    police_cases = set()
-    for r in referrals:
-        if r.case.institution.kind == InstitutionKind.POLICE:
-            police_cases.add(r.case_id)
-    report_times = {}
-    if police_cases:
-        from .models import Incident
-
-        for case_id, reported in Incident.objects.filter(
-            case_id__in=police_cases, reported_at__isnull=False
-        ).values_list("case_id", "reported_at"):
-            if case_id not in report_times or reported < report_times[case_id]:
-                report_times[case_id] = reported
     for r in referrals:
         if r.status == ReferralStatus.WITHDRAWN:
             continue
@@ -235,30 +270,7 @@ def case_figures(*, municipality, start: dt.date, end: dt.date, now=None) -> Cas
         ):
             origin = report_times.get(r.case_id, r.sent_at)
             hours.append(round(max((r.responded_at - origin).total_seconds(), 0) / 3600, 2))
-    overdue_now = Referral.objects.filter(
-        case__institution__municipality=municipality,
-        status=ReferralStatus.SENT,
-        deadline_at__lt=now,
-    ).count()
-    return CaseFigures(
-        municipality_id=municipality.pk,
-        start=start,
-        end=end,
-        cases=len(rows),
-        unique_victims=len(institutions_per_key) + anonymous,
-        victims_in_more_than_one_institution=sum(
-            1 for s in institutions_per_key.values() if len(s) > 1
-        ),
-        cases_by_institution=cases_by_institution,
-        police_to_social_work_hours=sorted(hours),
-        median_hours_police_to_social_work=round(pystats.median(hours), 1) if hours else None,
-        p90_hours_police_to_social_work=round(percentile(hours, 90), 1) if hours else None,
-        referrals_sent=sent,
-        referrals_due=due,
-        referrals_answered_in_time=in_time,
-        share_answered_in_time=round(in_time / due, 3) if due else None,
-        overdue_now=overdue_now,
-    )
+    return hours, sent, due, in_time
 
 
 def referral_counts_by_status(municipality) -> dict[str, int]:

@@ -30,13 +30,59 @@ plt.rcParams.update(
 PALETTE = ["#0b4f8a", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000"]
 
 
-def _finish(fig, fmt: str) -> bytes:
+def finish(fig, fmt: str = "png", *, dpi: int = 150, tight: bool = True, **savefig) -> bytes:
+    """The figure's bytes (no timestamps, no software name: the same chart, the same bytes);
+    the figure is closed. ``tight=False`` keeps a layout the caller set by hand."""
     buf = io.BytesIO()
-    fig.tight_layout()
+    if tight:
+        fig.tight_layout()
     metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
-    fig.savefig(buf, format=fmt, dpi=150, metadata=metadata)
+    fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata, **savefig)
     plt.close(fig)
     return buf.getvalue()
+
+
+def draw_grouped(ax, categories: Sequence[str], series, *, horizontal: bool = False) -> None:
+    """On ``ax``: bars for each category, one bar per series, each bar labelled with its
+    value. ``None`` (missing data) draws no bar and is labelled "–", never as zero."""
+    width = 0.8 / max(len(series), 1)
+    positions = range(len(categories))
+    bar = ax.barh if horizontal else ax.bar
+    for i, (label, values) in enumerate(series.items()):
+        offs = [p - 0.4 + width * (i + 0.5) for p in positions]
+        heights = [v if v is not None else 0 for v in values]
+        bars = bar(offs, heights, width, label=label, color=PALETTE[i % len(PALETTE)])
+        ax.bar_label(
+            bars, labels=["–" if v is None else f"{v:g}" for v in values], padding=2, fontsize=8
+        )
+    if horizontal:
+        ax.set_yticks(list(positions), categories)
+        ax.invert_yaxis()
+
+
+def draw_stacked(ax, categories: Sequence[str], parts) -> None:
+    """On ``ax``: one bar per category split into ``parts`` (label → values), stacked."""
+    bottoms = [0.0] * len(categories)
+    for i, (label, values) in enumerate(parts.items()):
+        ax.bar(
+            list(range(len(categories))),
+            values,
+            0.6,
+            bottom=bottoms,
+            label=label,
+            color=PALETTE[i % len(PALETTE)],
+        )
+        bottoms = [b + (v or 0) for b, v in zip(bottoms, values, strict=True)]
+
+
+def _category_ticks(ax, categories: Sequence[str]) -> None:
+    """Category names under the bars, slanted when there are more than four."""
+    ax.set_xticks(
+        list(range(len(categories))),
+        categories,
+        rotation=20 if len(categories) > 4 else 0,
+        ha="right" if len(categories) > 4 else "center",
+    )
 
 
 def grouped_bars(
@@ -55,34 +101,17 @@ def grouped_bars(
     ``None`` values (missing data) draw no bar and are labelled "–", never as zero.
     """
     fig, ax = plt.subplots(figsize=(width_in, height_in))
-    n = max(len(series), 1)
-    width = 0.8 / n
-    positions = range(len(categories))
-    for i, (label, values) in enumerate(series.items()):
-        offs = [p - 0.4 + width * (i + 0.5) for p in positions]
-        heights = [v if v is not None else 0 for v in values]
-        bar = ax.barh if horizontal else ax.bar
-        bars = bar(offs, heights, width, label=label, color=PALETTE[i % len(PALETTE)])
-        ax.bar_label(
-            bars, labels=["–" if v is None else f"{v:g}" for v in values], padding=2, fontsize=8
-        )
+    draw_grouped(ax, categories, series, horizontal=horizontal)
     if horizontal:
-        ax.set_yticks(list(positions), categories)
-        ax.invert_yaxis()
         ax.set_xlabel(ylabel)
     else:
-        ax.set_xticks(
-            list(positions),
-            categories,
-            rotation=20 if len(categories) > 4 else 0,
-            ha="right" if len(categories) > 4 else "center",
-        )
+        _category_ticks(ax, categories)
         ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
     if len(series) > 1:
         ax.legend(frameon=False)
-    return _finish(fig, fmt)
+    return finish(fig, fmt)
 
 
 def stacked_bars(
@@ -97,28 +126,13 @@ def stacked_bars(
 ) -> bytes:
     """One bar per category split into parts (e.g. women/men, adults/children, by status)."""
     fig, ax = plt.subplots(figsize=(width_in, height_in))
-    bottoms = [0.0] * len(categories)
-    for i, (label, values) in enumerate(parts.items()):
-        ax.bar(
-            list(range(len(categories))),
-            values,
-            0.6,
-            bottom=bottoms,
-            label=label,
-            color=PALETTE[i % len(PALETTE)],
-        )
-        bottoms = [b + (v or 0) for b, v in zip(bottoms, values, strict=True)]
-    ax.set_xticks(
-        list(range(len(categories))),
-        categories,
-        rotation=20 if len(categories) > 4 else 0,
-        ha="right" if len(categories) > 4 else "center",
-    )
+    draw_stacked(ax, categories, parts)
+    _category_ticks(ax, categories)
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
     ax.legend(frameon=False)
-    return _finish(fig, fmt)
+    return finish(fig, fmt)
 
 
 def data_uri(png: bytes) -> str:

@@ -10,6 +10,7 @@ collects the same work and writes none of it.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -57,6 +58,7 @@ class Work:
         self.changed: dict[type, list[tuple[Any, dict, list[str]]]] = {}
         self.deleted: dict[type, list] = {}
         self.errors: list[str] = []
+        self.checked: dict = {}  # (field, value) -> outcome of its validation
 
     def apply(self, obj, values: dict, kind: str, where: str = "") -> bool:
         """Set changed fields; count created/updated/unchanged. FKs are given as ``*_id``."""
@@ -92,7 +94,7 @@ class Work:
 
     def _check(self, obj, where: str) -> None:
         try:
-            _clean_fields(obj)
+            _clean_fields(obj, self.checked)
             start, end = getattr(obj, "start_year", None), getattr(obj, "end_year", None)
             if start is not None and end is not None and end < start:
                 raise ValidationError(_("The last year is before the first year."))
@@ -187,18 +189,26 @@ def _validated(model) -> tuple[models.Field, ...]:
     )
 
 
-def _clean_fields(obj) -> None:
+def _clean_fields(obj, seen: dict) -> None:
     """``Model.clean_fields`` over :func:`_validated` only (the same rules and messages,
-    without walking every field of every row)."""
+    without walking every field of every row). These fields' rules depend on the value alone,
+    so each value is checked once per import (``seen``: the outcome of each)."""
     errors = {}
     for f in _validated(type(obj)):
         raw = getattr(obj, f.attname)
         if f.blank and raw in f.empty_values:
             continue
-        try:
-            setattr(obj, f.attname, f.clean(raw, obj))
-        except ValidationError as exc:
-            errors[f.name] = exc.error_list
+        key = (f, type(raw), str(raw) if isinstance(raw, Decimal) else raw)
+        if key not in seen:
+            try:
+                seen[key] = (True, f.clean(raw, obj))
+            except ValidationError as exc:
+                seen[key] = (False, exc.error_list)
+        ok, outcome = seen[key]
+        if ok:
+            setattr(obj, f.attname, outcome)
+        else:
+            errors[f.name] = outcome
     if errors:
         raise ValidationError(errors)
 

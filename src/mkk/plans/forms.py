@@ -272,5 +272,20 @@ class ReviewForm(VersionedFormMixin, forms.Form):
         return data
 
 
-class RetireForm(forms.Form):
+class RetireForm(VersionedFormMixin, forms.Form):
+    """Retire or restore an action. The form posts the state the user asked for (not a
+    toggle) and the action's version: of two people clicking at once, the second is told."""
+
+    state = forms.ChoiceField(
+        choices=[("retire", _("Retire")), ("restore", _("Make active"))],
+        widget=forms.HiddenInput,
+    )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+    def __init__(self, *args, action, **kwargs):
+        kwargs.setdefault("initial", {"state": "restore" if action.is_retired else "retire"})
+        super().__init__(*args, version_of=action, **kwargs)
+
+    @property
+    def retire(self) -> bool:
+        return self.cleaned_data["state"] == "retire"

@@ -301,8 +301,8 @@ def _import(actor, mechanism, name, sha, parsed, years, dry_run, options) -> Imp
                 unlinked,
                 matcher,
             )
-            # Bulk rows send no save signals: the cached plan pages are renewed here.
-            versions.bump(mechanism.municipality_id)
+            if not dry_run:  # bulk rows send no save signals: the cached plan pages renew here
+                versions.bump(mechanism.municipality_id)
             blocking = [w for w in warnings if w["blocking"]]
             result.blocking = blocking
             result.column_map = column_map

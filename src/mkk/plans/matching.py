@@ -47,9 +47,16 @@ class InstitutionMatcher:
             for alias in inst.alias_list:
                 self.aliases.setdefault(normalize(alias), inst)
         self._candidates = {**self.aliases, **self.names}
+        self._seen: dict[str, tuple[Institution | None, str]] = {}
 
     def match(self, text: str) -> tuple[Institution | None, str]:
-        """(institution or None, method: abbreviation/name/alias/fuzzy/none)."""
+        """(institution or None, method: abbreviation/name/alias/fuzzy/none). A plan writes the
+        same names again and again: each text is matched once per import."""
+        if text not in self._seen:
+            self._seen[text] = self._match(text)
+        return self._seen[text]
+
+    def _match(self, text: str) -> tuple[Institution | None, str]:
         key = normalize(text)
         if not key:
             return None, "none"

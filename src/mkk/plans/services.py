@@ -380,10 +380,18 @@ def action_save(
     return action
 
 
-def action_set_retired(*, actor, action: Action, retired: bool, reason: str = "") -> Action:
+def action_set_retired(
+    *, actor, action: Action, retired: bool, reason: str = "", version: str | None = None
+) -> Action:
+    """Retire (``retired=True``) or restore the action: the state asked for, never a toggle.
+
+    ``version``: the retire form's version of the action; when someone else changed the
+    action (retired it, restored it, edited it) after the page was drawn, the change is
+    refused with what they changed (:mod:`mkk.core.concurrency`)."""
     _require_manager(actor, action.plan)
-    if action.is_retired != retired:
-        with transaction.atomic():
+    with transaction.atomic():
+        concurrency.check(action, version)
+        if action.is_retired != retired:
             action.is_retired = retired
             action.save()
             if reason:

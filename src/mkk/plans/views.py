@@ -371,7 +371,11 @@ def _update_label(update) -> str:
 @login_required
 @require_GET
 def action_detail(request, pk: int):
-    action = selectors.action_for(request.user, pk)
+    return _action_page(request, selectors.action_for(request.user, pk))
+
+
+def _action_page(request, action, retire_form=None):
+    """The action's page; ``retire_form`` when a retire/restore was refused (kept as typed)."""
     plan = action.plan
     updates = list(selectors.updates_of(action))
     can_files = scoping.can_see_progress_files(request.user, action)
@@ -390,7 +394,7 @@ def action_detail(request, pk: int):
             ),
             "can_files": can_files,
             "period": services.current_period(plan),
-            "retire_form": RetireForm(),
+            "retire_form": retire_form or RetireForm(action=action),
         },
     )
 
@@ -446,12 +450,27 @@ def action_retire(request, pk: int):
     scoping.require(
         scoping.can_manage_mechanism(request.user, action.plan.mechanism.municipality_id)
     )
-    form = RetireForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    retire = not action.is_retired
-    services.action_set_retired(actor=request.user, action=action, retired=retire, reason=reason)
+    form = RetireForm(request.POST, action=action)
+    if not form.is_valid():
+        return _action_page(request, action, form)
+    try:
+        services.action_set_retired(
+            actor=request.user,
+            action=action,
+            retired=form.retire,
+            reason=form.cleaned_data["reason"],
+            version=form.version,
+        )
+    except ValidationError as exc:  # someone else retired, restored or edited it meanwhile
+        show_errors(form, exc)
+        action.refresh_from_db()
+        # the reason typed is kept; the button (and what it posts) now offers the other state
+        form.data = form.data.copy()
+        form.data[form.add_prefix("state")] = "restore" if action.is_retired else "retire"
+        return _action_page(request, action, form)
     messages.success(
-        request, _("The action was retired.") if retire else _("The action is active again.")
+        request,
+        _("The action was retired.") if form.retire else _("The action is active again."),
     )
     return redirect("plans:action", pk=action.pk)
 

@@ -55,30 +55,14 @@ def _bars(categories: list[str], series: dict[str, list[int | None]]) -> bytes:
     """Horizontal grouped bars in the style of mkk.core.charts (same palette and font), with
     the legend below the plot so that it never hides a bar. Missing figures draw no bar and
     are labelled "–", never as zero."""
-    import io
-
-    from mkk.core.charts import PALETTE, plt
+    from mkk.core.charts import draw_grouped, finish, plt
 
     fig, ax = plt.subplots(figsize=(8, max(2.6, 0.62 * len(categories) + 1.0)))
-    n = max(len(series), 1)
-    width = 0.8 / n
-    for i, (label, values) in enumerate(series.items()):
-        offs = [p - 0.4 + width * (i + 0.5) for p in range(len(categories))]
-        bars = ax.barh(
-            offs, [v or 0 for v in values], width, label=label, color=PALETTE[i % len(PALETTE)]
-        )
-        ax.bar_label(
-            bars, labels=["–" if v is None else f"{v:g}" for v in values], padding=2, fontsize=8
-        )
-    ax.set_yticks(list(range(len(categories))), categories)
-    ax.invert_yaxis()
+    draw_grouped(ax, categories, series, horizontal=True)
     ax.margins(x=0.08)
-    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=n)
-    buf = io.BytesIO()
-    fig.tight_layout()
-    fig.savefig(buf, format="png", dpi=150, metadata={"Software": None}, bbox_inches="tight")
-    plt.close(fig)
-    return buf.getvalue()
+    ncol = max(len(series), 1)
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=ncol)
+    return finish(fig, bbox_inches="tight")
 
 
 def chart_for(result: RangeComparison, lang: str) -> str | None:

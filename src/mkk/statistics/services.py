@@ -219,32 +219,7 @@ def submission_save(
     clean = _clean_values(values)
     _validate(data_set, clean)
     with _actor_ctx(actor):
-        submission = (
-            Submission.objects.select_for_update()
-            .filter(
-                institution=institution,
-                data_set=data_set,
-                period_start=period_start,
-                period_end=period_end,
-            )
-            .first()
-        )
-        if submission is not None:
-            concurrency.check(submission, version, extra=submission_figures)
-        if submission is not None and submission.is_locked:
-            raise ValidationError(
-                _(
-                    "These figures are approved and locked. A correction needs a reason; ask the "
-                    "coordinator."
-                )
-            )
-        if submission is None:
-            submission = Submission(
-                institution=institution,
-                data_set=data_set,
-                period_start=period_start,
-                period_end=period_end,
-            )
+        submission = _open_for_edit(institution, data_set, period_start, period_end, version)
         submission.period_type = periods.classify(period_start, period_end)
         submission.source = source
         submission.is_synthetic = is_synthetic
@@ -268,6 +243,37 @@ def submission_save(
         if submit:
             _do_submit(actor, submission)
     submission.warnings = warnings_for(submission, clean)
+    return submission
+
+
+def _open_for_edit(institution, data_set, period_start, period_end, version) -> Submission:
+    """The period's submission, locked for this transaction and checked against the version
+    the form showed, or a new one; an approved one is refused."""
+    submission = (
+        Submission.objects.select_for_update()
+        .filter(
+            institution=institution,
+            data_set=data_set,
+            period_start=period_start,
+            period_end=period_end,
+        )
+        .first()
+    )
+    if submission is None:
+        return Submission(
+            institution=institution,
+            data_set=data_set,
+            period_start=period_start,
+            period_end=period_end,
+        )
+    concurrency.check(submission, version, extra=submission_figures)
+    if submission.is_locked:
+        raise ValidationError(
+            _(
+                "These figures are approved and locked. A correction needs a reason; ask the "
+                "coordinator."
+            )
+        )
     return submission
 
 
