@@ -566,7 +566,16 @@ def compare_range(
         region = Region.objects.get(code=region)
     ranges = ((start, end), periods.previous_year(start, end))
     by_kind = data_sets_by_kind()
-    scope = _scope(by_kind, municipality, region, institutions)
+    ds_ids = [ds.pk for sets in by_kind.values() for ds in sets]
+    summaries = fetched = read = None
+    postgresql = connection.vendor == "postgresql"
+    if municipality is not None and institutions is None and postgresql:
+        # One round trip: the institutions, their coverage figures and their sums.
+        read, summaries, fetched = one_statement(
+            "municipality", municipality.pk, "institution", ds_ids, include_submitted, ranges,
+            kinds=list(by_kind),
+        )  # fmt: skip
+    scope = _scope(by_kind, municipality, region, institutions, read)
     insts, loader = scope.insts, scope.loader
     (start, end), (prev_start, prev_end) = ranges
     result = RangeComparison(start=start, end=end, previous_start=prev_start, previous_end=prev_end)
@@ -576,9 +585,7 @@ def compare_range(
     result.municipality, result.region = municipality, region
     result._institutions, result._order = loader, [i.pk for i in insts]
 
-    ds_ids = [ds.pk for sets in by_kind.values() for ds in sets]
-    summaries = fetched = None
-    if scope.statement is not None and insts and connection.vendor == "postgresql":
+    if read is None and scope.statement is not None and insts and postgresql:
         summaries, fetched = one_statement(*scope.statement, ds_ids, include_submitted, ranges)
     wins = windows(
         lambda: candidate_submissions(scope.sub_scope, ds_ids, include_submitted, ranges),
@@ -641,7 +648,8 @@ class _Scope:
     statement: tuple | None
 
 
-def _scope(by_kind, municipality, region, institutions) -> _Scope:
+def _scope(by_kind, municipality, region, institutions, read=None) -> _Scope:
+    """``read``: a municipality's institutions, when they were read already."""
     if institutions is not None:
         given = list(institutions)
         insts = _given_insts(given, by_kind, municipality)
@@ -659,7 +667,7 @@ def _scope(by_kind, municipality, region, institutions) -> _Scope:
         _scope_q("", municipality, region), kind__in=list(by_kind)
     ).order_by()
     if municipality is not None:  # a few model objects, needed for the rows anyway
-        given = list(in_scope)
+        given = read if read is not None else list(in_scope)
         seat = Institution._meta.get_field("municipality")
         for inst in given:
             seat.set_cached_value(inst, municipality)  # as select_related would, without a join
