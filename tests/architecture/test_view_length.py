@@ -97,7 +97,7 @@ def test_the_check_counts_the_body_and_reads_the_reason():
     # An empty reason, or the mark in a string, does not count.
     assert _check(f"def page(request):\n    x = 0\n    # long:\n{lines}\n")
     assert _check(f'def page(request):\n    x = "# long: no"\n{lines}\n')
-    assert _check(reason.replace("# long: one table, row by row", "# one table")) 
+    assert _check(reason.replace("# long: one table, row by row", "# one table"))
     # Helpers and non-views are not views; class handlers are.
     assert _check(f"def _helper(request):\n{lines}\n    return x0\n") == []
     assert _check(f"def rows(data):\n{lines}\n    return x0\n") == []

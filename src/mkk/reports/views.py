@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mkk.accounts import scoping
@@ -274,18 +274,6 @@ def diff(request, pk: int):
     return render(request, "reports/diff.html", context)
 
 
-def _filename(report, fmt: str, public: bool) -> str:
-    """The download's name in the reader's language, e.g.
-    "raporti-i-monitorimit-drenas-20250101-20251231-v1-publik.pdf"."""
-    code = report.mechanism.municipality.code
-    stem = pgettext("file name", "monitoring-report")
-    suffix = "-" + pgettext("file name", "public") if public else ""
-    return (
-        f"{stem}-{code}-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
-        f"-v{report.version}{suffix}.{fmt}"
-    )
-
-
 def _file_response(
     content: bytes, fmt: str, filename: str, sha256: str | None = None
 ) -> HttpResponse:
@@ -301,9 +289,9 @@ def _file_response(
 def _content(report, fmt: str, public: bool) -> tuple[bytes, str | None]:
     stored = selectors.file_for(report, fmt, public=public) if report.is_frozen else None
     if stored is not None:
-        content = stored.read()
-        if hashlib.sha256(content).hexdigest() != stored.sha256:
-            raise Http404  # the kept file was altered: never serve it
+        content = stored.read_checked()
+        if content is None:
+            raise Http404
         return content, stored.sha256
     data = services.data_for(report, public=public)
     return render_report(fmt, data, report.narrative(), report.title), None
@@ -320,7 +308,7 @@ def download(request, pk: int, fmt: str):
     record(
         AuditAction.EXPORT, report, actor=request.user, reason=f"{fmt}{' public' if public else ''}"
     )
-    return _file_response(content, fmt, _filename(report, fmt, public), sha)
+    return _file_response(content, fmt, report.file_name(fmt, public=public), sha)
 
 
 # --- Public, without login --------------------------------------------------------------------
@@ -346,4 +334,4 @@ def public_download(request, slug: str, fmt: str):
     if fmt not in FORMATS:
         raise Http404
     content, sha = _content(report, fmt, True)
-    return _file_response(content, fmt, _filename(report, fmt, True), sha)
+    return _file_response(content, fmt, report.file_name(fmt, public=True), sha)
