@@ -5,10 +5,15 @@ The form used to toggle: two people clicking "retire" at once left the action ac
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from mkk.core.concurrency import EditConflict, stamp
+from mkk.plans import services
 from mkk.plans.models import Action
 from tests.conftest import login
 
@@ -92,3 +97,40 @@ def test_retire_posts_the_state_not_a_toggle(world):
     assert anna.post(url, {"reason": "x"}).status_code == 200
     action.refresh_from_db()
     assert action.is_retired
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_retiring_at_once_one_retires_the_others_are_told(world):
+    """Four coordinators click "retire" on the same page version at the same moment
+    (PostgreSQL: the row lock serialises them): the action ends retired, never toggled back."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (the in-memory SQLite test database locks)")
+    plan = make_plan(world.drenas)
+    action = plan.actions.get(code="I.1.1")
+    token = stamp(action)
+    coordinator = world.drenas.users["coordinator"]
+    results: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def retire() -> None:
+        try:
+            mine = Action.objects.get(pk=action.pk)
+            barrier.wait()
+            services.action_set_retired(
+                actor=coordinator, action=mine, retired=True, reason="", version=token
+            )
+            results.append("retired")
+        except EditConflict:
+            results.append("conflict")
+        except Exception as exc:  # noqa: BLE001 - any other outcome fails the test below
+            results.append(f"error {type(exc).__name__}: {exc}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=retire) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["conflict"] * 3 + ["retired"], results
+    assert Action.objects.get(pk=action.pk).is_retired

@@ -26,7 +26,7 @@ FIGURES_SQ = [
     "mekanizmi ka mbajtur 4 takime",
     "në Policinë e Kosovës janë paraqitur 83 raste, 5 më shumë se në periudhën e njëjtë "
     "të vitit 2018 (78 raste)",
-    "janë trajtuar 76 viktima të dhunës në familje, dhe atë 59 femra dhe 17 meshkuj",
+    "janë trajtuar 76 viktima të dhunës në familje, nga to 59 femra dhe 17 meshkuj",
     "(80 viktima), numri është më i vogël për 4",
     "janë strehuar gjithsej 51 persona, nga to 25 të rritur dhe 26 fëmijë",
     "(66 persona), numri është më i vogël për 15",

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
-from mkk.core import bulk, paging
+from mkk.core import bulk, paging, versions
 from mkk.core.concurrency import EditConflict
 from mkk.core.forms import show_errors
 
@@ -67,6 +67,25 @@ def _messages_of(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def _figures(request, plan, impl, today) -> dict:
+    """The charts, and the key of the figures and lists below the cards: drawn and rendered
+    once per data version, reader scope and language (mkk.core.versions), as the overview
+    they show."""
+    cache_as = {
+        "municipality_id": plan.mechanism.municipality_id,
+        "user": request.user,
+        "parts": (plan.pk, today),
+    }
+    status_chart, budget_chart = versions.cached(
+        "plans.charts", lambda: (charts.status_chart(impl), charts.budget_chart(impl)), **cache_as
+    )
+    return {
+        "status_chart": status_chart,
+        "budget_chart": budget_chart,
+        "figures_key": versions.key_for("plans.index", **cache_as),
+    }
+
+
 @login_required
 @require_GET
 def index(request, code: str):
@@ -77,18 +96,17 @@ def index(request, code: str):
         return render(
             request, "plans/no_plan.html", {"municipality": municipality, "can_manage": can_manage}
         )
-    board = selectors.dashboard(request.user, plan)
-    impl = board.implementation
+    today = timezone.localdate()
+    board = selectors.dashboard(request.user, plan, today)
     context = {
         "municipality": municipality,
         "plan": plan,
         "board": board,
-        "impl": impl,
+        "impl": board.implementation,
         "can_manage": can_manage,
         "can_read_records": scoping.can_read_records(request.user),
-        "status_chart": charts.status_chart(impl),
-        "budget_chart": charts.budget_chart(impl),
         "last_import": plan.imports.first(),
+        **_figures(request, plan, board.implementation, today),
     }
     return render(request, "plans/index.html", context)
 

@@ -76,10 +76,16 @@ def build_national_data(
     lang = django_language(language)
     with translation.override(lang):
         result = compare_range(national=region is None, region=region, start=start, end=end)
-        places, parent = _places(result, region, public)
+        # The public version shows no single unit, but the units' figures are published in
+        # their municipalities' reports: they take part in the suppression as known cells,
+        # so that no hidden regional figure follows from a region minus its units.
+        places, parent = _places(result, region)
         figures = _figures(places, lang)
         if public:
-            _suppress(figures, parent)
+            units = set(result.units)
+            _suppress(figures, parent, units)
+            figures = [f for f in figures if f["institution"]["id"] not in units]
+            places = [(p, t) for p, t in places if p["id"] not in units]
         missing = [
             {
                 "institution": _names(c.institution),
@@ -116,7 +122,7 @@ def build_national_data(
         }
 
 
-def _places(result, region, public: bool) -> tuple[list[tuple[dict, object]], dict[str, str]]:
+def _places(result, region) -> tuple[list[tuple[dict, object]], dict[str, str]]:
     """The places the report speaks of (the whole, its regions, its reporting units) with
     their totals, and each place's parent (for suppression across levels)."""
     scope_key = "kosovo" if region is None else f"region-{result.region.code}"
@@ -151,11 +157,10 @@ def _places(result, region, public: bool) -> tuple[list[tuple[dict, object]], di
             )
             parent[f"region-{code}"] = scope_key
     region_codes = {r.pk: r.code for r in _regions(result)}
-    if not public:
-        for key, (unit, t) in result.units.items():
-            places.append((_place(key, _names(unit), unit.kind, unit.population), t))
-            code = region_codes.get(unit.region_id)
-            parent[key] = scope_key if region is not None or code is None else f"region-{code}"
+    for key, (unit, t) in result.units.items():
+        places.append((_place(key, _names(unit), unit.kind, unit.population), t))
+        code = region_codes.get(unit.region_id)
+        parent[key] = scope_key if region is not None or code is None else f"region-{code}"
     return places, parent
 
 
@@ -180,8 +185,11 @@ def _regions(result):
     return list(Region.objects.all()) if result.region is None else [result.region]
 
 
-def _suppress(figures: list[dict], parent: dict[str, str]) -> None:
-    """Hide small numbers across every place of one element at once (public version)."""
+def _suppress(figures: list[dict], parent: dict[str, str], units: set[str] = frozenset()) -> None:
+    """Hide small numbers across every place of one element at once (public version).
+
+    ``units`` are places published elsewhere (in their municipality's report): their cells
+    are known to a reader unless small, and are never chosen as complements here."""
     by_element: dict[str, list[dict]] = {}
     for fig in figures:
         by_element.setdefault(fig["element"]["code"], []).append(fig)
@@ -220,7 +228,10 @@ def _suppress(figures: list[dict], parent: dict[str, str]) -> None:
                     relations.append(
                         suppression.sum_relation((top, key, f), [(k, key, f) for k in kids])
                     )
-        status = suppression.suppress(values, relations, follows=follows, not_counts=diffs)
+        fixed = [k for k in values if k[0] in units]
+        status = suppression.suppress(
+            values, relations, follows=follows, not_counts=diffs, fixed=fixed
+        )
         for fig in figs:
             p = fig["institution"]["id"]
             hidden: dict[str, dict[str, str]] = {}
@@ -403,11 +414,21 @@ def _completeness(data: dict, suffix: str) -> list:
         blocks.append(
             Paragraph(
                 _("No institution of the type “%(kind)s” reports for: %(names)s.")
-                % {"kind": kind, "names": ", ".join(_name(n, suffix) for n in names)},
+                % {
+                    "kind": _kind_label(kind),
+                    "names": ", ".join(_name(n, suffix) for n in names),
+                },
                 "note",
             )
         )
     return blocks
+
+
+def _kind_label(kind: str) -> str:
+    """The institution type in the reader's language (the snapshot keeps the key)."""
+    from mkk.directory.models import InstitutionKind
+
+    return str(InstitutionKind(kind).label) if kind in InstitutionKind.values else kind
 
 
 def _coverage(value: str) -> str:

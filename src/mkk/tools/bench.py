@@ -728,6 +728,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.core.management import call_command
 
         if args.reuse:
+            call_command("migrate", verbosity=0, interactive=False)  # the code may be newer
             sizes = reuse()
         else:
             t0 = time.perf_counter()
