@@ -58,21 +58,10 @@ def index(request, code: str):
     form = ReportCreateForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         scoping.require(can_manage)
-        if form.is_valid():
-            try:
-                report = services.report_create(
-                    actor=request.user,
-                    municipality=municipality,
-                    start=form.cleaned_data["period_start"],
-                    end=form.cleaned_data["period_end"],
-                    language=form.cleaned_data["language"],
-                    title=form.cleaned_data["title"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("The report was created as a draft."))
-                return redirect("reports:detail", pk=report.pk)
+        report = _create(request.user, municipality, form)
+        if report is not None:
+            messages.success(request, _("The report was created as a draft."))
+            return redirect("reports:detail", pk=report.pk)
     context = {
         "municipality": municipality,
         "reports": selectors.reports_for(request.user, municipality),
@@ -81,6 +70,25 @@ def index(request, code: str):
         "due": selectors.due_reports(municipality) if can_manage else [],
     }
     return render(request, "reports/index.html", context)
+
+
+def _create(user, municipality, form):
+    """The new draft of the form's period, language and title, or None (the form says why)."""
+    if not form.is_valid():
+        return None
+    d = form.cleaned_data
+    try:
+        return services.report_create(
+            actor=user,
+            municipality=municipality,
+            start=d["period_start"],
+            end=d["period_end"],
+            language=d["language"],
+            title=d["title"],
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
 
 
 def _preview(report, *, public: bool) -> str:
@@ -232,6 +240,25 @@ def delete(request, pk: int):
     return redirect("reports:index", code=code)
 
 
+def _label_changes(changes: dict) -> None:
+    """Name each changed narrative and each other changed figure of a version comparison."""
+    labels = {
+        "summary": _("Summary remarks"),
+        "challenges": _("Challenges"),
+        "recommendations": _("Recommendations"),
+        **SECTION_LABELS,
+    }
+    for n in changes["narratives"]:
+        n["label"] = labels.get(n["section"], n["section"])
+    other_labels = {
+        "meetings": _("Meetings held"),
+        "budget": _("Budget planned"),
+        "spent": _("Budget spent"),
+    }
+    for o in changes["other"]:
+        o["label"] = other_labels.get(o["what"], o["what"])
+
+
 @login_required
 @require_GET
 def diff(request, pk: int):
@@ -250,21 +277,7 @@ def diff(request, pk: int):
         report.narrative(),
         report.language,
     )
-    labels = {
-        "summary": _("Summary remarks"),
-        "challenges": _("Challenges"),
-        "recommendations": _("Recommendations"),
-        **SECTION_LABELS,
-    }
-    for n in changes["narratives"]:
-        n["label"] = labels.get(n["section"], n["section"])
-    other_labels = {
-        "meetings": _("Meetings held"),
-        "budget": _("Budget planned"),
-        "spent": _("Budget spent"),
-    }
-    for o in changes["other"]:
-        o["label"] = other_labels.get(o["what"], o["what"])
+    _label_changes(changes)
     context = {
         "report": report,
         "previous": previous,
