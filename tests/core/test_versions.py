@@ -131,3 +131,17 @@ def test_plan_page_in_two_languages_is_two_entries(client, world, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     en = client.get(url).content.decode()
     assert "Centre for Social Work Drenas" in en and "Centre for Social Work Drenas" not in sq
+
+
+def test_signing_in_renews_nothing(client, world):
+    """Signing in saves the user's last login only: no page's data changed."""
+    drenas = world.drenas.municipality.pk
+    login(client, world.drenas.users["coordinator"])  # the first time remembers the language
+    client.logout()
+    before = versions.tokens(drenas)
+    login(client, world.drenas.users["coordinator"])
+    assert versions.tokens(drenas) == before
+    user = world.drenas.users["focal_police"]
+    user.first_name = "Arta"
+    user.save()  # named on their municipality's pages (submitted by, waiting for review)
+    assert versions.tokens(drenas) != before

@@ -97,7 +97,7 @@ def plan_detail(request, plan_id: int = c.path_id()):
     (the latest approved update of each action counts), planned and spent budget."""
     plan = _plan_for(request, plan_id)
     today = timezone.localdate()
-    impl = plan_selectors.implementation_of(plan, dt.date(plan.start_year, 1, 1), today)
+    impl = plan_selectors.implementation_of(plan, plan.first_day, today)
     out = _plan_out(plan)
     out.update(
         {
@@ -119,9 +119,7 @@ def plan_detail(request, plan_id: int = c.path_id()):
 @paginate(c.Pages)
 def plan_actions(request, plan_id: int = c.path_id(), include_retired: bool = False):
     plan = _plan_for(request, plan_id)
-    impl = plan_selectors.implementation_of(
-        plan, dt.date(plan.start_year, 1, 1), timezone.localdate()
-    )
+    impl = plan_selectors.implementation_of(plan, plan.first_day, timezone.localdate())
     return [
         _action_out(a, impl.status_of.get(a.pk, ActionStatus.NOT_STARTED))
         for a in plan_selectors.actions_of(plan, include_retired=include_retired)
@@ -130,7 +128,7 @@ def plan_actions(request, plan_id: int = c.path_id(), include_retired: bool = Fa
 
 def _status_of(action) -> str:
     impl = plan_selectors.implementation_of(
-        action.plan, dt.date(action.plan.start_year, 1, 1), timezone.localdate()
+        action.plan, action.plan.first_day, timezone.localdate()
     )
     return impl.status_of.get(action.pk, ActionStatus.NOT_STARTED)
 

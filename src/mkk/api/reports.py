@@ -1,10 +1,10 @@
 """Published monitoring reports and their stored files."""
 
 import datetime as dt
-import hashlib
 
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils.translation import override
 from ninja import Router
 from ninja.pagination import paginate
 
@@ -113,14 +113,9 @@ def report_file(request, report_id: int = c.path_id(), file_id: int = c.path_id(
     SHA-256; the download is written to the audit log."""
     report = _published_for(request, report_id)
     stored = report.files.filter(pk=file_id).first()
-    if stored is None:
+    content = stored.read_checked() if stored is not None else None
+    if content is None:
         raise Http404
-    try:
-        content = stored.read()
-    except OSError as exc:
-        raise Http404 from exc
-    if hashlib.sha256(content).hexdigest() != stored.sha256:
-        raise Http404  # the kept file was altered: never serve it
     from mkk.reports.render import FORMATS
 
     record(
@@ -130,11 +125,8 @@ def report_file(request, report_id: int = c.path_id(), file_id: int = c.path_id(
         reason=f"API {stored.format}{' public' if stored.public else ''}",
     )
     response = HttpResponse(content, content_type=FORMATS[stored.format][0])
-    name = (
-        f"monitoring-report-{report.mechanism.municipality.code}-{report.period_start:%Y%m%d}-"
-        f"{report.period_end:%Y%m%d}-v{report.version}{'-public' if stored.public else ''}"
-        f".{stored.format}"
-    )
+    with override("en"):  # the API's names do not depend on the caller's language
+        name = report.file_name(stored.format, public=stored.public)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Checksum-SHA256"] = stored.sha256
     return response

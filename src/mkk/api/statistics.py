@@ -141,21 +141,50 @@ def values(
     if end:
         qs = qs.filter(submission__period_end__lte=end)
     qs = qs.order_by("submission__period_start", "submission_id", "element__order", "key", "pk")
-    return [
-        {
-            "submission_id": v.submission_id,
-            "municipality": v.submission.institution.municipality.code,
-            "institution_id": v.submission.institution_id,
-            "data_set": v.submission.data_set.code,
-            "element": v.element.code,
-            "disaggregation": v.key,
-            "period_start": v.submission.period_start,
-            "period_end": v.submission.period_end,
-            "status": v.submission.status,
-            "value": v.value,
-        }
-        for v in qs
-    ]
+    return [_value_out(v) for v in qs]
+
+
+def _value_out(v) -> dict:
+    return {
+        "submission_id": v.submission_id,
+        "municipality": v.submission.institution.municipality.code,
+        "institution_id": v.submission.institution_id,
+        "data_set": v.submission.data_set.code,
+        "element": v.element.code,
+        "disaggregation": v.key,
+        "period_start": v.submission.period_start,
+        "period_end": v.submission.period_end,
+        "status": v.submission.status,
+        "value": v.value,
+    }
+
+
+def _prepared(user, item, where: str, errors: list[str]):
+    """One submission of the request checked before anything is saved: ``(where, institution,
+    data set, item, values)``, or None with its reasons added to ``errors``."""
+    inst = stat_selectors.entry_institution_for(user, item.institution)
+    scoping.require(scoping.can_submit_for_institution(user, inst.pk))
+    ds = stat_selectors.data_set_by_code(item.data_set)
+    if ds is None:
+        errors.append(f"{where}: " + _("unknown data set %(code)s.") % {"code": item.data_set})
+        return None
+    if not (
+        c.FIRST_DAY <= item.period_start <= c.LAST_DAY
+        and c.FIRST_DAY <= item.period_end <= c.LAST_DAY
+    ):
+        errors.append(f"{where}: " + _("Dates must lie between 2000 and 2100."))
+        return None
+    vals: dict[tuple[str, str], int] = {}
+    for v in item.values:
+        k = (v.element, v.disaggregation)
+        if k in vals:
+            errors.append(
+                f"{where}: "
+                + _("%(element)s %(key)s is given twice.")
+                % {"element": v.element, "key": v.disaggregation or _("total")}
+            )
+        vals[k] = v.value
+    return where, inst, ds, item, vals
 
 
 @router.post(
@@ -170,38 +199,26 @@ def submissions_save(request, payload: s.SubmissionsIn):
     scoping.require(scoping.can_enter_figures(request.user))
     prepared, errors = [], []
     for n, item in enumerate(payload.submissions, start=1):
-        inst = stat_selectors.entry_institution_for(request.user, item.institution)
-        scoping.require(scoping.can_submit_for_institution(request.user, inst.pk))
-        ds = stat_selectors.data_set_by_code(item.data_set)
         where = _("Submission %(n)s") % {"n": n}
-        if ds is None:
-            errors.append(f"{where}: " + _("unknown data set %(code)s.") % {"code": item.data_set})
-            continue
-        if not (
-            c.FIRST_DAY <= item.period_start <= c.LAST_DAY
-            and c.FIRST_DAY <= item.period_end <= c.LAST_DAY
-        ):
-            errors.append(f"{where}: " + _("Dates must lie between 2000 and 2100."))
-            continue
-        vals: dict[tuple[str, str], int] = {}
-        for v in item.values:
-            k = (v.element, v.disaggregation)
-            if k in vals:
-                errors.append(
-                    f"{where}: "
-                    + _("%(element)s %(key)s is given twice.")
-                    % {"element": v.element, "key": v.disaggregation or _("total")}
-                )
-            vals[k] = v.value
-        prepared.append((where, inst, ds, item, vals))
+        one = _prepared(request.user, item, where, errors)
+        if one is not None:
+            prepared.append(one)
     if errors:
         c.refuse(*errors)
-    saved = []
+    saved, errors = _save_all(request.user, prepared)
+    if errors:
+        c.refuse(*errors)
+    return {"submissions": saved}
+
+
+def _save_all(user, prepared: list) -> tuple[list[dict], list[str]]:
+    """Save every prepared submission in one transaction; on any refusal none is kept."""
+    saved, errors = [], []
     with transaction.atomic():
         for where, inst, ds, item, vals in prepared:
             try:
                 sub = stat_services.submission_save(
-                    actor=request.user,
+                    actor=user,
                     institution=inst,
                     data_set=ds,
                     period_start=item.period_start,
@@ -217,9 +234,7 @@ def submissions_save(request, payload: s.SubmissionsIn):
                 saved.append({"id": sub.pk, "status": sub.status, "warnings": sub.warnings})
         if errors:
             transaction.set_rollback(True)
-    if errors:
-        c.refuse(*errors)
-    return {"submissions": saved}
+    return saved, errors
 
 
 @router.post(
@@ -329,6 +344,24 @@ def _comparison_out(result, scope: str, area: str) -> dict:
     }
 
 
+def _comparison_area(user, scope: str, municipality: str | None, region: str | None):
+    """What is compared, if this user may read it: ``(municipality, region, area code)``."""
+    if scope == "municipality":
+        if not municipality:
+            c.refuse(_("Name the municipality (municipality=code)."))
+        m = directory_selectors.municipality_for(user, municipality)
+        scoping.require(scoping.can_read_aggregates(user))
+        return m, None, m.code
+    # A region or all of Kosovo: roles that read every municipality (national, admin).
+    scoping.require(scoping.sees_all_municipalities(user))
+    if scope != "region":
+        return None, None, "kosovo"
+    if not region:
+        c.refuse(_("Name the police region (region=code)."))
+    region_obj = directory_selectors.region_for(region)
+    return None, region_obj, region_obj.code
+
+
 @router.get(
     "/statistics/comparison",
     response=c.answers(s.ComparisonOut),
@@ -350,22 +383,7 @@ def comparison(
     each region, ``units`` each municipality and each regional or national institution;
     figures per 10,000 inhabitants where the population is known. A missing figure is
     null, never 0; ``coverage`` says which institutions and data sets miss which days."""
-    region_obj = None
-    if scope == "municipality":
-        if not municipality:
-            c.refuse(_("Name the municipality (municipality=code)."))
-        m = directory_selectors.municipality_for(request.user, municipality)
-        scoping.require(scoping.can_read_aggregates(request.user))
-        area = m.code
-    else:
-        # A region or all of Kosovo: roles that read every municipality (national, admin).
-        scoping.require(scoping.sees_all_municipalities(request.user))
-        m = None
-        if scope == "region":
-            if not region:
-                c.refuse(_("Name the police region (region=code)."))
-            region_obj = directory_selectors.region_for(region)
-        area = region_obj.code if region_obj else "kosovo"
+    m, region_obj, area = _comparison_area(request.user, scope, municipality, region)
     c.check_range(start, end)
     if end.year - start.year > 10:
         c.refuse(_("Compare at most ten years at once."))

@@ -289,3 +289,9 @@ class RetireForm(VersionedFormMixin, forms.Form):
     @property
     def retire(self) -> bool:
         return self.cleaned_data["state"] == "retire"
+
+    def offer_state_of(self, action) -> None:
+        """After a conflict: keep the reason typed, and let the button (and what it posts)
+        offer the other state of the action as it now is."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("state")] = "restore" if action.is_retired else "retire"

@@ -8,6 +8,8 @@ no cell of the source is lost. Every change is written to the audit log by the s
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -124,6 +126,16 @@ class ActionPlan(models.Model):
     @property
     def years(self) -> list[int]:
         return list(range(self.start_year, self.end_year + 1))
+
+    @property
+    def first_day(self) -> dt.date:
+        """1 January of the plan's first year: where its implementation is counted from."""
+        return dt.date(self.start_year, 1, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        """31 December of the plan's last year."""
+        return dt.date(self.end_year, 12, 31)
 
 
 class StrategicObjective(models.Model):

@@ -145,8 +145,8 @@ def progress_period(action: Action, wanted: str | None):
     plan = action.plan
     periods = blocks_between(
         plan.reporting_period_months,
-        dt.date(plan.start_year, 1, 1),
-        min(timezone.localdate(), dt.date(plan.end_year, 12, 31)),
+        plan.first_day,
+        min(timezone.localdate(), plan.last_day),
     )
     period = next((p for p in periods if p.key == wanted), None) or (
         periods[-1] if periods else None
@@ -616,11 +616,11 @@ def _active_in(action: Action, year: int) -> bool:
 
 
 def _overview(plan: ActionPlan, today: dt.date) -> PlanOverview:
-    last = dt.date(plan.end_year, 12, 31)
+    last = plan.last_day
     rows = _plan_rows(plan, max(today, last))  # one read for both ranges
-    impl = _implementation(plan, dt.date(plan.start_year, 1, 1), today, rows)
+    impl = _implementation(plan, plan.first_day, today, rows)
     # Statuses as of today, but planned against spent over every year of the plan.
-    whole = _implementation(plan, dt.date(plan.start_year, 1, 1), last, rows)
+    whole = _implementation(plan, plan.first_day, last, rows)
     impl.budget, impl.planned_total, impl.spent_total = (
         whole.budget,
         whole.planned_total,

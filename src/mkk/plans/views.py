@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -124,7 +122,7 @@ def actions(request, code: str):
     search.is_valid()
     show_retired = bool(search.cleaned_data.get("retired"))
     items = list(selectors.actions_of(plan, include_retired=show_retired))
-    impl = selectors.implementation_of(plan, dt.date(plan.start_year, 1, 1), timezone.localdate())
+    impl = selectors.implementation_of(plan, plan.first_day, timezone.localdate())
     items = selectors.filter_actions(items, impl.status_of, **search.filters())
     page = paging.page_of(request, items)
     for a in page:
@@ -223,7 +221,7 @@ def import_upload(request, code: str):
 @login_required
 @require_POST
 def import_confirm(request, code: str):
-    # Long: one branch per outcome (cancelled, expired, remapped, refused, failed, imported).
+    # long: one branch per outcome (cancelled, expired, remapped, refused, failed, imported).
     municipality, plan = _plan_or_404(request, code)
     scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
     if request.POST.get("cancel"):
@@ -464,14 +462,10 @@ def action_retire(request, pk: int):
     except ValidationError as exc:  # someone else retired, restored or edited it meanwhile
         show_errors(form, exc)
         action.refresh_from_db()
-        # the reason typed is kept; the button (and what it posts) now offers the other state
-        form.data = form.data.copy()
-        form.data[form.add_prefix("state")] = "restore" if action.is_retired else "retire"
+        form.offer_state_of(action)
         return _action_page(request, action, form)
-    messages.success(
-        request,
-        _("The action was retired.") if form.retire else _("The action is active again."),
-    )
+    done = _("The action was retired.") if form.retire else _("The action is active again.")
+    messages.success(request, done)
     return redirect("plans:action", pk=action.pk)
 
 

@@ -373,6 +373,28 @@ def _coordinator_name(mechanism) -> str:
     return ""
 
 
+def snapshot_head(start: dt.date, end: dt.date, previous, *, lang: str, public: bool) -> dict:
+    """What every snapshot (a municipality's or the national one) starts with: its version,
+    language, public or not, the suppression threshold, when it was made, and the period with
+    the one it is compared to (``previous``: its first and last day)."""
+    return {
+        "version": SNAPSHOT_VERSION,
+        "language": lang,
+        "public": public,
+        "threshold": suppression.threshold(),
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "period": {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "label": period_label(start, end, lang),
+            "phrase": prose.period_phrase(start, end, lang),
+            "previous_start": previous[0].isoformat(),
+            "previous_end": previous[1].isoformat(),
+            "previous_label": period_label(previous[0], previous[1], lang),
+        },
+    }
+
+
 def build_report_data(
     *, municipality: Municipality, start: dt.date, end: dt.date, language: str, public: bool
 ) -> dict:
@@ -400,25 +422,12 @@ def build_report_data(
         if public:
             for fig in statistics["figures"]:
                 suppress_figure(fig)
+        previous = (
+            dt.date.fromisoformat(statistics["previous_start"]),
+            dt.date.fromisoformat(statistics["previous_end"]),
+        )
         data = {
-            "version": SNAPSHOT_VERSION,
-            "language": lang,
-            "public": public,
-            "threshold": suppression.threshold(),
-            "generated_at": timezone.now().isoformat(timespec="seconds"),
-            "period": {
-                "start": start.isoformat(),
-                "end": end.isoformat(),
-                "label": period_label(start, end, lang),
-                "phrase": prose.period_phrase(start, end, lang),
-                "previous_start": statistics["previous_start"],
-                "previous_end": statistics["previous_end"],
-                "previous_label": period_label(
-                    dt.date.fromisoformat(statistics["previous_start"]),
-                    dt.date.fromisoformat(statistics["previous_end"]),
-                    lang,
-                ),
-            },
+            **snapshot_head(start, end, previous, lang=lang, public=public),
             "municipality": {
                 "code": municipality.code,
                 "name": _names(municipality),

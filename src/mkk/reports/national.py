@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from mkk.core.languages import current_suffix, django_language
-from mkk.core.periods import period_label
 from mkk.directory.i18n import localized
 from mkk.statistics.comparison import compare_range
 
-from . import prose, suppression
-from .builder import SNAPSHOT_VERSION, _num
+from . import suppression
+from .builder import _num, snapshot_head
 from .document import Chart, Cover, Document, Heading, Paragraph, Table
 from .sections import display_name as _name
 from .sections import figure_rows
@@ -97,22 +96,10 @@ def build_national_data(
             for c in result.missing
         ]
         uncovered = {kind: [_names(m) for m in ms] for kind, ms in result.uncovered.items() if ms}
+        previous = (result.previous_start, result.previous_end)
         return {
-            "version": SNAPSHOT_VERSION,
+            **snapshot_head(start, end, previous, lang=lang, public=public),
             "scope": "national" if region is None else "region",
-            "language": lang,
-            "public": public,
-            "threshold": suppression.threshold(),
-            "generated_at": timezone.now().isoformat(timespec="seconds"),
-            "period": {
-                "start": start.isoformat(),
-                "end": end.isoformat(),
-                "label": period_label(start, end, lang),
-                "phrase": prose.period_phrase(start, end, lang),
-                "previous_start": result.previous_start.isoformat(),
-                "previous_end": result.previous_end.isoformat(),
-                "previous_label": period_label(result.previous_start, result.previous_end, lang),
-            },
             "place": places[0][0],
             "figures": figures,
             "missing": [] if public else missing,

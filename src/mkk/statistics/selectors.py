@@ -213,7 +213,7 @@ def entry_blocks(institutions, today: dt.date) -> list[dict]:
             p = periods.last_complete(ptype, today)
             for _i in range(6):
                 cells.append((inst, ds, p.start, p.end))
-                p = periods.containing(ptype, p.start - dt.timedelta(days=1))
+                p = periods.before(ptype, p)
             pairs.append((inst, ds))
     rows = completeness_rows(cells, today=today)  # one query for every block
     return [

@@ -518,6 +518,42 @@ def focal_emails(institution: Institution) -> list[str]:
     return sorted(set(emails))
 
 
+def reminder_send(row, emails: list[str], *, late: bool) -> None:
+    """E-mail one reminder about a row of the completeness table, in Albanian and Serbian (as
+    municipal letters are): before its deadline (``late=False``, the scheduled job) or after
+    it (the coordinator's reminder)."""
+    parts = []
+    for lang in ("sq", "sr-latn"):
+        with translation.override(lang):
+            values = {
+                "institution": row.institution.name_in(lang),
+                "data_set": row.data_set.name_in(lang),
+                "period": periods.period_label(row.start, row.end, lang),
+                "due": row.due.strftime("%d.%m.%Y"),
+            }
+            text = (
+                _(
+                    "Reminder: the figures of %(institution)s for %(data_set)s, %(period)s, "
+                    "were due on %(due)s and have not been submitted yet. Please enter them "
+                    "in MKK."
+                )
+                if late
+                else _(
+                    "The figures of %(institution)s for %(data_set)s, %(period)s, are due by "
+                    "%(due)s and have not been submitted yet. Please enter them in MKK."
+                )
+            )
+            parts.append(text % values)
+    with translation.override("sq"):
+        if late:
+            subject = _("MKK: figures due for %(period)s") % {
+                "period": periods.period_label(row.start, row.end, "sq")
+            }
+        else:
+            subject = _("MKK: figures due by %(due)s") % {"due": row.due.strftime("%d.%m.%Y")}
+    send_mail(subject, "\n\n".join(parts), None, emails)
+
+
 def reminders_send(*, actor, municipality, rows) -> tuple[int, list[str]]:
     """E-mail a reminder for each late or missing row of the completeness table
     (:func:`mkk.statistics.selectors.completeness`). Returns (sent, institutions without an
@@ -532,27 +568,7 @@ def reminders_send(*, actor, municipality, rows) -> tuple[int, list[str]]:
         if not emails:
             without.append(row.institution.name)
             continue
-        parts = []
-        for lang in ("sq", "sr-latn"):
-            with translation.override(lang):
-                parts.append(
-                    _(
-                        "Reminder: the figures of %(institution)s for %(data_set)s, %(period)s, "
-                        "were due on %(due)s and have not been submitted yet. Please enter them "
-                        "in MKK."
-                    )
-                    % {
-                        "institution": row.institution.name_in(lang),
-                        "data_set": row.data_set.name_in(lang),
-                        "period": periods.period_label(row.start, row.end, lang),
-                        "due": row.due.strftime("%d.%m.%Y"),
-                    }
-                )
-        with translation.override("sq"):
-            subject = _("MKK: figures due for %(period)s") % {
-                "period": periods.period_label(row.start, row.end, "sq")
-            }
-        send_mail(subject, "\n\n".join(parts), None, emails)
+        reminder_send(row, emails, late=True)
         record(
             AuditAction.SEND,
             row.institution,

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -20,20 +19,9 @@ from mkk.core import periods
 from .. import forms, selectors, services
 from .common import municipality_for, period_of
 
-PERIOD_TYPES = ("month", "quarter", "half_year", "year")
-
 
 def _period_from(request) -> tuple[dt.date, dt.date, str]:
-    ptype = request.GET.get("period_type", "month")
-    if ptype not in PERIOD_TYPES:
-        ptype = "month"
-    day = forms.parse_day(request.GET.get("day"))
-    p = (
-        periods.containing(ptype, day)
-        if day
-        else periods.last_complete(ptype, timezone.localdate())
-    )
-    return p.start, p.end, ptype
+    return forms.chosen_period(request.GET, default="month")
 
 
 @login_required
@@ -54,12 +42,7 @@ def completeness(request, code: str):
         "reminders": [r for r in rows if r.needs_reminder],
         "can_manage": scoping.can_manage_mechanism(request.user, municipality.pk),
         "can_records": scoping.can_read_records(request.user),
-        "period_types": [
-            ("month", _("Month")),
-            ("quarter", _("Quarter")),
-            ("half_year", _("Half-year")),
-            ("year", _("Year")),
-        ],
+        "period_types": forms.period_type_choices(),
         "done": sum(1 for r in rows if r.state in ("on_time", "late")),
     }
     return render(request, "statistics/completeness.html", context)
