@@ -412,6 +412,24 @@ def test_manual_institution_survives_reimport(drenas_directory, seed_bytes):
     assert result.changes["institutions"]["deleted"] == 0
 
 
+def test_a_code_written_twice_gets_the_next_free_occurrence(drenas_directory, seed_bytes):
+    from mkk.plans.importing import plan_import
+    from mkk.plans.services import action_save
+    from tests.factories import UserFactory
+
+    mechanism = drenas_directory["municipalities"]["drenas"].mechanism
+    plan_import(actor=None, mechanism=mechanism, name="p.txt", data=seed_bytes, dry_run=False)
+    coordinator = UserFactory(role="coordinator", municipality=mechanism.municipality)
+    first = Action.objects.get(code="I.1.3")
+    values = {k: getattr(first, k) for k in Action.EDITED_FIELDS}
+    police = drenas_directory["drenas"]["police"]
+    save = {"actor": coordinator, "plan": first.plan, "lead": [police], "supporting": []}
+    second = action_save(action=None, values=values, **save)
+    assert (first.occurrence, second.occurrence) == (0, 1)
+    moved = action_save(action=second, values={**values, "code": "I.1.99"}, **save)
+    assert moved.occurrence == 0
+
+
 def test_evidence_removed_only_while_editable(
     client, world, plan, django_capture_on_commit_callbacks
 ):

@@ -69,16 +69,7 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = [
-            "specific_objective",
-            "code",
-            "description",
-            "start_year",
-            "end_year",
-            "recurrence",
-            "outputs",
-            "notes",
-        ]
+        fields = list(Action.EDITED_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "outputs": forms.Textarea(attrs={"rows": 3}),

@@ -181,6 +181,19 @@ class SpecificObjective(models.Model):
 
 
 class Action(models.Model):
+    #: What a coordinator writes by hand on an action (the edit form's fields, the service's
+    #: writes); the rest comes from the import or follows from these.
+    EDITED_FIELDS = (
+        "specific_objective",
+        "code",
+        "description",
+        "start_year",
+        "end_year",
+        "recurrence",
+        "outputs",
+        "notes",
+    )
+
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
     specific_objective = models.ForeignKey(
         SpecificObjective,

@@ -89,17 +89,21 @@ def municipality_and_plan(user, code: str) -> tuple[Municipality, ActionPlan | N
     return municipality, current_plan(municipality)
 
 
-def actions_of(plan: ActionPlan, *, include_retired: bool = False) -> QuerySet[Action]:
-    qs = plan.actions.select_related(
-        "specific_objective__strategic_objective", "plan__mechanism"
-    ).prefetch_related(
-        Prefetch(
-            "institution_links", queryset=ActionInstitution.objects.select_related("institution")
-        ),
+def _action_details() -> tuple:
+    """What an action is shown with: its institutions, budget lines, funders, references."""
+    links = ActionInstitution.objects.select_related("institution")
+    return (
+        Prefetch("institution_links", queryset=links),
         "budget_lines",
         "funders",
         "legal_references",
     )
+
+
+def actions_of(plan: ActionPlan, *, include_retired: bool = False) -> QuerySet[Action]:
+    qs = plan.actions.select_related(
+        "specific_objective__strategic_objective", "plan__mechanism"
+    ).prefetch_related(*_action_details())
     return qs if include_retired else qs.filter(is_retired=False)
 
 
@@ -113,14 +117,7 @@ def plan_institutions(plan: ActionPlan):
 def action_for(user, pk: int) -> Action:
     qs = Action.objects.select_related(
         "plan__mechanism__municipality", "specific_objective__strategic_objective"
-    ).prefetch_related(
-        Prefetch(
-            "institution_links", queryset=ActionInstitution.objects.select_related("institution")
-        ),
-        "budget_lines",
-        "funders",
-        "legal_references",
-    )
+    ).prefetch_related(*_action_details())
     action = scoping.get_for_user(user, qs, pk=pk)
     scoping.require(scoping.can_read_records(user))
     return action
