@@ -20,8 +20,8 @@ SAME_WORD = {
 
 def _fields():
     for model in apps.get_models():
-        if not model.__module__.startswith("mkk."):
-            continue
+        if not model.__module__.startswith("mkk.") or getattr(model, "audit_exclude", False):
+            continue  # not ours, or never in the audit log (caches)
         for f in model._meta.concrete_fields:
             if f.primary_key and f.name == "id":
                 continue

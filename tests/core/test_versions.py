@@ -90,7 +90,8 @@ def test_readers_of_different_scope_never_share_an_entry(world):
 
 
 def test_plan_page_shows_a_new_update_at_once(client, world, settings, tmp_path):
-    """The plan page is cached; a submitted update changes it on the next request."""
+    """The plan page (its overview and rendered figures) and the dashboard's plan panel are
+    cached; a submitted update changes both on the next request."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     plan = make_plan(world.drenas, lead_kind=K.SOCIAL_WORK, n_actions=2)
     login(client, world.drenas.users["coordinator"])
@@ -98,6 +99,9 @@ def test_plan_page_shows_a_new_update_at_once(client, world, settings, tmp_path)
     today = dt.date.today()
     missing = len(client.get(url).context["board"].without_update)
     assert missing == 2 and len(client.get(url).context["board"].without_update) == 2
+    assert "Veprimi 1" in client.get(url).content.decode()  # the cached fragment's list
+    dashboard = reverse("web:dashboard")
+    assert client.get(dashboard).context["panels"][0]["waiting"] == 0
     period = plan_selectors.overview(world.drenas.users["coordinator"], plan, today).period
     ProgressUpdate.objects.create(
         action=Action.objects.get(plan=plan, code="I.1.1"),
@@ -108,9 +112,11 @@ def test_plan_page_shows_a_new_update_at_once(client, world, settings, tmp_path)
         review_state=ReviewState.SUBMITTED,
         submitted_by=world.drenas.users["focal_social_work"],
     )
-    board = client.get(url).context["board"]
-    assert [a.code for a in board.without_update] == ["I.1.2"]
-    assert len(board.waiting) == 1
+    page = client.get(url)
+    assert [a.code for a in page.context["board"].without_update] == ["I.1.2"]
+    assert len(page.context["board"].waiting) == 1
+    assert "Veprimi 1" not in page.content.decode() and "Veprimi 2" in page.content.decode()
+    assert client.get(dashboard).context["panels"][0]["waiting"] == 1  # cached panel renewed
 
 
 def test_plan_page_in_two_languages_is_two_entries(client, world, settings):
@@ -125,3 +131,17 @@ def test_plan_page_in_two_languages_is_two_entries(client, world, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     en = client.get(url).content.decode()
     assert "Centre for Social Work Drenas" in en and "Centre for Social Work Drenas" not in sq
+
+
+def test_signing_in_renews_nothing(client, world):
+    """Signing in saves the user's last login only: no page's data changed."""
+    drenas = world.drenas.municipality.pk
+    login(client, world.drenas.users["coordinator"])  # the first time remembers the language
+    client.logout()
+    before = versions.tokens(drenas)
+    login(client, world.drenas.users["coordinator"])
+    assert versions.tokens(drenas) == before
+    user = world.drenas.users["focal_police"]
+    user.first_name = "Arta"
+    user.save()  # named on their municipality's pages (submitted by, waiting for review)
+    assert versions.tokens(drenas) != before

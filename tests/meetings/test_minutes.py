@@ -25,6 +25,7 @@ MINUTES = (
     "<div>Takimi u hap nga koordinatorja.</div>"
     "<h3>Pika 1</h3><ul><li><strong>Policia</strong> raportoi 12 raste.</li>"
     "<li>QPS: <em>dy</em> strehime.</li></ul><script>alert(1)</script>"
+    "<ol><li>Pika e parë</li><li>Pika e dytë</li></ol>"
 )
 
 
@@ -68,6 +69,12 @@ def test_minutes_docx_and_pdf_for_signing(client, world, meeting):
     assert any(r.bold and r.text == "Policia" for p in doc.paragraphs for r in p.runs)
     assert "Arta Testi" in cells and "Salla 1" in cells
     assert "Përgatit agjendën e trajnimit" in text
+    # Numbered lists are written out and each counts from 1 (LibreOffice and Word would
+    # run automatic numbering on from the agenda into the minutes); A4, a named font.
+    assert "1.\tHapja" in text and "2.\tRastet e reja" in text
+    assert "1.\tPika e parë" in text and "2.\tPika e dytë" in text
+    assert round(doc.sections[0].page_width.cm, 1) == 21.0
+    assert doc.styles["Normal"].font.name == "Calibri"
     assert "Nënshkrimi" in cells  # signature lines
     response = client.get(reverse("meetings:minutes_pdf", kwargs={"pk": meeting.pk}))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")

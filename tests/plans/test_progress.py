@@ -319,7 +319,8 @@ def test_coordinator_adds_edits_and_retires_actions(client, world, plan):
         },
     )
     assert response.status_code == 302
-    client.post(reverse("plans:action_retire", kwargs={"pk": action.pk}), {"reason": "E dyfishtë"})
+    retire = {"state": "retire", "reason": "E dyfishtë"}  # the state asked for, not a toggle
+    client.post(reverse("plans:action_retire", kwargs={"pk": action.pk}), retire)
     action.refresh_from_db()
     assert action.is_retired and action.description == "Veprim i ndryshuar"
     history = client.get(reverse("plans:action_history", kwargs={"pk": action.pk}))
@@ -382,19 +383,7 @@ def test_manual_institution_survives_reimport(drenas_directory, seed_bytes):
     coordinator = UserFactory(role="coordinator", municipality=mechanism.municipality)
     action = Action.objects.get(code="I.1.3")
     police = drenas_directory["drenas"]["police"]
-    values = {
-        k: getattr(action, k)
-        for k in (
-            "specific_objective",
-            "code",
-            "description",
-            "start_year",
-            "end_year",
-            "recurrence",
-            "outputs",
-            "notes",
-        )
-    }
+    values = {k: getattr(action, k) for k in Action.EDITED_FIELDS}
     action_save(
         actor=coordinator,
         plan=action.plan,
@@ -409,6 +398,24 @@ def test_manual_institution_survives_reimport(drenas_directory, seed_bytes):
     )
     assert action.institution_links.filter(institution=police, match_method="manual").exists()
     assert result.changes["institutions"]["deleted"] == 0
+
+
+def test_a_code_written_twice_gets_the_next_free_occurrence(drenas_directory, seed_bytes):
+    from mkk.plans.importing import plan_import
+    from mkk.plans.services import action_save
+    from tests.factories import UserFactory
+
+    mechanism = drenas_directory["municipalities"]["drenas"].mechanism
+    plan_import(actor=None, mechanism=mechanism, name="p.txt", data=seed_bytes, dry_run=False)
+    coordinator = UserFactory(role="coordinator", municipality=mechanism.municipality)
+    first = Action.objects.get(code="I.1.3")
+    values = {k: getattr(first, k) for k in Action.EDITED_FIELDS}
+    police = drenas_directory["drenas"]["police"]
+    save = {"actor": coordinator, "plan": first.plan, "lead": [police], "supporting": []}
+    second = action_save(action=None, values=values, **save)
+    assert (first.occurrence, second.occurrence) == (0, 1)
+    moved = action_save(action=second, values={**values, "code": "I.1.99"}, **save)
+    assert moved.occurrence == 0
 
 
 def test_evidence_removed_only_while_editable(

@@ -15,7 +15,9 @@ from pypdf import PdfReader
 from mkk.directory.models import InstitutionKind as K
 from mkk.directory.models import Municipality, ReportingLevel
 from mkk.reports.national import build_national_data
+from mkk.reports.suppression import holds, is_small, sum_relation
 from tests.factories import InstitutionFactory
+from tests.reports.test_suppression import rank_determined
 from tests.statistics.conftest import make_submission
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +118,58 @@ def test_public_version_hides_small_numbers_across_regions(police):
 def test_unknown_region_is_refused(db, tmp_path):
     with pytest.raises(CommandError, match="gjilan"):
         _run(tmp_path, "--region", "nowhere")
+
+
+def test_public_region_total_does_not_give_away_a_unit_published_elsewhere(police):
+    """Each unit's figure is public in its municipality's report (here DRP Gjilan's 41 and
+    Drenas's 12); a small unit (Kamenica's 2) must not follow as its region minus those."""
+    kamenica = InstitutionFactory(
+        municipality=Municipality.objects.get(code="kamenica"), kind=K.POLICE, name_sq="SP K"
+    )
+    make_submission(kamenica, "POLICE", *Q1, {("POL_CASES", ""): 2})
+    make_submission(kamenica, "POLICE", *Q1_BEFORE, {("POL_CASES", ""): 7})
+    public = build_national_data(start=Q1[0], end=Q1[1], language="en", public=True)
+    internal = build_national_data(start=Q1[0], end=Q1[1], language="en", public=False)
+    shown = {
+        (f["institution"]["id"], f["element"]["code"], key, field): cell[field]
+        for f in public["figures"]
+        for key, cell in f["values"].items()
+        for field in ("current", "previous", "difference")
+    }
+    assert ("region-gjilan", "POL_CASES", "", "current") in shown
+    assert shown[("region-gjilan", "POL_CASES", "", "current")] is None  # 43 = 41 + 2
+    # The reader's system: every place's cell, units known unless small (<5 in their report).
+    values, relations, parent = {}, [], {}
+    for f in internal["figures"]:
+        if f["element"]["code"] != "POL_CASES":
+            continue
+        p = f["institution"]["id"]
+        for field in ("current", "previous"):
+            values[(p, field)] = f["values"][""][field]
+    units = {p for p, _f in values if not p.startswith(("region-", "kosovo"))}
+    for p in units:
+        parent[p] = f"region-{_municipality_of(p).region.code}"
+    for field in ("current", "previous"):
+        for top in {parent[p] for p in units}:
+            relations.append(
+                sum_relation((top, field), [(p, field) for p in units if parent[p] == top])
+            )
+        regions = [p for p, f in values if p.startswith("region-") and f == field]
+        relations.append(sum_relation(("kosovo", field), [(r, field) for r in regions]))
+        values.setdefault(("kosovo", field), None)
+    hidden = {
+        k
+        for k in values
+        if (k[0] in units and is_small(values[k]))
+        or (k[0] not in units and shown.get((k[0], "POL_CASES", "", k[1]), 0) is None)
+    }
+    usable = [r for r in relations if holds(values, r)]
+    assert hidden and not rank_determined(usable, hidden)
+
+
+def _municipality_of(place_id: str) -> Municipality:
+    from mkk.directory.models import Institution
+
+    if place_id.startswith("institution-"):
+        return Institution.objects.get(pk=int(place_id.rsplit("-", 1)[-1])).municipality
+    return Municipality.objects.get(code=place_id)

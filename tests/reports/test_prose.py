@@ -98,7 +98,7 @@ def test_decrease_with_breakdown_in_three_languages():
         locative="Qendrën për Punë Sociale",
     )
     sq = say(f, "sq")
-    assert "janë trajtuar 76 viktima të dhunës në familje, dhe atë 59 femra dhe 17 meshkuj." in sq
+    assert "janë trajtuar 76 viktima të dhunës në familje, nga to 59 femra dhe 17 meshkuj." in sq
     assert "(80 viktima), numri është më i vogël për 4." in sq
     en = say(f, "en")
     assert "76 victims of domestic violence were treated" in en

@@ -110,6 +110,10 @@ def test_tables_with_totals_are_protected(cells):
     for k, v in values.items():
         if k not in hidden:
             assert label(v, None) == str(v)
+    # (d) no zero stays visible beside a primary cell of the same total
+    for rel in usable:
+        if any(status.get(k) == PRIMARY for k, _c in rel):
+            assert all(k in hidden for k, _c in rel if values[k] == 0)
 
 
 @settings(max_examples=300, deadline=None)
@@ -175,3 +179,24 @@ def test_threshold_setting(settings):
     settings.MKK_SUPPRESSION_THRESHOLD = 10
     assert suppress({"a": 7}) == {"a": PRIMARY}
     assert label(7, PRIMARY) == "<10"
+
+
+def test_zero_beside_a_small_count_is_hidden():
+    """ "0 men" beside "<5 women" under "<5" would say that every one is a woman."""
+    values = {"t": 3, "f": 3, "m": 0}
+    status = suppress(values, [sum_relation("t", ["f", "m"])], limit=5)
+    assert status == {"t": PRIMARY, "f": PRIMARY, "m": COMPLEMENTARY}
+    # A zero with no small count in its relation stays visible.
+    assert suppress({"t": 9, "f": 9, "m": 0}, [sum_relation("t", ["f", "m"])], limit=5) == {}
+
+
+def test_fixed_cells_published_elsewhere():
+    """Units shown in their own reports are known: a region minus them must not give a
+    small unit away, and a region equal to one published unit is not hidden for nothing."""
+    values = {"k": 56, "rp": 12, "rg": 43, "d": 12, "g": 41, "s": 2}
+    rels = [sum_relation("k", ["rp", "rg"]), sum_relation("rp", ["d"])]
+    rels.append(sum_relation("rg", ["g", "s"]))
+    status = suppress(values, rels, limit=5, fixed=["d", "g", "s"])
+    assert status["s"] == PRIMARY and "rg" in status
+    assert not {"d", "g", "rp"} & set(status)
+    assert not rank_determined([r for r in rels if holds(values, r)], set(status))

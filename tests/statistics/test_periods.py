@@ -64,6 +64,13 @@ def test_last_complete_and_classify():
     assert periods.classify(D(2019, 4, 1), D(2019, 6, 30)) == "quarter"
 
 
+def test_the_period_before_crosses_years():
+    assert periods.before("month", periods.month(2026, 1)) == periods.month(2025, 12)
+    assert periods.before("quarter", periods.quarter(2026, 3)) == periods.quarter(2026, 2)
+    assert periods.before("half_year", periods.half_year(2026, 1)) == periods.half_year(2025, 2)
+    assert periods.before("year", periods.year(2026)) == periods.year(2025)
+
+
 def test_number_formatting_per_language():
     from decimal import Decimal
 

@@ -5,6 +5,8 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from mkk.core.concurrency import VersionedFormMixin
+
 from .models import INSTITUTION_ROLES
 
 
@@ -99,10 +101,13 @@ class InviteForm(forms.Form):
         return data
 
 
-class FocalPersonForm(forms.Form):
+class FocalPersonForm(VersionedFormMixin, forms.Form):
+    """Link a membership to its focal person, with the membership's version (no lost update)."""
+
     user = forms.ModelChoiceField(label=_("Focal person"), queryset=None, required=False)
 
-    def __init__(self, *args, users, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, users, membership, **kwargs):
+        kwargs.setdefault("initial", {"user": membership.focal_user_id})
+        super().__init__(*args, version_of=membership, **kwargs)
         self.fields["user"].queryset = users
         self.fields["user"].empty_label = _("— nobody —")

@@ -91,11 +91,10 @@ def otp_setup(request):
 @require_http_methods(["GET", "POST"])
 def enrol(request, token: str):
     """The invitation / enrolment link: set the password and enrol the authenticator."""
+    # long: one link does up to two things (password, authenticator), each only when due.
     link = services.enrolment_link_find(token)
     if link is None:
-        response = render(request, "accounts/enrol_invalid.html", status=410)
-        response["Referrer-Policy"] = "no-referrer"
-        return response
+        return _enrol_page(request, {}, status=410)
     user = link.user
     set_password = not user.has_usable_password()
     device = services.enrolment_device(link)
@@ -122,10 +121,17 @@ def enrol(request, token: str):
             messages.success(request, _("Your account is ready. Log in."))
             return redirect("accounts:login")
     context = {"form": form, "link": link, "account": user, "set_password": set_password}
+    return _enrol_page(request, context, device)
+
+
+def _enrol_page(request, context: dict, device=None, status: int = 200):
+    """The enrolment page (with the authenticator's QR code and secret when one is to be
+    enrolled); the link's token never leaves in a Referer header."""
     if device is not None:
         context["qr"] = segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
         context["secret"] = totp_secret_base32(device)
-    response = render(request, "accounts/enrol.html", context)
+    template = "accounts/enrol.html" if status == 200 else "accounts/enrol_invalid.html"
+    response = render(request, template, context, status=status)
     response["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -218,40 +224,41 @@ def users(request, code: str):
 @require_http_methods(["GET", "POST"])
 def user_invite(request, code: str):
     municipality = _users_municipality(request, code)
+    institutions = directory_selectors.institutions_for(request.user, municipality)
+    hours = settings.MKK_ENROLMENT_LINK_HOURS
     form = InviteForm(
         request.POST or None,
         roles=[Role(r) for r in services.COORDINATOR_INVITES],
-        institutions=directory_selectors.institutions_for(request.user, municipality).filter(
-            is_active=True
-        ),
+        institutions=institutions.filter(is_active=True),
     )
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
+            # The form's fields are the service's: email, names, role, institution.
             invited = services.user_invite(
-                actor=request.user,
-                email=d["email"],
-                first_name=d["first_name"],
-                last_name=d["last_name"],
-                role=d["role"],
-                municipality=municipality,
-                institution=d["institution"],
+                actor=request.user, municipality=municipality, **form.cleaned_data
             )
         except ValidationError as exc:
             show_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("Invitation sent to %(email)s; the link works once, for %(hours)d hours.")
-                % {"email": invited.email, "hours": settings.MKK_ENROLMENT_LINK_HOURS},
-            )
+            sent = _("Invitation sent to %(email)s; the link works once, for %(hours)d hours.")
+            messages.success(request, sent % {"email": invited.email, "hours": hours})
             return redirect("accounts:users", code=municipality.code)
-    context = {
-        "municipality": municipality,
-        "form": form,
-        "link_hours": settings.MKK_ENROLMENT_LINK_HOURS,
-    }
+    context = {"municipality": municipality, "form": form, "link_hours": hours}
     return render(request, "accounts/user_invite.html", context)
+
+
+def _user_action(request, account, action: str | None) -> None:
+    """Deactivate or reactivate an account (never one's own), or send it a new enrolment link."""
+    if action in {"deactivate", "activate"}:
+        scoping.require(account.pk != request.user.pk)
+        services.user_set_active(actor=request.user, user=account, active=action == "activate")
+        done = _("Account deactivated.") if action == "deactivate" else _("Account active.")
+    elif action == "link":
+        services.enrolment_link_issue(actor=request.user, user=account)
+        done = _("An enrolment link was sent to %(email)s.") % {"email": account.email}
+    else:
+        raise Http404
+    messages.success(request, done)
 
 
 @login_required
@@ -262,25 +269,8 @@ def user_detail(request, pk: int):
     account = selectors.user_for(request.user, pk)
     if request.method == "POST":
         scoping.require(scoping.can_manage_user(request.user, account))
-        action = request.POST.get("action")
         try:
-            if action in {"deactivate", "activate"}:
-                scoping.require(account.pk != request.user.pk)
-                services.user_set_active(
-                    actor=request.user, user=account, active=action == "activate"
-                )
-                messages.success(
-                    request,
-                    _("Account deactivated.") if action == "deactivate" else _("Account active."),
-                )
-            elif action == "link":
-                services.enrolment_link_issue(actor=request.user, user=account)
-                messages.success(
-                    request,
-                    _("An enrolment link was sent to %(email)s.") % {"email": account.email},
-                )
-            else:
-                raise Http404
+            _user_action(request, account, request.POST.get("action"))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("accounts:user", pk=account.pk)
@@ -307,20 +297,20 @@ def focal_person(request, pk: int):
     form = FocalPersonForm(
         request.POST or None,
         users=selectors.focal_candidates(request.user, membership),
-        initial={"user": membership.focal_user_id},
+        membership=membership,
     )
     if request.method == "POST" and form.is_valid():
         try:
             directory_services.membership_focal_link(
-                actor=request.user, membership=membership, user=form.cleaned_data["user"]
+                actor=request.user,
+                membership=membership,
+                user=form.cleaned_data["user"],
+                version=form.version,
             )
         except ValidationError as exc:
             show_errors(form, exc)
         else:
             messages.success(request, _("Focal person saved."))
             return redirect("accounts:users", code=municipality.code)
-    return render(
-        request,
-        "accounts/focal_person.html",
-        {"form": form, "membership": membership, "municipality": municipality},
-    )
+    context = {"form": form, "membership": membership, "municipality": municipality}
+    return render(request, "accounts/focal_person.html", context)

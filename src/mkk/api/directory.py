@@ -8,8 +8,8 @@ from mkk.directory import selectors as directory_selectors
 from mkk.directory.i18n import localized
 from mkk.directory.models import Institution, Municipality
 
+from . import common as c
 from . import schemas as s
-from .common import Pages, answers, code_param, municipality_of, narrowed, path_id
 
 router = Router(tags=["directory"])
 
@@ -39,9 +39,9 @@ def _institution_out(i: Institution) -> dict:
 
 
 @router.get(
-    "/municipalities", response=answers(list[s.MunicipalityOut]), operation_id="municipalities"
+    "/municipalities", response=c.answers(list[s.MunicipalityOut]), operation_id="municipalities"
 )
-@paginate(Pages)
+@paginate(c.Pages)
 def municipalities(request):
     """The municipalities the token's user may read (all of them for national roles)."""
     return [_municipality_out(m) for m in directory_selectors.municipalities_for(request.user)]
@@ -49,7 +49,7 @@ def municipalities(request):
 
 @router.get(
     "/municipalities/{code}",
-    response=answers(s.MunicipalityDetailOut),
+    response=c.answers(s.MunicipalityDetailOut),
     operation_id="municipality",
 )
 def municipality(request, code: str = Path(..., pattern=s.MUNICIPALITY_CODE)):
@@ -81,12 +81,12 @@ def municipality(request, code: str = Path(..., pattern=s.MUNICIPALITY_CODE)):
 
 @router.get(
     "/institutions",
-    response=answers(list[s.InstitutionOut]),
+    response=c.answers(list[s.InstitutionOut]),
     operation_id="institutions",
 )
-@paginate(Pages)
-def institutions(request, municipality: str | None = code_param()):
-    m = municipality_of(request, municipality)
+@paginate(c.Pages)
+def institutions(request, municipality: str | None = c.code_param()):
+    m = c.municipality_of(request, municipality)
     scoping.require(scoping.can_read_aggregates(request.user))
     qs = directory_selectors.institutions_for(request.user, m)
     return [_institution_out(i) for i in qs]
@@ -94,21 +94,21 @@ def institutions(request, municipality: str | None = code_param()):
 
 @router.get(
     "/institutions/{institution_id}",
-    response=answers(s.InstitutionOut),
+    response=c.answers(s.InstitutionOut),
     operation_id="institution",
 )
-def institution(request, institution_id: int = path_id()):
+def institution(request, institution_id: int = c.path_id()):
     inst = directory_selectors.institution_for(request.user, institution_id)
     scoping.require(scoping.can_read_aggregates(request.user))
     return _institution_out(inst)
 
 
-@router.get("/contacts", response=answers(list[s.ContactOut]), operation_id="contacts")
-@paginate(Pages)
-def contacts(request, municipality: str | None = code_param()):
+@router.get("/contacts", response=c.answers(list[s.ContactOut]), operation_id="contacts")
+@paginate(c.Pages)
+def contacts(request, municipality: str | None = c.code_param()):
     """Public emergency contacts (the numbers a municipality publishes)."""
-    m = municipality_of(request, municipality)
-    qs = narrowed(directory_selectors.contacts_for(request.user), municipality=m)
+    m = c.municipality_of(request, municipality)
+    qs = c.narrowed(directory_selectors.contacts_for(request.user), municipality=m)
     return [
         {
             "id": c.pk,

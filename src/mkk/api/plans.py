@@ -11,18 +11,8 @@ from mkk.plans import selectors as plan_selectors
 from mkk.plans import services as plan_services
 from mkk.plans.models import ActionPlan, ActionStatus
 
+from . import common as c
 from . import schemas as s
-from .common import (
-    Pages,
-    answers,
-    check_range,
-    code_param,
-    from_param,
-    municipality_of,
-    narrowed,
-    path_id,
-    to_param,
-)
 
 router = Router(tags=["plans"])
 
@@ -88,26 +78,26 @@ def _update_out(u) -> dict:
     }
 
 
-@router.get("/plans", response=answers(list[s.PlanOut]), operation_id="plans")
-@paginate(Pages)
-def plan_list(request, municipality: str | None = code_param()):
-    m = municipality_of(request, municipality)
+@router.get("/plans", response=c.answers(list[s.PlanOut]), operation_id="plans")
+@paginate(c.Pages)
+def plan_list(request, municipality: str | None = c.code_param()):
+    m = c.municipality_of(request, municipality)
     scoping.require(scoping.can_read_aggregates(request.user))
-    qs = narrowed(plan_selectors.plans_for(request.user), mechanism__municipality=m)
+    qs = c.narrowed(plan_selectors.plans_for(request.user), mechanism__municipality=m)
     return [_plan_out(p) for p in qs]
 
 
 @router.get(
     "/plans/{plan_id}",
-    response=answers(s.PlanDetailOut),
+    response=c.answers(s.PlanDetailOut),
     operation_id="plan",
 )
-def plan_detail(request, plan_id: int = path_id()):
+def plan_detail(request, plan_id: int = c.path_id()):
     """The plan with its implementation today: actions by status and the completion rate
     (the latest approved update of each action counts), planned and spent budget."""
     plan = _plan_for(request, plan_id)
     today = timezone.localdate()
-    impl = plan_selectors.implementation_of(plan, dt.date(plan.start_year, 1, 1), today)
+    impl = plan_selectors.implementation_of(plan, plan.first_day, today)
     out = _plan_out(plan)
     out.update(
         {
@@ -123,15 +113,13 @@ def plan_detail(request, plan_id: int = path_id()):
 
 @router.get(
     "/plans/{plan_id}/actions",
-    response=answers(list[s.ActionOut]),
+    response=c.answers(list[s.ActionOut]),
     operation_id="plan_actions",
 )
-@paginate(Pages)
-def plan_actions(request, plan_id: int = path_id(), include_retired: bool = False):
+@paginate(c.Pages)
+def plan_actions(request, plan_id: int = c.path_id(), include_retired: bool = False):
     plan = _plan_for(request, plan_id)
-    impl = plan_selectors.implementation_of(
-        plan, dt.date(plan.start_year, 1, 1), timezone.localdate()
-    )
+    impl = plan_selectors.implementation_of(plan, plan.first_day, timezone.localdate())
     return [
         _action_out(a, impl.status_of.get(a.pk, ActionStatus.NOT_STARTED))
         for a in plan_selectors.actions_of(plan, include_retired=include_retired)
@@ -140,17 +128,17 @@ def plan_actions(request, plan_id: int = path_id(), include_retired: bool = Fals
 
 def _status_of(action) -> str:
     impl = plan_selectors.implementation_of(
-        action.plan, dt.date(action.plan.start_year, 1, 1), timezone.localdate()
+        action.plan, action.plan.first_day, timezone.localdate()
     )
     return impl.status_of.get(action.pk, ActionStatus.NOT_STARTED)
 
 
 @router.get(
     "/actions/{action_id}",
-    response=answers(s.ActionDetailOut),
+    response=c.answers(s.ActionDetailOut),
     operation_id="action",
 )
-def action_detail(request, action_id: int = path_id()):
+def action_detail(request, action_id: int = c.path_id()):
     action = plan_selectors.action_for(request.user, action_id)
     out = _action_out(action, _status_of(action))
     out["outputs"] = action.outputs
@@ -160,33 +148,33 @@ def action_detail(request, action_id: int = path_id()):
 
 @router.get(
     "/actions/{action_id}/progress",
-    response=answers(list[s.ProgressOut]),
+    response=c.answers(list[s.ProgressOut]),
     operation_id="action_progress",
 )
-@paginate(Pages)
+@paginate(c.Pages)
 def progress_list(
     request,
-    action_id: int = path_id(),
-    period_from: dt.date | None = from_param(),
-    period_to: dt.date | None = to_param(),
+    action_id: int = c.path_id(),
+    period_from: dt.date | None = c.from_param(),
+    period_to: dt.date | None = c.to_param(),
 ):
     action = plan_selectors.action_for(request.user, action_id)
-    qs = narrowed(plan_selectors.updates_of(action), period_from=period_from, period_to=period_to)
+    qs = c.narrowed(plan_selectors.updates_of(action), period_from=period_from, period_to=period_to)
     return [_update_out(u) for u in qs]
 
 
 @router.put(
     "/actions/{action_id}/progress",
-    response=answers(s.ProgressOut),
+    response=c.answers(s.ProgressOut),
     operation_id="action_progress_save",
 )
-def progress_save(request, payload: s.ProgressIn, action_id: int = path_id()):
+def progress_save(request, payload: s.ProgressIn, action_id: int = c.path_id()):
     """Create or change the progress update of one reporting period (the lead institution's
     focal point, or the coordinator), as the progress form does; ``submit`` sends it for
     review."""
     action = plan_selectors.action_for(request.user, action_id)
     scoping.require(scoping.can_report_progress(request.user, action))
-    check_range(payload.period_start, None)
+    c.check_range(payload.period_start, None)
     update = plan_services.progress_save(
         actor=request.user,
         action=action,

@@ -1,10 +1,10 @@
 """Published monitoring reports and their stored files."""
 
 import datetime as dt
-import hashlib
 
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils.translation import override
 from ninja import Router
 from ninja.pagination import paginate
 
@@ -13,17 +13,8 @@ from mkk.audit.services import record
 from mkk.reports import selectors as report_selectors
 from mkk.reports.models import MonitoringReport, ReportStatus
 
+from . import common as c
 from . import schemas as s
-from .common import (
-    Pages,
-    answers,
-    code_param,
-    from_param,
-    municipality_of,
-    narrowed,
-    path_id,
-    to_param,
-)
 
 router = Router(tags=["reports"])
 
@@ -51,19 +42,19 @@ def _published_for(request, report_id: int) -> MonitoringReport:
 
 @router.get(
     "/reports",
-    response=answers(list[s.ReportOut]),
+    response=c.answers(list[s.ReportOut]),
     operation_id="reports",
 )
-@paginate(Pages)
+@paginate(c.Pages)
 def report_list(
     request,
-    municipality: str | None = code_param(),
-    period_from: dt.date | None = from_param(),
-    period_to: dt.date | None = to_param(),
+    municipality: str | None = c.code_param(),
+    period_from: dt.date | None = c.from_param(),
+    period_to: dt.date | None = c.to_param(),
 ):
     """Published monitoring reports the user may read."""
-    m = municipality_of(request, municipality)
-    qs = narrowed(
+    m = c.municipality_of(request, municipality)
+    qs = c.narrowed(
         report_selectors.published_reports_for(request.user),
         mechanism__municipality=m,
         period_from=period_from,
@@ -74,10 +65,10 @@ def report_list(
 
 @router.get(
     "/reports/{report_id}",
-    response=answers(s.ReportDetailOut),
+    response=c.answers(s.ReportDetailOut),
     operation_id="report",
 )
-def report_detail(request, report_id: int = path_id()):
+def report_detail(request, report_id: int = c.path_id()):
     report = _published_for(request, report_id)
     out = _report_out(report)
     out["files"] = [
@@ -97,7 +88,7 @@ def report_detail(request, report_id: int = path_id()):
 
 @router.get(
     "/reports/{report_id}/files/{file_id}",
-    response={k: v for k, v in answers(None).items() if k != 200},
+    response={k: v for k, v in c.answers(None).items() if k != 200},
     openapi_extra={
         "responses": {
             200: {
@@ -117,19 +108,14 @@ def report_detail(request, report_id: int = path_id()):
     operation_id="report_file",
     url_name="report_file",
 )
-def report_file(request, report_id: int = path_id(), file_id: int = path_id()):
+def report_file(request, report_id: int = c.path_id(), file_id: int = c.path_id()):
     """The stored file (PDF, DOCX, XLSX or HTML) of a published report, checked against its
     SHA-256; the download is written to the audit log."""
     report = _published_for(request, report_id)
     stored = report.files.filter(pk=file_id).first()
-    if stored is None:
+    content = stored.read_checked() if stored is not None else None
+    if content is None:
         raise Http404
-    try:
-        content = stored.read()
-    except OSError as exc:
-        raise Http404 from exc
-    if hashlib.sha256(content).hexdigest() != stored.sha256:
-        raise Http404  # the kept file was altered: never serve it
     from mkk.reports.render import FORMATS
 
     record(
@@ -139,11 +125,8 @@ def report_file(request, report_id: int = path_id(), file_id: int = path_id()):
         reason=f"API {stored.format}{' public' if stored.public else ''}",
     )
     response = HttpResponse(content, content_type=FORMATS[stored.format][0])
-    name = (
-        f"monitoring-report-{report.mechanism.municipality.code}-{report.period_start:%Y%m%d}-"
-        f"{report.period_end:%Y%m%d}-v{report.version}{'-public' if stored.public else ''}"
-        f".{stored.format}"
-    )
+    with override("en"):  # the API's names do not depend on the caller's language
+        name = report.file_name(stored.format, public=stored.public)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Checksum-SHA256"] = stored.sha256
     return response

@@ -20,22 +20,8 @@ from mkk.statistics import services as stat_services
 from mkk.statistics.comparison import compare_range, element_keys
 from mkk.statistics.models import Status, Submission
 
+from . import common as c
 from . import schemas as s
-from .common import (
-    FIRST_DAY,
-    LAST_DAY,
-    Pages,
-    answers,
-    check_range,
-    code_param,
-    from_param,
-    municipality_of,
-    narrowed,
-    path_id,
-    query_id,
-    refuse,
-    to_param,
-)
 
 router = Router(tags=["statistics"])
 
@@ -65,7 +51,9 @@ def _require_records(request) -> None:
     scoping.require(scoping.can_read_records(request.user))
 
 
-@router.get("/statistics/data-sets", response=answers(list[s.DataSetOut]), operation_id="data_sets")
+@router.get(
+    "/statistics/data-sets", response=c.answers(list[s.DataSetOut]), operation_id="data_sets"
+)
 def data_sets(request):
     """The national catalogue: data sets, their elements and disaggregation keys."""
     out = []
@@ -88,23 +76,23 @@ def data_sets(request):
 
 @router.get(
     "/statistics/submissions",
-    response=answers(list[s.SubmissionOut]),
+    response=c.answers(list[s.SubmissionOut]),
     operation_id="submissions",
 )
-@paginate(Pages)
+@paginate(c.Pages)
 def submission_list(
     request,
-    municipality: str | None = code_param(),
-    institution: int | None = query_id(),
+    municipality: str | None = c.code_param(),
+    institution: int | None = c.query_id(),
     data_set: str | None = Query(None, pattern=s.UPPER_CODE),
     status: Literal["draft", "submitted", "approved", "returned"] | None = None,
-    period_from: dt.date | None = from_param(),
-    period_to: dt.date | None = to_param(),
+    period_from: dt.date | None = c.from_param(),
+    period_to: dt.date | None = c.to_param(),
 ):
     """Submissions of figures (a focal point sees only their institution's)."""
-    m = municipality_of(request, municipality)
+    m = c.municipality_of(request, municipality)
     _require_records(request)
-    qs = narrowed(
+    qs = c.narrowed(
         stat_selectors.submissions_for(request.user, m).prefetch_related("values__element"),
         institution_id=institution,
         data_set__code=data_set,
@@ -117,31 +105,31 @@ def submission_list(
 
 @router.get(
     "/statistics/submissions/{submission_id}",
-    response=answers(s.SubmissionOut),
+    response=c.answers(s.SubmissionOut),
     operation_id="submission",
 )
-def submission_detail(request, submission_id: int = path_id()):
+def submission_detail(request, submission_id: int = c.path_id()):
     return _submission_out(stat_selectors.submission_for(request.user, submission_id))
 
 
 @router.get(
     "/statistics/values",
-    response=answers(list[s.DataValueOut]),
+    response=c.answers(list[s.DataValueOut]),
     operation_id="values",
 )
-@paginate(Pages)
+@paginate(c.Pages)
 def values(
     request,
-    municipality: str | None = code_param(),
-    institution: int | None = query_id(),
+    municipality: str | None = c.code_param(),
+    institution: int | None = c.query_id(),
     start: dt.date | None = Query(None, description="Submissions lying wholly inside"),
     end: dt.date | None = Query(None, description="[start, end] (both optional)."),
     include_submitted: bool = Query(True, description="Also figures not yet approved."),
 ):
     """Single figures of approved (and, unless excluded, submitted) submissions."""
-    m = municipality_of(request, municipality)
+    m = c.municipality_of(request, municipality)
     _require_records(request)
-    check_range(start, end)
+    c.check_range(start, end)
     statuses = [Status.APPROVED, Status.SUBMITTED] if include_submitted else [Status.APPROVED]
     qs = stat_selectors.figures_for(request.user, statuses)
     if m is not None:
@@ -153,26 +141,55 @@ def values(
     if end:
         qs = qs.filter(submission__period_end__lte=end)
     qs = qs.order_by("submission__period_start", "submission_id", "element__order", "key", "pk")
-    return [
-        {
-            "submission_id": v.submission_id,
-            "municipality": v.submission.institution.municipality.code,
-            "institution_id": v.submission.institution_id,
-            "data_set": v.submission.data_set.code,
-            "element": v.element.code,
-            "disaggregation": v.key,
-            "period_start": v.submission.period_start,
-            "period_end": v.submission.period_end,
-            "status": v.submission.status,
-            "value": v.value,
-        }
-        for v in qs
-    ]
+    return [_value_out(v) for v in qs]
+
+
+def _value_out(v) -> dict:
+    return {
+        "submission_id": v.submission_id,
+        "municipality": v.submission.institution.municipality.code,
+        "institution_id": v.submission.institution_id,
+        "data_set": v.submission.data_set.code,
+        "element": v.element.code,
+        "disaggregation": v.key,
+        "period_start": v.submission.period_start,
+        "period_end": v.submission.period_end,
+        "status": v.submission.status,
+        "value": v.value,
+    }
+
+
+def _prepared(user, item, where: str, errors: list[str]):
+    """One submission of the request checked before anything is saved: ``(where, institution,
+    data set, item, values)``, or None with its reasons added to ``errors``."""
+    inst = stat_selectors.entry_institution_for(user, item.institution)
+    scoping.require(scoping.can_submit_for_institution(user, inst.pk))
+    ds = stat_selectors.data_set_by_code(item.data_set)
+    if ds is None:
+        errors.append(f"{where}: " + _("unknown data set %(code)s.") % {"code": item.data_set})
+        return None
+    if not (
+        c.FIRST_DAY <= item.period_start <= c.LAST_DAY
+        and c.FIRST_DAY <= item.period_end <= c.LAST_DAY
+    ):
+        errors.append(f"{where}: " + _("Dates must lie between 2000 and 2100."))
+        return None
+    vals: dict[tuple[str, str], int] = {}
+    for v in item.values:
+        k = (v.element, v.disaggregation)
+        if k in vals:
+            errors.append(
+                f"{where}: "
+                + _("%(element)s %(key)s is given twice.")
+                % {"element": v.element, "key": v.disaggregation or _("total")}
+            )
+        vals[k] = v.value
+    return where, inst, ds, item, vals
 
 
 @router.post(
     "/statistics/submissions",
-    response=answers(s.SavedListOut),
+    response=c.answers(s.SavedListOut),
     operation_id="submissions_save",
 )
 def submissions_save(request, payload: s.SubmissionsIn):
@@ -182,37 +199,26 @@ def submissions_save(request, payload: s.SubmissionsIn):
     scoping.require(scoping.can_enter_figures(request.user))
     prepared, errors = [], []
     for n, item in enumerate(payload.submissions, start=1):
-        inst = stat_selectors.entry_institution_for(request.user, item.institution)
-        scoping.require(scoping.can_submit_for_institution(request.user, inst.pk))
-        ds = stat_selectors.data_set_by_code(item.data_set)
         where = _("Submission %(n)s") % {"n": n}
-        if ds is None:
-            errors.append(f"{where}: " + _("unknown data set %(code)s.") % {"code": item.data_set})
-            continue
-        if not (
-            FIRST_DAY <= item.period_start <= LAST_DAY and FIRST_DAY <= item.period_end <= LAST_DAY
-        ):
-            errors.append(f"{where}: " + _("Dates must lie between 2000 and 2100."))
-            continue
-        vals: dict[tuple[str, str], int] = {}
-        for v in item.values:
-            k = (v.element, v.disaggregation)
-            if k in vals:
-                errors.append(
-                    f"{where}: "
-                    + _("%(element)s %(key)s is given twice.")
-                    % {"element": v.element, "key": v.disaggregation or _("total")}
-                )
-            vals[k] = v.value
-        prepared.append((where, inst, ds, item, vals))
+        one = _prepared(request.user, item, where, errors)
+        if one is not None:
+            prepared.append(one)
     if errors:
-        refuse(*errors)
-    saved = []
+        c.refuse(*errors)
+    saved, errors = _save_all(request.user, prepared)
+    if errors:
+        c.refuse(*errors)
+    return {"submissions": saved}
+
+
+def _save_all(user, prepared: list) -> tuple[list[dict], list[str]]:
+    """Save every prepared submission in one transaction; on any refusal none is kept."""
+    saved, errors = [], []
     with transaction.atomic():
         for where, inst, ds, item, vals in prepared:
             try:
                 sub = stat_services.submission_save(
-                    actor=request.user,
+                    actor=user,
                     institution=inst,
                     data_set=ds,
                     period_start=item.period_start,
@@ -228,14 +234,12 @@ def submissions_save(request, payload: s.SubmissionsIn):
                 saved.append({"id": sub.pk, "status": sub.status, "warnings": sub.warnings})
         if errors:
             transaction.set_rollback(True)
-    if errors:
-        refuse(*errors)
-    return {"submissions": saved}
+    return saved, errors
 
 
 @router.post(
     "/statistics/dataValueSets",
-    response=answers(s.ImportOut),
+    response=c.answers(s.ImportOut),
     operation_id="data_value_sets",
 )
 def data_value_sets(request, payload: s.Dhis2ValueSet):
@@ -249,7 +253,7 @@ def data_value_sets(request, payload: s.Dhis2ValueSet):
             period = exchange.parse_period(item.period)
         except (ValueError, TypeError):
             continue  # the importer names it
-        if not (period.start >= FIRST_DAY and period.end <= LAST_DAY):
+        if not (period.start >= c.FIRST_DAY and period.end <= c.LAST_DAY):
             errors.append(_("Value %(n)s: dates must lie between 2000 and 2100.") % {"n": n})
         text = str(item.value).strip()
         if text.lstrip("-").isdigit() and int(text) > s.MAX_FIGURE:
@@ -258,7 +262,7 @@ def data_value_sets(request, payload: s.Dhis2ValueSet):
                 % {"n": n, "value": text, "max": s.MAX_FIGURE}
             )
     if errors:
-        refuse(*errors)
+        c.refuse(*errors)
     data = json.dumps({"dataValues": [v.dict(exclude_none=True) for v in payload.dataValues]})
     result = exchange.import_dhis2(data, actor=request.user)
     return {
@@ -322,7 +326,7 @@ def _comparison_out(result, scope: str, area: str) -> dict:
         "end": result.end,
         "previous_start": result.previous_start,
         "previous_end": result.previous_end,
-        # Per institution only for one municipality; a region or Kosovo answers with totals.
+        # Per institution only for one municipality; a region or Kosovo c.answers with totals.
         "rows": [_figure_out(r) for r in result.rows] if scope == "municipality" else [],
         "coverage": [
             {
@@ -340,9 +344,27 @@ def _comparison_out(result, scope: str, area: str) -> dict:
     }
 
 
+def _comparison_area(user, scope: str, municipality: str | None, region: str | None):
+    """What is compared, if this user may read it: ``(municipality, region, area code)``."""
+    if scope == "municipality":
+        if not municipality:
+            c.refuse(_("Name the municipality (municipality=code)."))
+        m = directory_selectors.municipality_for(user, municipality)
+        scoping.require(scoping.can_read_aggregates(user))
+        return m, None, m.code
+    # A region or all of Kosovo: roles that read every municipality (national, admin).
+    scoping.require(scoping.sees_all_municipalities(user))
+    if scope != "region":
+        return None, None, "kosovo"
+    if not region:
+        c.refuse(_("Name the police region (region=code)."))
+    region_obj = directory_selectors.region_for(region)
+    return None, region_obj, region_obj.code
+
+
 @router.get(
     "/statistics/comparison",
-    response=answers(s.ComparisonOut),
+    response=c.answers(s.ComparisonOut),
     operation_id="comparison",
 )
 def comparison(
@@ -350,7 +372,7 @@ def comparison(
     start: dt.date,
     end: dt.date,
     scope: Literal["municipality", "region", "national"] = "municipality",
-    municipality: str | None = code_param(),
+    municipality: str | None = c.code_param(),
     region: str | None = Query(None, pattern=r"^[a-z][a-z0-9-]{1,39}$"),
     include_submitted: bool = True,
 ):
@@ -361,25 +383,10 @@ def comparison(
     each region, ``units`` each municipality and each regional or national institution;
     figures per 10,000 inhabitants where the population is known. A missing figure is
     null, never 0; ``coverage`` says which institutions and data sets miss which days."""
-    region_obj = None
-    if scope == "municipality":
-        if not municipality:
-            refuse(_("Name the municipality (municipality=code)."))
-        m = directory_selectors.municipality_for(request.user, municipality)
-        scoping.require(scoping.can_read_aggregates(request.user))
-        area = m.code
-    else:
-        # A region or all of Kosovo: roles that read every municipality (national, admin).
-        scoping.require(scoping.sees_all_municipalities(request.user))
-        m = None
-        if scope == "region":
-            if not region:
-                refuse(_("Name the police region (region=code)."))
-            region_obj = directory_selectors.region_for(region)
-        area = region_obj.code if region_obj else "kosovo"
-    check_range(start, end)
+    m, region_obj, area = _comparison_area(request.user, scope, municipality, region)
+    c.check_range(start, end)
     if end.year - start.year > 10:
-        refuse(_("Compare at most ten years at once."))
+        c.refuse(_("Compare at most ten years at once."))
     result = compare_range(
         municipality=m,
         region=region_obj,

@@ -146,7 +146,7 @@ class _Names:
 
 
 def value_text(model, name: str, value, names: _Names) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == {} or value == []:
         return "–"
     if value == SENSITIVE:
         return _("changed (the value is not kept)")

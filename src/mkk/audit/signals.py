@@ -92,17 +92,29 @@ def _audit_login_failed(sender, credentials, request=None, **kwargs):
 
 
 def _bump_for(instance) -> None:
+    """A new data version for the instance's municipality; for data shown everywhere
+    (``data_version_global``, or no municipality at all) the global one. Bookkeeping models
+    (``audit_exclude``: notifications, jobs, counters) are never part of a cached page."""
     model = type(instance)
-    if not model.__module__.startswith("mkk.") or model in {AuditEntry, DataVersion}:
+    if (
+        not model.__module__.startswith("mkk.")
+        or model in {AuditEntry, DataVersion}
+        or getattr(model, "audit_exclude", False)
+    ):
         return
     if getattr(model, "data_version_global", False):
         versions.bump(None)
-    else:
-        versions.bump(municipality_of(instance))  # None (no municipality): the global scope
+        return
+    municipality_id = municipality_of(instance)
+    if municipality_id is None:  # a user: their municipality's pages name them
+        municipality_id = getattr(instance, "municipality_id", None)
+    versions.bump(municipality_id)
 
 
 @receiver(post_save)
-def _version_save(sender, instance, **kwargs):
+def _version_save(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # signing in changes nothing a page shows
     _bump_for(instance)
 
 

@@ -108,7 +108,10 @@ def _coordinator_index(request, municipality):
         "year": year,
         "query": paging.query_without_page(request),
         "years": range(today.year, today.year - 5, -1),
-        "can_manage": scoping.can_manage_mechanism(user, municipality.pk),
+        # The link to write statistics from case records only where that page opens (an
+        # institution of those kinds there: a municipality without one answers 403).
+        "can_manage": scoping.can_manage_mechanism(user, municipality.pk)
+        and bool(selectors.statistics_institutions(user, municipality)),
         "per_case": scoping.can_read_case_rows(user),
     }
     return render(request, "cases/index_coordinator.html", context)

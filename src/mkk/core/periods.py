@@ -205,10 +205,14 @@ def containing(period_type: str, day: dt.date) -> Period:
     raise ValueError(f"no fixed periods of type {period_type}")
 
 
+def before(period_type: str, period: Period) -> Period:
+    """The period of that type just before ``period`` (the month, quarter… that precedes it)."""
+    return containing(period_type, period.start - dt.timedelta(days=1))
+
+
 def last_complete(period_type: str, today: dt.date) -> Period:
     """The latest period of that type that has ended before ``today``."""
-    current = containing(period_type, today)
-    return containing(period_type, current.start - dt.timedelta(days=1))
+    return before(period_type, containing(period_type, today))
 
 
 def periods_between(period_type: str, start: dt.date, end: dt.date) -> list[Period]:

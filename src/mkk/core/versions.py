@@ -93,6 +93,23 @@ def scope_of(user) -> tuple:
     )
 
 
+def key_for(
+    name: str,
+    *,
+    municipality_id: int | None,
+    user,
+    parts: Iterable = (),
+    share_across_users: bool = True,
+) -> str:
+    """The cache key of ``name`` for this data version, reader scope and ``parts`` (also the
+    vary-on value of a template's ``{% cache %}`` fragment)."""
+    scope: tuple = ()
+    if user is not None:
+        scope = scope_of(user)[1:] if share_across_users else scope_of(user)
+    raw = repr((name, tokens(municipality_id), municipality_id, scope, tuple(parts)))
+    return "mkk:v:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 def cached(
     name: str,
     compute: Callable[[], Any],
@@ -106,11 +123,13 @@ def cached(
     per user scope (``scope_of``, without the user's id when ``share_across_users``) and per
     ``parts`` (the page's own arguments: dates, ranges). ``user=None`` only for what is the
     same for every reader in every language (the statistics catalogue's definitions)."""
-    scope: tuple = ()
-    if user is not None:
-        scope = scope_of(user)[1:] if share_across_users else scope_of(user)
-    raw = repr((name, tokens(municipality_id), municipality_id, scope, tuple(parts)))
-    key = "mkk:v:" + hashlib.sha256(raw.encode()).hexdigest()
+    key = key_for(
+        name,
+        municipality_id=municipality_id,
+        user=user,
+        parts=parts,
+        share_across_users=share_across_users,
+    )
     hit = cache.get(key)
     if hit is None:
         hit = (compute(),)  # a tuple, so that a computed None is a hit too

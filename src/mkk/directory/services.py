@@ -36,9 +36,12 @@ def registry_delete(*, actor, obj: models.Model) -> None:
 
 
 @transaction.atomic
-def membership_focal_link(*, actor, membership, user) -> models.Model:
+def membership_focal_link(*, actor, membership, user, version: str | None = None) -> models.Model:
     """Name ``user`` (a focal point of the member institution) the membership's focal person:
-    the registry and the report show their name and e-mail. ``None`` unlinks."""
+    the registry and the report show their name and e-mail. ``None`` unlinks. ``version``: the
+    focal person form's version of the membership; when someone else linked another person (or
+    edited the membership) after the page was drawn, the save is refused with what they
+    changed (mkk.core.concurrency)."""
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.utils.translation import gettext as _
 
@@ -46,6 +49,7 @@ def membership_focal_link(*, actor, membership, user) -> models.Model:
 
     if not scoping.can_manage_mechanism(actor, membership.mechanism.municipality_id):
         raise PermissionDenied
+    concurrency.check(membership, version)
     if user is not None:
         if not scoping.is_focal_point_of(user, membership.institution_id):
             raise ValidationError({"user": _("Choose a focal point of this institution.")})

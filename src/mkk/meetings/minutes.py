@@ -70,8 +70,12 @@ def render_docx(meeting: Meeting) -> bytes:
     data = context(meeting)
     doc = Document()
     section = doc.sections[0]
+    # A4 (python-docx's template is US Letter) and a named font: the template's theme font
+    # opens as a serif in LibreOffice.
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.left_margin = section.right_margin = Cm(2.2)
     doc.styles["Normal"].font.size = Pt(11)
+    doc.styles["Normal"].font.name = "Calibri"
     m = data["meeting"]
     doc.add_paragraph(data["mechanism"].name)
     doc.add_heading(data["title"], level=1)
@@ -90,8 +94,8 @@ def render_docx(meeting: Meeting) -> bytes:
         cells[0].paragraphs[0].runs[0].bold = True
     if data["agenda"]:
         doc.add_heading(_("Agenda"), level=2)
-        for item in data["agenda"]:
-            doc.add_paragraph(item.title, style="List Number")
+        for n, item in enumerate(data["agenda"], start=1):
+            _numbered(doc.add_paragraph(), n, item.title)
     doc.add_heading(_("Attendance"), level=2)
     if data["attendance"]:
         att = doc.add_table(rows=1, cols=3)
@@ -145,6 +149,17 @@ def render_docx(meeting: Meeting) -> bytes:
     return out.getvalue()
 
 
+def _numbered(paragraph, n: int, text: str = ""):
+    """A numbered item written out ("3. ..."), with a hanging indent: Word's and
+    LibreOffice's automatic numbering would run on from one list into the next."""
+    from docx.shared import Cm
+
+    paragraph.paragraph_format.left_indent = Cm(0.75)
+    paragraph.paragraph_format.first_line_indent = Cm(-0.75)
+    paragraph.add_run(f"{n}.\t{text}" if text else f"{n}.\t")
+    return paragraph
+
+
 def _time(m: Meeting) -> str:
     if m.start_time and m.end_time:
         return f"{m.start_time:%H:%M}–{m.end_time:%H:%M}"
@@ -159,16 +174,20 @@ class _DocxWriter(HTMLParser):
         self.doc = doc
         self.paragraph = None
         self.marks: list[str] = []
-        self.lists: list[str] = []
+        self.lists: list[list] = []  # [tag, items so far]
 
     def _new(self, style: str | None = None):
         self.paragraph = self.doc.add_paragraph(style=style)
 
     def handle_starttag(self, tag, attrs):
         if tag in {"ul", "ol"}:
-            self.lists.append(tag)
+            self.lists.append([tag, 0])
         elif tag == "li":
-            self._new("List Number" if self.lists and self.lists[-1] == "ol" else "List Bullet")
+            if self.lists and self.lists[-1][0] == "ol":
+                self.lists[-1][1] += 1  # each list counts from 1
+                self.paragraph = _numbered(self.doc.add_paragraph(), self.lists[-1][1])
+            else:
+                self._new("List Bullet")
         elif tag in {"h3", "h4"}:
             self.paragraph = self.doc.add_heading(level=3 if tag == "h3" else 4)
         elif tag in _BLOCKS:

@@ -61,6 +61,17 @@ def _institutions(municipality):
     return directory_selectors.active_institutions_of(municipality)
 
 
+def _meeting_page(request, template: str, meeting, **context):
+    """A page of one meeting: the meeting and its municipality beside what the page shows."""
+    context.update(meeting=meeting, municipality=meeting.mechanism.municipality)
+    return render(request, template, context)
+
+
+def _to_meeting(meeting_id: int, anchor: str = ""):
+    """Back to the meeting's page, at the part just changed (``#decisions``, ``#decision-3``)."""
+    return redirect(reverse("meetings:detail", kwargs={"pk": meeting_id}) + anchor)
+
+
 def _mark_actions(user, tasks, municipality_id: int):
     """Set on each task whether this user may move it on (the owner's focal point or the
     coordinator: ``can_act``) and cancel or reopen a cancelled one (coordinator: ``can_cancel``)."""
@@ -139,15 +150,9 @@ def meeting_edit(request, pk: int):
         else:
             messages.success(request, _("The meeting was saved."))
             return redirect("meetings:detail", pk=meeting.pk)
-    return render(
-        request,
-        "meetings/meeting_form.html",
-        {
-            "form": form,
-            "meeting": meeting,
-            "municipality": meeting.mechanism.municipality,
-            "editor_labels": richtext.editor_labels(),
-        },
+    labels = richtext.editor_labels()
+    return _meeting_page(
+        request, "meetings/meeting_form.html", meeting, form=form, editor_labels=labels
     )
 
 
@@ -182,26 +187,18 @@ def attendance(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
+            rows = form.cleaned_rows()
             services.attendance_record(
-                actor=request.user,
-                meeting=meeting,
-                rows=form.cleaned_rows(),
-                version=form.version,
+                actor=request.user, meeting=meeting, rows=rows, version=form.version
             )
         except ValidationError as exc:
             show_errors(form, exc)
         else:
             messages.success(request, _("Attendance was saved."))
             return redirect("meetings:detail", pk=meeting.pk)
-    return render(
-        request,
-        "meetings/attendance.html",
-        {
-            "form": form,
-            "meeting": meeting,
-            "municipality": meeting.mechanism.municipality,
-            "editor_labels": richtext.editor_labels(),
-        },
+    labels = richtext.editor_labels()
+    return _meeting_page(
+        request, "meetings/attendance.html", meeting, form=form, editor_labels=labels
     )
 
 
@@ -254,7 +251,7 @@ def decision_create(request, pk: int):
             show_errors(form, exc)
         else:
             messages.success(request, _("The decision was saved."))
-            return redirect(reverse("meetings:detail", kwargs={"pk": meeting.pk}) + "#decisions")
+            return _to_meeting(meeting.pk, "#decisions")
     return render(
         request,
         "meetings/decision_form.html",
@@ -277,7 +274,7 @@ def follow_up_create(request, pk: int):
             show_errors(form, exc)
         else:
             messages.success(request, _("The follow-up task was saved."))
-            return redirect(reverse("meetings:detail", kwargs={"pk": meeting.pk}) + "#decisions")
+            return _to_meeting(meeting.pk, "#decisions")
     context = {"form": form, "decision": decision, "meeting": meeting, "municipality": municipality}
     return render(request, "meetings/follow_up_form.html", context)
 
@@ -291,27 +288,18 @@ def decision_edit(request, pk: int):
         request.POST or None, initial={"text": decision.text}, version_of=decision
     )
     if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
         try:
             services.decision_update(
-                actor=request.user,
-                decision=decision,
-                text=form.cleaned_data["text"],
-                version=form.version,
+                actor=request.user, decision=decision, text=text, version=form.version
             )
         except ValidationError as exc:
             show_errors(form, exc)
         else:
             messages.success(request, _("The decision was saved."))
-            return redirect(
-                reverse("meetings:detail", kwargs={"pk": meeting.pk}) + f"#decision-{decision.pk}"
-            )
-    context = {
-        "form": form,
-        "decision": decision,
-        "meeting": meeting,
-        "municipality": meeting.mechanism.municipality,
-    }
-    return render(request, "meetings/decision_form.html", context)
+            return _to_meeting(meeting.pk, f"#decision-{decision.pk}")
+    template = "meetings/decision_form.html"
+    return _meeting_page(request, template, meeting, form=form, decision=decision)
 
 
 @login_required
@@ -334,18 +322,20 @@ def follow_up_edit(request, pk: int):
             show_errors(form, exc)
         else:
             messages.success(request, _("The follow-up task was saved."))
-            return redirect(
-                reverse("meetings:detail", kwargs={"pk": meeting.pk})
-                + f"#decision-{task.decision_id}"
-            )
-    context = {
-        "form": form,
-        "decision": task.decision,
-        "task": task,
-        "meeting": meeting,
-        "municipality": municipality,
-    }
-    return render(request, "meetings/follow_up_form.html", context)
+            return _to_meeting(meeting.pk, f"#decision-{task.decision_id}")
+    context = {"form": form, "decision": task.decision, "task": task}
+    return _meeting_page(request, "meetings/follow_up_form.html", meeting, **context)
+
+
+def _require_move(user, task, status: str) -> int:
+    """403 unless this user may move the task to ``status``; the municipality's id."""
+    scoping.require(scoping.can_read_records(user))
+    scoping.require(scoping.can_submit_for_institution(user, task.owner_id))
+    municipality_id = task.decision.meeting.mechanism.municipality_id
+    if FollowUpStatus.CANCELLED in {status, task.status}:
+        # Only the coordinator cancels a task, or brings a cancelled one back.
+        scoping.require(scoping.can_manage_mechanism(user, municipality_id))
+    return municipality_id
 
 
 @login_required
@@ -353,38 +343,28 @@ def follow_up_edit(request, pk: int):
 def follow_up_status(request, pk: int):
     """The owner's focal point (or the coordinator) moves a task on; htmx swaps the row."""
     task = selectors.follow_up_for(request.user, pk)
-    scoping.require(scoping.can_read_records(request.user))
-    scoping.require(scoping.can_submit_for_institution(request.user, task.owner_id))
     status = request.POST.get("status", FollowUpStatus.DONE)
-    municipality_id = task.decision.meeting.mechanism.municipality_id
-    if FollowUpStatus.CANCELLED in {status, task.status}:
-        # Only the coordinator cancels a task, or brings a cancelled one back.
-        scoping.require(scoping.can_manage_mechanism(request.user, municipality_id))
+    municipality_id = _require_move(request.user, task, status)
     error = ""
     try:
         services.follow_up_set_status(actor=request.user, follow_up=task, status=status)
     except ValidationError as exc:
         error = " ".join(exc.messages)
+    target = request.POST.get("next", "")
     if request.htmx:
         _mark_actions(request.user, [task], municipality_id)
-        context = {
-            "task": task,
-            "error": error,
-            "next_url": request.POST.get("next", ""),
-        }
+        context = {"task": task, "error": error, "next_url": target}
         return render(request, "meetings/_follow_up_status.html", context)
     if error:
         messages.error(request, error)
     else:
-        messages.success(
-            request, _("The task is now: %(status)s.") % {"status": task.get_status_display()}
-        )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+        now = _("The task is now: %(status)s.") % {"status": task.get_status_display()}
+        messages.success(request, now)
+    if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = reverse("meetings:detail", kwargs={"pk": task.decision.meeting_id})
-    return redirect(target)
+        return redirect(target)
+    return _to_meeting(task.decision.meeting_id)
 
 
 @login_required
@@ -424,29 +404,29 @@ def invitations(request, pk: int):
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(
-                request,
-                ngettext(
-                    "The invitation was sent to %(count)d focal person.",
-                    "The invitation was sent to %(count)d focal persons.",
-                    len(result.sent),
-                )
-                % {"count": len(result.sent)},
-            )
-            if result.skipped:
-                messages.warning(
-                    request,
-                    _("Not sent, no e-mail address recorded: %(names)s.")
-                    % {"names": ", ".join(m.institution.name for m in result.skipped)},
-                )
+            _tell_sent(request, result)
             return redirect("meetings:detail", pk=meeting.pk)
-    context = {
-        "meeting": meeting,
-        "municipality": meeting.mechanism.municipality,
-        "recipients": recipients,
-        "body": services.invitation_body(meeting),
-    }
-    return render(request, "meetings/invitations.html", context)
+    context = {"recipients": recipients, "body": services.invitation_body(meeting)}
+    return _meeting_page(request, "meetings/invitations.html", meeting, **context)
+
+
+def _tell_sent(request, result) -> None:
+    """Say how many focal persons were invited, and name those without an e-mail address."""
+    count = len(result.sent)
+    messages.success(
+        request,
+        ngettext(
+            "The invitation was sent to %(count)d focal person.",
+            "The invitation was sent to %(count)d focal persons.",
+            count,
+        )
+        % {"count": count},
+    )
+    if result.skipped:
+        names = ", ".join(m.institution.name for m in result.skipped)
+        messages.warning(
+            request, _("Not sent, no e-mail address recorded: %(names)s.") % {"names": names}
+        )
 
 
 @login_required

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -19,25 +18,14 @@ from mkk.core import periods
 from mkk.directory.models import InstitutionKind
 from mkk.statistics import exchange
 from mkk.statistics.comparison import compare_range
-from mkk.statistics.forms import parse_day
+from mkk.statistics.forms import chosen_period, period_type_choices
 from mkk.statistics.models import DataElement
 
 from . import charts, selectors, xlsx
 
-PERIOD_TYPES = ["month", "quarter", "half_year", "year"]
-
 
 def _period(request) -> tuple[dt.date, dt.date, str]:
-    ptype = request.GET.get("period_type", "quarter")
-    if ptype not in PERIOD_TYPES:
-        ptype = "quarter"
-    day = parse_day(request.GET.get("day"))
-    p = (
-        periods.containing(ptype, day)
-        if day
-        else periods.last_complete(ptype, timezone.localdate())
-    )
-    return p.start, p.end, ptype
+    return chosen_period(request.GET, default="quarter")
 
 
 def _element(request) -> DataElement:
@@ -46,20 +34,13 @@ def _element(request) -> DataElement:
     return elements.get(code) or elements.get("POL_CASES") or next(iter(elements.values()))
 
 
-@login_required
-@require_GET
-def dashboard(request):
-    scoping.require(scoping.can_read_national(request.user))
-    start, end, ptype = _period(request)
-    element = _element(request)
-    result = compare_range(national=True, start=start, end=end)
-    regions = list(result.regions.items())
-    region_rows = [(code, t, t.get(element.code)) for code, t in regions]
-    chart = charts.grouped_bars(
-        [t.name for _c, t in regions],
+def _region_chart(result, element, region_rows):
+    """Each region's figure of ``element``, this period beside the previous one."""
+    return charts.grouped_bars(
+        [t.name for _c, t, _r in region_rows],
         [
             (
-                periods.period_label(start, end),
+                periods.period_label(result.start, result.end),
                 [r.current if r else None for *_x, r in region_rows],
             ),
             (
@@ -70,7 +51,16 @@ def dashboard(request):
         title=element.name,
         missing_label=_("no figure"),
     )
-    totals = [r for r in result.totals.rows.values() if r.is_total]
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    scoping.require(scoping.can_read_national(request.user))
+    start, end, ptype = _period(request)
+    element = _element(request)
+    result = compare_range(national=True, start=start, end=end)
+    region_rows = [(code, t, t.get(element.code)) for code, t in result.regions.items()]
     context = {
         "start": start,
         "end": end,
@@ -78,21 +68,16 @@ def dashboard(request):
         "label": periods.period_label(start, end),
         "previous_label": periods.period_label(result.previous_start, result.previous_end),
         "result": result,
-        "totals": totals,
+        "totals": [r for r in result.totals.rows.values() if r.is_total],
         "element": element,
         "elements": selectors.active_elements(),
         "region_rows": region_rows,
         "national_row": result.totals.get(element.code),
-        "chart": charts.data_uri(chart),
+        "chart": charts.data_uri(_region_chart(result, element, region_rows)),
         "matrix": selectors.completeness_matrix(start, end),
         "mechanisms": selectors.mechanisms(),
         "uncovered": [(InstitutionKind(k).label, ms) for k, ms in result.uncovered.items() if ms],
-        "period_types": [
-            ("month", _("Month")),
-            ("quarter", _("Quarter")),
-            ("half_year", _("Half-year")),
-            ("year", _("Year")),
-        ],
+        "period_types": period_type_choices(),
     }
     return render(request, "national/dashboard.html", context)
 
@@ -104,6 +89,7 @@ def export(request, fmt: str):
     the municipalities submitted them), XLSX (the totals, per region and unit, and the
     completeness matrix)."""
     scoping.require(scoping.can_read_national(request.user))
+    # long: one branch per format (CSV; DHIS2, which may refuse; XLSX), one response.
     start, end, _ptype = _period(request)
     stem = f"mkk-kosovo-{start:%Y%m%d}-{end:%Y%m%d}"
     if fmt == "csv":

@@ -6,10 +6,8 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from .services import notify, once
 
@@ -45,30 +43,6 @@ def referral_deadlines(now=None) -> dict[str, int]:
     return counts
 
 
-def _plain_reminder(row, emails: list[str]) -> None:
-    """For focal persons who have no MKK account: a plain e-mail in Albanian and Serbian."""
-    from mkk.core import periods
-
-    parts = []
-    for lang in ("sq", "sr-latn"):
-        with translation.override(lang):
-            parts.append(
-                _(
-                    "The figures of %(institution)s for %(data_set)s, %(period)s, are due by "
-                    "%(due)s and have not been submitted yet. Please enter them in MKK."
-                )
-                % {
-                    "institution": row.institution.name_in(lang),
-                    "data_set": row.data_set.name_in(lang),
-                    "period": periods.period_label(row.start, row.end, lang),
-                    "due": row.due.strftime("%d.%m.%Y"),
-                }
-            )
-    with translation.override("sq"):
-        subject = _("MKK: figures due by %(due)s") % {"due": row.due.strftime("%d.%m.%Y")}
-    send_mail(subject, "\n\n".join(parts), None, emails)
-
-
 def statistics_reminders(today=None) -> int:
     """Before each deadline (``MKK_REMINDER_DAYS_BEFORE`` days): one reminder per institution,
     data set, period and deadline whose figures are not yet (fully) submitted."""
@@ -76,7 +50,7 @@ def statistics_reminders(today=None) -> int:
     from mkk.core import periods
     from mkk.directory.models import Municipality
     from mkk.statistics import selectors
-    from mkk.statistics.services import focal_emails
+    from mkk.statistics.services import focal_emails, reminder_send
 
     today = today or timezone.localdate()
     before = dt.timedelta(days=settings.MKK_REMINDER_DAYS_BEFORE)
@@ -109,7 +83,7 @@ def statistics_reminders(today=None) -> int:
                 known = {u.email.lower() for u in users if u.email}
                 others = [e for e in focal_emails(inst) if e.lower() not in known]
                 if others:
-                    _plain_reminder(row, others)
+                    reminder_send(row, others, late=False)
                 sent += 1
     return sent
 

@@ -58,7 +58,7 @@ def plan_workbook(plan: ActionPlan) -> bytes:
     """The plan as an Excel workbook: one sheet per part (plan, objectives, actions, budget,
     planned and spent, progress, spending)."""
     today = timezone.localdate()
-    impl = implementation_of(plan, today.replace(year=plan.start_year, month=1, day=1), today)
+    impl = implementation_of(plan, plan.first_day, today)
     actions = list(actions_of(plan, include_retired=True))
     wb = Workbook()
     wb.remove(wb.active)

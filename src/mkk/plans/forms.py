@@ -69,16 +69,7 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = [
-            "specific_objective",
-            "code",
-            "description",
-            "start_year",
-            "end_year",
-            "recurrence",
-            "outputs",
-            "notes",
-        ]
+        fields = list(Action.EDITED_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "outputs": forms.Textarea(attrs={"rows": 3}),
@@ -272,5 +263,26 @@ class ReviewForm(VersionedFormMixin, forms.Form):
         return data
 
 
-class RetireForm(forms.Form):
+class RetireForm(VersionedFormMixin, forms.Form):
+    """Retire or restore an action. The form posts the state the user asked for (not a
+    toggle) and the action's version: of two people clicking at once, the second is told."""
+
+    state = forms.ChoiceField(
+        choices=[("retire", _("Retire")), ("restore", _("Make active"))],
+        widget=forms.HiddenInput,
+    )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+    def __init__(self, *args, action, **kwargs):
+        kwargs.setdefault("initial", {"state": "restore" if action.is_retired else "retire"})
+        super().__init__(*args, version_of=action, **kwargs)
+
+    @property
+    def retire(self) -> bool:
+        return self.cleaned_data["state"] == "retire"
+
+    def offer_state_of(self, action) -> None:
+        """After a conflict: keep the reason typed, and let the button (and what it posts)
+        offer the other state of the action as it now is."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("state")] = "restore" if action.is_retired else "retire"

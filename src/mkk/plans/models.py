@@ -8,6 +8,8 @@ no cell of the source is lost. Every change is written to the audit log by the s
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -125,6 +127,16 @@ class ActionPlan(models.Model):
     def years(self) -> list[int]:
         return list(range(self.start_year, self.end_year + 1))
 
+    @property
+    def first_day(self) -> dt.date:
+        """1 January of the plan's first year: where its implementation is counted from."""
+        return dt.date(self.start_year, 1, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        """31 December of the plan's last year."""
+        return dt.date(self.end_year, 12, 31)
+
 
 class StrategicObjective(models.Model):
     plan = models.ForeignKey(
@@ -169,6 +181,19 @@ class SpecificObjective(models.Model):
 
 
 class Action(models.Model):
+    #: What a coordinator writes by hand on an action (the edit form's fields, the service's
+    #: writes); the rest comes from the import or follows from these.
+    EDITED_FIELDS = (
+        "specific_objective",
+        "code",
+        "description",
+        "start_year",
+        "end_year",
+        "recurrence",
+        "outputs",
+        "notes",
+    )
+
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
     specific_objective = models.ForeignKey(
         SpecificObjective,

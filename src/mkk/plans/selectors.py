@@ -89,17 +89,21 @@ def municipality_and_plan(user, code: str) -> tuple[Municipality, ActionPlan | N
     return municipality, current_plan(municipality)
 
 
-def actions_of(plan: ActionPlan, *, include_retired: bool = False) -> QuerySet[Action]:
-    qs = plan.actions.select_related(
-        "specific_objective__strategic_objective", "plan__mechanism"
-    ).prefetch_related(
-        Prefetch(
-            "institution_links", queryset=ActionInstitution.objects.select_related("institution")
-        ),
+def _action_details() -> tuple:
+    """What an action is shown with: its institutions, budget lines, funders, references."""
+    links = ActionInstitution.objects.select_related("institution")
+    return (
+        Prefetch("institution_links", queryset=links),
         "budget_lines",
         "funders",
         "legal_references",
     )
+
+
+def actions_of(plan: ActionPlan, *, include_retired: bool = False) -> QuerySet[Action]:
+    qs = plan.actions.select_related(
+        "specific_objective__strategic_objective", "plan__mechanism"
+    ).prefetch_related(*_action_details())
     return qs if include_retired else qs.filter(is_retired=False)
 
 
@@ -113,14 +117,7 @@ def plan_institutions(plan: ActionPlan):
 def action_for(user, pk: int) -> Action:
     qs = Action.objects.select_related(
         "plan__mechanism__municipality", "specific_objective__strategic_objective"
-    ).prefetch_related(
-        Prefetch(
-            "institution_links", queryset=ActionInstitution.objects.select_related("institution")
-        ),
-        "budget_lines",
-        "funders",
-        "legal_references",
-    )
+    ).prefetch_related(*_action_details())
     action = scoping.get_for_user(user, qs, pk=pk)
     scoping.require(scoping.can_read_records(user))
     return action
@@ -145,8 +142,8 @@ def progress_period(action: Action, wanted: str | None):
     plan = action.plan
     periods = blocks_between(
         plan.reporting_period_months,
-        dt.date(plan.start_year, 1, 1),
-        min(timezone.localdate(), dt.date(plan.end_year, 12, 31)),
+        plan.first_day,
+        min(timezone.localdate(), plan.last_day),
     )
     period = next((p for p in periods if p.key == wanted), None) or (
         periods[-1] if periods else None
@@ -616,11 +613,11 @@ def _active_in(action: Action, year: int) -> bool:
 
 
 def _overview(plan: ActionPlan, today: dt.date) -> PlanOverview:
-    last = dt.date(plan.end_year, 12, 31)
+    last = plan.last_day
     rows = _plan_rows(plan, max(today, last))  # one read for both ranges
-    impl = _implementation(plan, dt.date(plan.start_year, 1, 1), today, rows)
+    impl = _implementation(plan, plan.first_day, today, rows)
     # Statuses as of today, but planned against spent over every year of the plan.
-    whole = _implementation(plan, dt.date(plan.start_year, 1, 1), last, rows)
+    whole = _implementation(plan, plan.first_day, last, rows)
     impl.budget, impl.planned_total, impl.spent_total = (
         whole.budget,
         whole.planned_total,

@@ -309,6 +309,16 @@ def _set_institutions(action: Action, role: str, institutions: list[Institution]
         order += 1
 
 
+def _free_occurrence(plan: ActionPlan, code: str, but: Action | None = None) -> int:
+    """The lowest occurrence of ``code`` in the plan no other action has (a code written
+    twice in a plan is occurrence 0 and 1)."""
+    others = plan.actions.filter(code=code)
+    if but is not None:
+        others = others.exclude(pk=but.pk)
+    taken = set(others.values_list("occurrence", flat=True))
+    return next(n for n in range(len(taken) + 1) if n not in taken)
+
+
 def action_save(
     *,
     actor,
@@ -339,30 +349,13 @@ def action_save(
             concurrency.check(action, version, extra=action_links)
         if action is None:
             action = Action(plan=plan)
-            taken = set(
-                plan.actions.filter(code=values["code"]).values_list("occurrence", flat=True)
-            )
-            action.occurrence = next(n for n in range(len(taken) + 1) if n not in taken)
+            action.occurrence = _free_occurrence(plan, values["code"])
             action.order = (
                 sp.actions.order_by("-order").values_list("order", flat=True).first() or 0
             ) + 1
         elif action.code != values["code"]:
-            taken = set(
-                plan.actions.filter(code=values["code"])
-                .exclude(pk=action.pk)
-                .values_list("occurrence", flat=True)
-            )
-            action.occurrence = next(n for n in range(len(taken) + 1) if n not in taken)
-        for k in (
-            "specific_objective",
-            "code",
-            "description",
-            "start_year",
-            "end_year",
-            "recurrence",
-            "outputs",
-            "notes",
-        ):
+            action.occurrence = _free_occurrence(plan, values["code"], but=action)
+        for k in Action.EDITED_FIELDS:
             setattr(
                 action,
                 k,
@@ -380,10 +373,18 @@ def action_save(
     return action
 
 
-def action_set_retired(*, actor, action: Action, retired: bool, reason: str = "") -> Action:
+def action_set_retired(
+    *, actor, action: Action, retired: bool, reason: str = "", version: str | None = None
+) -> Action:
+    """Retire (``retired=True``) or restore the action: the state asked for, never a toggle.
+
+    ``version``: the retire form's version of the action; when someone else changed the
+    action (retired it, restored it, edited it) after the page was drawn, the change is
+    refused with what they changed (:mod:`mkk.core.concurrency`)."""
     _require_manager(actor, action.plan)
-    if action.is_retired != retired:
-        with transaction.atomic():
+    with transaction.atomic():
+        concurrency.check(action, version)
+        if action.is_retired != retired:
             action.is_retired = retired
             action.save()
             if reason:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mkk.accounts import scoping
 from mkk.audit.models import AuditAction
 from mkk.audit.services import record
-from mkk.core import bulk, paging
+from mkk.core import bulk, paging, versions
 from mkk.core.concurrency import EditConflict
 from mkk.core.forms import show_errors
 
@@ -69,6 +67,25 @@ def _messages_of(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def _figures(request, plan, impl, today) -> dict:
+    """The charts, and the key of the figures and lists below the cards: drawn and rendered
+    once per data version, reader scope and language (mkk.core.versions), as the overview
+    they show."""
+    cache_as = {
+        "municipality_id": plan.mechanism.municipality_id,
+        "user": request.user,
+        "parts": (plan.pk, today),
+    }
+    status_chart, budget_chart = versions.cached(
+        "plans.charts", lambda: (charts.status_chart(impl), charts.budget_chart(impl)), **cache_as
+    )
+    return {
+        "status_chart": status_chart,
+        "budget_chart": budget_chart,
+        "figures_key": versions.key_for("plans.index", **cache_as),
+    }
+
+
 @login_required
 @require_GET
 def index(request, code: str):
@@ -79,18 +96,17 @@ def index(request, code: str):
         return render(
             request, "plans/no_plan.html", {"municipality": municipality, "can_manage": can_manage}
         )
-    board = selectors.dashboard(request.user, plan)
-    impl = board.implementation
+    today = timezone.localdate()
+    board = selectors.dashboard(request.user, plan, today)
     context = {
         "municipality": municipality,
         "plan": plan,
         "board": board,
-        "impl": impl,
+        "impl": board.implementation,
         "can_manage": can_manage,
         "can_read_records": scoping.can_read_records(request.user),
-        "status_chart": charts.status_chart(impl),
-        "budget_chart": charts.budget_chart(impl),
         "last_import": plan.imports.first(),
+        **_figures(request, plan, board.implementation, today),
     }
     return render(request, "plans/index.html", context)
 
@@ -106,7 +122,7 @@ def actions(request, code: str):
     search.is_valid()
     show_retired = bool(search.cleaned_data.get("retired"))
     items = list(selectors.actions_of(plan, include_retired=show_retired))
-    impl = selectors.implementation_of(plan, dt.date(plan.start_year, 1, 1), timezone.localdate())
+    impl = selectors.implementation_of(plan, plan.first_day, timezone.localdate())
     items = selectors.filter_actions(items, impl.status_of, **search.filters())
     page = paging.page_of(request, items)
     for a in page:
@@ -205,7 +221,7 @@ def import_upload(request, code: str):
 @login_required
 @require_POST
 def import_confirm(request, code: str):
-    # Long: one branch per outcome (cancelled, expired, remapped, refused, failed, imported).
+    # long: one branch per outcome (cancelled, expired, remapped, refused, failed, imported).
     municipality, plan = _plan_or_404(request, code)
     scoping.require(scoping.can_manage_mechanism(request.user, municipality.pk))
     if request.POST.get("cancel"):
@@ -353,7 +369,11 @@ def _update_label(update) -> str:
 @login_required
 @require_GET
 def action_detail(request, pk: int):
-    action = selectors.action_for(request.user, pk)
+    return _action_page(request, selectors.action_for(request.user, pk))
+
+
+def _action_page(request, action, retire_form=None):
+    """The action's page; ``retire_form`` when a retire/restore was refused (kept as typed)."""
     plan = action.plan
     updates = list(selectors.updates_of(action))
     can_files = scoping.can_see_progress_files(request.user, action)
@@ -372,7 +392,7 @@ def action_detail(request, pk: int):
             ),
             "can_files": can_files,
             "period": services.current_period(plan),
-            "retire_form": RetireForm(),
+            "retire_form": retire_form or RetireForm(action=action),
         },
     )
 
@@ -428,13 +448,24 @@ def action_retire(request, pk: int):
     scoping.require(
         scoping.can_manage_mechanism(request.user, action.plan.mechanism.municipality_id)
     )
-    form = RetireForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    retire = not action.is_retired
-    services.action_set_retired(actor=request.user, action=action, retired=retire, reason=reason)
-    messages.success(
-        request, _("The action was retired.") if retire else _("The action is active again.")
-    )
+    form = RetireForm(request.POST, action=action)
+    if not form.is_valid():
+        return _action_page(request, action, form)
+    try:
+        services.action_set_retired(
+            actor=request.user,
+            action=action,
+            retired=form.retire,
+            reason=form.cleaned_data["reason"],
+            version=form.version,
+        )
+    except ValidationError as exc:  # someone else retired, restored or edited it meanwhile
+        show_errors(form, exc)
+        action.refresh_from_db()
+        form.offer_state_of(action)
+        return _action_page(request, action, form)
+    done = _("The action was retired.") if form.retire else _("The action is active again.")
+    messages.success(request, done)
     return redirect("plans:action", pk=action.pk)
 
 

@@ -5,7 +5,9 @@
 * ``mkk.statistics.comparison.compare_range`` – every figure (none is computed here),
 * ``mkk.meetings.selectors.meeting_summary`` – meetings, attendance, activities, follow-ups,
 * ``mkk.plans.selectors.plan_implementation`` – the action plan and its budget,
-* ``mkk.cases.selectors.case_figures`` – if that app provides it.
+* ``mkk.cases.selectors.case_figures`` – figures across institutions from case management.
+
+Plain imports: a renamed selector fails at import (and in the tests), never drops a section.
 
 The snapshot is what a submitted report freezes; the renderers work from it alone. The
 public version (``public=True``) carries no names of persons, no free text from minutes or
@@ -15,15 +17,21 @@ case work, and its small numbers are suppressed (``suppression``).
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from mkk.cases.selectors import case_figures
 from mkk.core.periods import period_label
 from mkk.directory import selectors as directory_selectors
 from mkk.directory.i18n import localized
 from mkk.directory.models import Municipality
+from mkk.meetings.models import MeetingKind
+from mkk.meetings.selectors import meeting_summary
+from mkk.plans.models import ActionStatus
+from mkk.plans.selectors import plan_implementation
+from mkk.statistics.comparison import compare_range
 
 from . import prose, suppression
 
@@ -55,19 +63,10 @@ def _institution(inst) -> dict:
     }
 
 
-def _optional(module: str, name: str):
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ModuleNotFoundError, AttributeError):
-        return None
-
-
 # --- Statistics ---------------------------------------------------------------------------
 
 
 def _statistics(municipality, start, end, language) -> dict:
-    from mkk.statistics.comparison import compare_range
-
     comparison = compare_range(municipality=municipality, start=start, end=end)
     figures: dict[tuple, dict] = {}
     for row in comparison.rows:
@@ -149,11 +148,6 @@ def suppress_figure(fig: dict) -> None:
 
 
 def _meetings(municipality, start, end, public: bool) -> dict | None:
-    meeting_summary = _optional("mkk.meetings.selectors", "meeting_summary")
-    if meeting_summary is None:
-        return None
-    from mkk.meetings.models import MeetingKind
-
     s = meeting_summary(municipality=municipality, start=start, end=end)
     fu = s.follow_ups
     data = {
@@ -230,11 +224,6 @@ def _objective(row) -> dict:
 
 
 def _plan(municipality, start, end, public: bool) -> dict | None:
-    plan_implementation = _optional("mkk.plans.selectors", "plan_implementation")
-    if plan_implementation is None:
-        return None
-    from mkk.plans.models import ActionStatus
-
     impl = plan_implementation(municipality=municipality, start=start, end=end)
     if impl.plan is None:
         return {"title": None}
@@ -286,12 +275,7 @@ def _plan(municipality, start, end, public: bool) -> dict | None:
 
 
 def _cases(municipality, start, end, public: bool) -> dict | None:
-    """Figures across institutions from case management (``mkk.cases``), if installed."""
-    case_figures = _optional("mkk.cases.selectors", "case_figures")
-    if case_figures is None:
-        return None
-    from django.utils.translation import gettext as _
-
+    """Figures across institutions from case management (``mkk.cases``)."""
     f = case_figures(municipality=municipality, start=start, end=end)
     if not f.cases:
         return {"rows": [], "empty": True}  # the register was not in use: say so, not "0"
@@ -356,21 +340,26 @@ def _cases(municipality, start, end, public: bool) -> dict | None:
         }
     )
     if public:
-        values = {r["key"]: r["value"] for r in rows if r["count"]}
-        relations = []
-        if by_inst and sum(r["value"] for r in by_inst) == f.cases:
-            relations.append(suppression.sum_relation("cases", [r["key"] for r in by_inst]))
-        status = suppression.suppress(values, relations)
-        small_base = suppression.is_small(f.referrals_sent) or suppression.is_small(
-            len(f.police_to_social_work_hours)
-        )
-        for r in rows:
-            r["hidden"] = status.get(r["key"], "")
-            if not r["count"] and (small_base or status):
-                r["hidden"] = suppression.COMPLEMENTARY if r["value"] is not None else ""
-            if r["hidden"]:
-                r["value"] = None
+        _suppress_cases(rows, by_inst, f)
     return {"rows": rows}
+
+
+def _suppress_cases(rows: list[dict], by_inst: list[dict], f) -> None:
+    """Hide small counts (and the shares and medians resting on them) in place."""
+    values = {r["key"]: r["value"] for r in rows if r["count"]}
+    relations = []
+    if by_inst and sum(r["value"] for r in by_inst) == f.cases:
+        relations.append(suppression.sum_relation("cases", [r["key"] for r in by_inst]))
+    status = suppression.suppress(values, relations)
+    small_base = suppression.is_small(f.referrals_sent) or suppression.is_small(
+        len(f.police_to_social_work_hours)
+    )
+    for r in rows:
+        r["hidden"] = status.get(r["key"], "")
+        if not r["count"] and (small_base or status):
+            r["hidden"] = suppression.COMPLEMENTARY if r["value"] is not None else ""
+        if r["hidden"]:
+            r["value"] = None
 
 
 # --- The whole report ---------------------------------------------------------------------
@@ -382,6 +371,28 @@ def _coordinator_name(mechanism) -> str:
     if mechanism.coordinator_id:
         return mechanism.coordinator.get_full_name() or ""
     return ""
+
+
+def snapshot_head(start: dt.date, end: dt.date, previous, *, lang: str, public: bool) -> dict:
+    """What every snapshot (a municipality's or the national one) starts with: its version,
+    language, public or not, the suppression threshold, when it was made, and the period with
+    the one it is compared to (``previous``: its first and last day)."""
+    return {
+        "version": SNAPSHOT_VERSION,
+        "language": lang,
+        "public": public,
+        "threshold": suppression.threshold(),
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "period": {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "label": period_label(start, end, lang),
+            "phrase": prose.period_phrase(start, end, lang),
+            "previous_start": previous[0].isoformat(),
+            "previous_end": previous[1].isoformat(),
+            "previous_label": period_label(previous[0], previous[1], lang),
+        },
+    }
 
 
 def build_report_data(
@@ -411,25 +422,12 @@ def build_report_data(
         if public:
             for fig in statistics["figures"]:
                 suppress_figure(fig)
+        previous = (
+            dt.date.fromisoformat(statistics["previous_start"]),
+            dt.date.fromisoformat(statistics["previous_end"]),
+        )
         data = {
-            "version": SNAPSHOT_VERSION,
-            "language": lang,
-            "public": public,
-            "threshold": suppression.threshold(),
-            "generated_at": timezone.now().isoformat(timespec="seconds"),
-            "period": {
-                "start": start.isoformat(),
-                "end": end.isoformat(),
-                "label": period_label(start, end, lang),
-                "phrase": prose.period_phrase(start, end, lang),
-                "previous_start": statistics["previous_start"],
-                "previous_end": statistics["previous_end"],
-                "previous_label": period_label(
-                    dt.date.fromisoformat(statistics["previous_start"]),
-                    dt.date.fromisoformat(statistics["previous_end"]),
-                    lang,
-                ),
-            },
+            **snapshot_head(start, end, previous, lang=lang, public=public),
             "municipality": {
                 "code": municipality.code,
                 "name": _names(municipality),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 
 class ReportStatus(models.TextChoices):
@@ -123,6 +125,17 @@ class MonitoringReport(models.Model):
     def display_title(self) -> str:
         return self.title or str(_("Monitoring report"))
 
+    def file_name(self, fmt: str, *, public: bool) -> str:
+        """A download's name in the active language, e.g.
+        "raporti-i-monitorimit-drenas-20250101-20251231-v1-publik.pdf"."""
+        code = self.mechanism.municipality.code
+        stem = pgettext("file name", "monitoring-report")
+        suffix = "-" + pgettext("file name", "public") if public else ""
+        return (
+            f"{stem}-{code}-{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}"
+            f"-v{self.version}{suffix}.{fmt}"
+        )
+
     @property
     def is_submitted(self) -> bool:
         """Waiting for the Mayor's decision."""
@@ -198,3 +211,12 @@ class ReportFile(models.Model):
 
         with private_storage().open(self.storage_name, "rb") as fh:
             return fh.read()
+
+    def read_checked(self) -> bytes | None:
+        """The kept bytes, or None when they cannot be read or no longer match their SHA-256
+        (a kept file that was altered is never served)."""
+        try:
+            content = self.read()
+        except OSError:
+            return None
+        return content if hashlib.sha256(content).hexdigest() == self.sha256 else None

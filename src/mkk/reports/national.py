@@ -14,29 +14,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from mkk.core.languages import current_suffix, django_language
-from mkk.core.periods import period_label
 from mkk.directory.i18n import localized
 from mkk.statistics.comparison import compare_range
 
-from . import prose, suppression
-from .builder import SNAPSHOT_VERSION, _num
-from .document import (
-    Chart,
-    Cover,
-    Document,
-    Heading,
-    Paragraph,
-    Table,
-    _cell,
-    _figure_table_rows,
-    _name,
-    _percent,
-)
+from . import suppression
+from .builder import _num, snapshot_head
+from .document import Chart, Cover, Document, Heading, Paragraph, Table
+from .sections import display_name as _name
+from .sections import figure_rows
+from .snapshot import figure
 
 FIELDS = ("current", "previous", "difference")
 
@@ -84,55 +75,16 @@ def build_national_data(
     lang = django_language(language)
     with translation.override(lang):
         result = compare_range(national=region is None, region=region, start=start, end=end)
-        scope_key = "kosovo" if region is None else f"region-{result.region.code}"
-        places: list[tuple[dict, object]] = [
-            (
-                _place(
-                    scope_key,
-                    {
-                        "sq": result.totals.label_sq,
-                        "sr": result.totals.label_sr,
-                        "en": result.totals.label_en,
-                    },
-                    "national" if region is None else "region",
-                    result.totals.population,
-                ),
-                result.totals,
-            )
-        ]
-        parent: dict[str, str] = {}
-        if region is None:
-            for code, t in result.regions.items():
-                places.append(
-                    (
-                        _place(
-                            f"region-{code}",
-                            {"sq": t.label_sq, "sr": t.label_sr, "en": t.label_en},
-                            "region",
-                            t.population,
-                        ),
-                        t,
-                    )
-                )
-                parent[f"region-{code}"] = scope_key
-        region_codes = {r.pk: r.code for r in _regions(result)}
-        if not public:
-            for key, (unit, t) in result.units.items():
-                places.append((_place(key, _names(unit), unit.kind, unit.population), t))
-                code = region_codes.get(unit.region_id)
-                parent[key] = scope_key if region is not None or code is None else f"region-{code}"
-        elements = {}
-        for _p, totals in places:
-            for (code, _key), row in totals.rows.items():
-                elements.setdefault(code, row.element)
-        figures = []
-        for place, totals in places:
-            for code, element in elements.items():
-                rows = {k: r for (c, k), r in totals.rows.items() if c == code}
-                if rows:
-                    figures.append(_fig(place, element, rows, lang))
+        # The public version shows no single unit, but the units' figures are published in
+        # their municipalities' reports: they take part in the suppression as known cells,
+        # so that no hidden regional figure follows from a region minus its units.
+        places, parent = _places(result, region)
+        figures = _figures(places, lang)
         if public:
-            _suppress(figures, parent)
+            units = set(result.units)
+            _suppress(figures, parent, units)
+            figures = [f for f in figures if f["institution"]["id"] not in units]
+            places = [(p, t) for p, t in places if p["id"] not in units]
         missing = [
             {
                 "institution": _names(c.institution),
@@ -144,22 +96,10 @@ def build_national_data(
             for c in result.missing
         ]
         uncovered = {kind: [_names(m) for m in ms] for kind, ms in result.uncovered.items() if ms}
+        previous = (result.previous_start, result.previous_end)
         return {
-            "version": SNAPSHOT_VERSION,
+            **snapshot_head(start, end, previous, lang=lang, public=public),
             "scope": "national" if region is None else "region",
-            "language": lang,
-            "public": public,
-            "threshold": suppression.threshold(),
-            "generated_at": timezone.now().isoformat(timespec="seconds"),
-            "period": {
-                "start": start.isoformat(),
-                "end": end.isoformat(),
-                "label": period_label(start, end, lang),
-                "phrase": prose.period_phrase(start, end, lang),
-                "previous_start": result.previous_start.isoformat(),
-                "previous_end": result.previous_end.isoformat(),
-                "previous_label": period_label(result.previous_start, result.previous_end, lang),
-            },
             "place": places[0][0],
             "figures": figures,
             "missing": [] if public else missing,
@@ -169,14 +109,74 @@ def build_national_data(
         }
 
 
+def _places(result, region) -> tuple[list[tuple[dict, object]], dict[str, str]]:
+    """The places the report speaks of (the whole, its regions, its reporting units) with
+    their totals, and each place's parent (for suppression across levels)."""
+    scope_key = "kosovo" if region is None else f"region-{result.region.code}"
+    places: list[tuple[dict, object]] = [
+        (
+            _place(
+                scope_key,
+                {
+                    "sq": result.totals.label_sq,
+                    "sr": result.totals.label_sr,
+                    "en": result.totals.label_en,
+                },
+                "national" if region is None else "region",
+                result.totals.population,
+            ),
+            result.totals,
+        )
+    ]
+    parent: dict[str, str] = {}
+    if region is None:
+        for code, t in result.regions.items():
+            places.append(
+                (
+                    _place(
+                        f"region-{code}",
+                        {"sq": t.label_sq, "sr": t.label_sr, "en": t.label_en},
+                        "region",
+                        t.population,
+                    ),
+                    t,
+                )
+            )
+            parent[f"region-{code}"] = scope_key
+    region_codes = {r.pk: r.code for r in _regions(result)}
+    for key, (unit, t) in result.units.items():
+        places.append((_place(key, _names(unit), unit.kind, unit.population), t))
+        code = region_codes.get(unit.region_id)
+        parent[key] = scope_key if region is not None or code is None else f"region-{code}"
+    return places, parent
+
+
+def _figures(places: list[tuple[dict, object]], language: str) -> list[dict]:
+    """One figure per place and element, in the places' order."""
+    elements = {}
+    for _p, totals in places:
+        for (code, _key), row in totals.rows.items():
+            elements.setdefault(code, row.element)
+    figures = []
+    for place, totals in places:
+        for code, element in elements.items():
+            rows = {k: r for (c, k), r in totals.rows.items() if c == code}
+            if rows:
+                figures.append(_fig(place, element, rows, language))
+    return figures
+
+
 def _regions(result):
     from mkk.directory.models import Region
 
     return list(Region.objects.all()) if result.region is None else [result.region]
 
 
-def _suppress(figures: list[dict], parent: dict[str, str]) -> None:
-    """Hide small numbers across every place of one element at once (public version)."""
+def _suppress(figures: list[dict], parent: dict[str, str], units: set[str] = frozenset()) -> None:
+    """Hide small numbers across every place of one element at once (public version).
+
+    ``units`` are places published elsewhere (in their municipality's report): their cells
+    are known to a reader unless small, and are never chosen as complements here."""
     by_element: dict[str, list[dict]] = {}
     for fig in figures:
         by_element.setdefault(fig["element"]["code"], []).append(fig)
@@ -215,7 +215,10 @@ def _suppress(figures: list[dict], parent: dict[str, str]) -> None:
                     relations.append(
                         suppression.sum_relation((top, key, f), [(k, key, f) for k in kids])
                     )
-        status = suppression.suppress(values, relations, follows=follows, not_counts=diffs)
+        fixed = [k for k in values if k[0] in units]
+        status = suppression.suppress(
+            values, relations, follows=follows, not_counts=diffs, fixed=fixed
+        )
         for fig in figs:
             p = fig["institution"]["id"]
             hidden: dict[str, dict[str, str]] = {}
@@ -249,26 +252,7 @@ def national_document(data: dict, narrative: dict, title: str, language: str) ->
         title = title or _("Regional monitoring report on domestic violence: %(region)s") % {
             "region": place
         }
-    blocks: list = []
-    lines = [
-        (_("Area"), place),
-        (_("Period"), period),
-        (pgettext("report", "Reference period"), previous),
-        (_("Version"), _("Public version") if public else _("Internal version")),
-    ]
-    blocks.append(Cover(title, lines, confidential=not public))
-    if public:
-        blocks.append(
-            Paragraph(
-                _(
-                    "Public version: counts from 1 to %(limit)s are shown as “<%(threshold)s”, and "
-                    "further cells are shown as “x” so that the hidden counts cannot be worked "
-                    "out from totals or differences. Names of persons are not included."
-                )
-                % {"limit": data["threshold"] - 1, "threshold": data["threshold"]},
-                "note",
-            )
-        )
+    blocks = _cover(data, title, place)
     blocks.append(Heading(_("1. How the figures are counted")))
     blocks.append(
         Paragraph(
@@ -298,51 +282,96 @@ def national_document(data: dict, narrative: dict, title: str, language: str) ->
         blocks.append(Paragraph(_("No institution reports statistics."), "note"))
     regions = [figs for figs in places[1:] if figs[0]["institution"]["kind"] == "region"]
     if regions:
-        blocks.append(Heading(_("3. By police region")))
-        chart = _region_chart(regions, data, suffix)
-        if chart is not None:
-            blocks.append(chart)
-        rows = []
-        for figs in regions:
-            fig = next((f for f in figs if f["element"]["code"] == "POL_CASES"), figs[0])
-            rows.append(
-                [
-                    _name(fig["institution"]["name"], suffix),
-                    _name(fig["element"]["name"], suffix),
-                    _cell(fig, "", "current"),
-                    _cell(fig, "", "previous"),
-                    _cell(fig, "", "difference"),
-                    _percent(fig, ""),
-                    _per10k(fig),
-                ]
-            )
-        blocks.append(
-            Table(
-                _("By police region"),
-                [
-                    _("Region"),
-                    _("Figure"),
-                    period,
-                    previous,
-                    _("Difference"),
-                    pgettext("report", "Change"),
-                    _("Per 10,000 inhabitants"),
-                ],
-                rows,
-                sheet=_("Regions"),
-                numeric=[2, 3, 4, 5, 6],
-                formats={4: "signed", 5: "percent"},
-            )
-        )
-        for figs in regions:
-            blocks.append(Heading(_name(figs[0]["institution"]["name"], suffix), 2))
-            blocks.append(_table(figs, period, previous, language, suffix))
+        blocks += _by_region(regions, data, language, suffix)
     units = [figs for figs in places[1:] if figs[0]["institution"]["kind"] != "region"]
     if units:
         blocks.append(Heading(_("4. By municipality and reporting unit")))
         for figs in units:
             blocks.append(Heading(_name(figs[0]["institution"]["name"], suffix), 2))
             blocks.append(_table(figs, period, previous, language, suffix))
+    blocks += _completeness(data, suffix)
+    return Document(title=title, language=language, public=public, blocks=blocks)
+
+
+def _cover(data: dict, title: str, place: str) -> list:
+    public = data["public"]
+    period = data["period"]["label"]
+    previous = data["period"]["previous_label"]
+    blocks: list = []
+    lines = [
+        (_("Area"), place),
+        (_("Period"), period),
+        (pgettext("report", "Reference period"), previous),
+        (_("Version"), _("Public version") if public else _("Internal version")),
+    ]
+    blocks.append(Cover(title, lines, confidential=not public))
+    if public:
+        blocks.append(
+            Paragraph(
+                _(
+                    "Public version: counts from 1 to %(limit)s are shown as “<%(threshold)s”, and "
+                    "further cells are shown as “x” so that the hidden counts cannot be worked "
+                    "out from totals or differences. Names of persons are not included."
+                )
+                % {"limit": data["threshold"] - 1, "threshold": data["threshold"]},
+                "note",
+            )
+        )
+    return blocks
+
+
+def _by_region(regions: list[list[dict]], data: dict, language: str, suffix: str) -> list:
+    """3. By police region: a chart, one row per region, then each region's table."""
+    period = data["period"]["label"]
+    previous = data["period"]["previous_label"]
+    blocks: list = []
+    blocks.append(Heading(_("3. By police region")))
+    chart = _region_chart(regions, data, suffix)
+    if chart is not None:
+        blocks.append(chart)
+    rows = []
+    for figs in regions:
+        fig = next((f for f in figs if f["element"]["code"] == "POL_CASES"), figs[0])
+        rows.append(
+            [
+                _name(fig["institution"]["name"], suffix),
+                _name(fig["element"]["name"], suffix),
+                figure(fig).printed("", "current"),
+                figure(fig).printed("", "previous"),
+                figure(fig).printed("", "difference"),
+                figure(fig).percent(""),
+                _per10k(fig),
+            ]
+        )
+    blocks.append(
+        Table(
+            _("By police region"),
+            [
+                _("Region"),
+                _("Figure"),
+                period,
+                previous,
+                _("Difference"),
+                pgettext("report", "Change"),
+                _("Per 10,000 inhabitants"),
+            ],
+            rows,
+            sheet=_("Regions"),
+            numeric=[2, 3, 4, 5, 6],
+            formats={4: "signed", 5: "percent"},
+        )
+    )
+    for figs in regions:
+        blocks.append(Heading(_name(figs[0]["institution"]["name"], suffix), 2))
+        blocks.append(_table(figs, period, previous, language, suffix))
+    return blocks
+
+
+def _completeness(data: dict, suffix: str) -> list:
+    """5. Completeness: the data sets that do not cover the period, the types nobody reports."""
+    period = data["period"]["label"]
+    previous = data["period"]["previous_label"]
+    blocks: list = []
     blocks.append(Heading(_("5. Completeness")))
     blocks.append(
         Paragraph(
@@ -372,11 +401,21 @@ def national_document(data: dict, narrative: dict, title: str, language: str) ->
         blocks.append(
             Paragraph(
                 _("No institution of the type “%(kind)s” reports for: %(names)s.")
-                % {"kind": kind, "names": ", ".join(_name(n, suffix) for n in names)},
+                % {
+                    "kind": _kind_label(kind),
+                    "names": ", ".join(_name(n, suffix) for n in names),
+                },
                 "note",
             )
         )
-    return Document(title=title, language=language, public=public, blocks=blocks)
+    return blocks
+
+
+def _kind_label(kind: str) -> str:
+    """The institution type in the reader's language (the snapshot keeps the key)."""
+    from mkk.directory.models import InstitutionKind
+
+    return str(InstitutionKind(kind).label) if kind in InstitutionKind.values else kind
 
 
 def _coverage(value: str) -> str:
@@ -395,7 +434,7 @@ def _table(figs: list[dict], period: str, previous: str, language: str, suffix: 
     name = _name(figs[0]["institution"]["name"], suffix)
     rows = []
     for f in figs:
-        rows.extend(_figure_table_rows(f, language, suffix))
+        rows.extend(figure_rows(f, suffix))
     return Table(
         name,
         [_("Figure"), period, previous, _("Difference"), pgettext("report", "Change")],

@@ -6,8 +6,8 @@ e Kosovës janë paraqitur 83 raste, 5 më shumë se në periudhën e njëjtë t
 through ``ngettext`` (Serbian has three). Missing data are said as missing, never as zero;
 hidden (suppressed) numbers are said as "fewer than 5" or "not published".
 
-The functions work on the report snapshot (plain dicts made by ``builder``), so a frozen
-report is written again in exactly the same words.
+The functions read the report snapshot (``snapshot.Figure``; a figure as stored is
+accepted too), so a frozen report is written again in exactly the same words.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from collections.abc import Mapping
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext, ngettext_lazy, pgettext
 
 from mkk.core.languages import current_suffix, django_language
 from mkk.core.periods import MONTHS, classify, period_label, previous_year
 
-from . import suppression
+from . import snapshot, suppression
+from .snapshot import Figure, Institution, name_in
 
 
 def _suffix(language: str) -> str:
@@ -88,20 +89,26 @@ def typeset_name(name: str, language: str) -> str:
     return _QUOTED.sub("“\\1”", name)
 
 
-def institution_name(institution: Mapping, language: str) -> str:
-    names = institution.get("name", {})
-    return typeset_name(names.get(_suffix(language)) or names.get("sq") or "", language)
+def _institution(institution: Institution | Mapping) -> Institution:
+    if isinstance(institution, Institution):
+        return institution
+    return snapshot.figure({"institution": institution, "element": {"code": ""}}).institution
 
 
-def at_institution(institution: Mapping, language: str) -> str:
+def institution_name(institution: Institution | Mapping, language: str) -> str:
+    return typeset_name(name_in(_institution(institution).name, _suffix(language)), language)
+
+
+def at_institution(institution: Institution | Mapping, language: str) -> str:
     """'në Policinë e Kosovës' / 'at Kosovo Police' / 'u instituciji „Kosovska policija“'.
 
     A name that has quotation marks of its own (Sklonište „Liria“) is not quoted again."""
     lang = _suffix(language)
+    institution = _institution(institution)
     name = institution_name(institution, language)
     with translation.override(django_language(language)):
-        if lang == "sq" and institution.get("locative_sq"):
-            return f"në {typeset_name(institution['locative_sq'], language)}"
+        if lang == "sq" and institution.locative_sq:
+            return f"në {typeset_name(institution.locative_sq, language)}"
         if lang == "en":
             return _("at %(name)s") % {"name": name}
         if _QUOTED.search(name):
@@ -114,88 +121,92 @@ def at_institution(institution: Mapping, language: str) -> str:
 # and the subject used when data are missing or not published.
 
 
-def _clause(code: str, n: int) -> str:
-    clauses = {
-        "POL_CASES": lambda: ngettext(
-            "%(count)s case was reported %(at)s",
-            "%(count)s cases were reported %(at)s",
-            n,
-        ),
-        "POL_VICTIMS": lambda: ngettext(
-            "%(count)s victim of domestic violence was registered %(at)s",
-            "%(count)s victims of domestic violence were registered %(at)s",
-            n,
-        ),
-        "POL_ARRESTS": lambda: ngettext(
-            "%(count)s suspect was arrested %(at)s",
-            "%(count)s suspects were arrested %(at)s",
-            n,
-        ),
-        "QPS_VICTIMS": lambda: ngettext(
-            "%(count)s victim of domestic violence was treated %(at)s",
-            "%(count)s victims of domestic violence were treated %(at)s",
-            n,
-        ),
-        "MV_CASES": lambda: ngettext(
-            "%(count)s case was assisted %(at)s",
-            "%(count)s cases were assisted %(at)s",
-            n,
-        ),
-        "PRO_CASES": lambda: ngettext(
-            "%(count)s case file was received %(at)s",
-            "%(count)s case files were received %(at)s",
-            n,
-        ),
-        "PRO_INDICTMENTS": lambda: ngettext(
-            "%(count)s indictment was filed %(at)s",
-            "%(count)s indictments were filed %(at)s",
-            n,
-        ),
-        "GJK_PO_REQUESTS": lambda: ngettext(
-            "%(count)s request for a protection order was received %(at)s",
-            "%(count)s requests for a protection order were received %(at)s",
-            n,
-        ),
-        "GJK_EPO_ISSUED": lambda: ngettext(
-            "%(count)s emergency protection order was issued %(at)s",
-            "%(count)s emergency protection orders were issued %(at)s",
-            n,
-        ),
-        "GJK_PO_ISSUED": lambda: ngettext(
-            "%(count)s protection order was issued %(at)s",
-            "%(count)s protection orders were issued %(at)s",
-            n,
-        ),
-        "GJK_JUDGMENTS": lambda: ngettext(
-            "%(count)s final judgment was delivered %(at)s",
-            "%(count)s final judgments were delivered %(at)s",
-            n,
-        ),
-        "STR_PERSONS": lambda: ngettext(
-            "%(count)s person was sheltered %(at)s",
-            "%(count)s persons were sheltered %(at)s",
-            n,
-        ),
-        "NJF_PERSONS": lambda: ngettext(
-            "%(count)s person received free legal aid %(at)s",
-            "%(count)s persons received free legal aid %(at)s",
-            n,
-        ),
-        "PUN_VICTIMS": lambda: ngettext(
-            "%(count)s victim was employed or trained %(at)s",
-            "%(count)s victims were employed or trained %(at)s",
-            n,
-        ),
-        "SHE_CASES": lambda: ngettext(
-            "%(count)s case was identified and referred %(at)s",
-            "%(count)s cases were identified and referred %(at)s",
-            n,
-        ),
-    }
-    clauses["ARS_CASES"] = clauses["SHE_CASES"]
-    if code in clauses:
-        return clauses[code]()
-    return _("the figure “%(element)s” %(at)s was %(count)s")
+#: Each element's clause (without the period and its opening), singular and plural; the
+#: plural form follows "n" in the values it is formatted with.
+CLAUSES = {
+    "POL_CASES": ngettext_lazy(
+        "%(count)s case was reported %(at)s",
+        "%(count)s cases were reported %(at)s",
+        "n",
+    ),
+    "POL_VICTIMS": ngettext_lazy(
+        "%(count)s victim of domestic violence was registered %(at)s",
+        "%(count)s victims of domestic violence were registered %(at)s",
+        "n",
+    ),
+    "POL_ARRESTS": ngettext_lazy(
+        "%(count)s suspect was arrested %(at)s",
+        "%(count)s suspects were arrested %(at)s",
+        "n",
+    ),
+    "QPS_VICTIMS": ngettext_lazy(
+        "%(count)s victim of domestic violence was treated %(at)s",
+        "%(count)s victims of domestic violence were treated %(at)s",
+        "n",
+    ),
+    "MV_CASES": ngettext_lazy(
+        "%(count)s case was assisted %(at)s",
+        "%(count)s cases were assisted %(at)s",
+        "n",
+    ),
+    "PRO_CASES": ngettext_lazy(
+        "%(count)s case file was received %(at)s",
+        "%(count)s case files were received %(at)s",
+        "n",
+    ),
+    "PRO_INDICTMENTS": ngettext_lazy(
+        "%(count)s indictment was filed %(at)s",
+        "%(count)s indictments were filed %(at)s",
+        "n",
+    ),
+    "GJK_PO_REQUESTS": ngettext_lazy(
+        "%(count)s request for a protection order was received %(at)s",
+        "%(count)s requests for a protection order were received %(at)s",
+        "n",
+    ),
+    "GJK_EPO_ISSUED": ngettext_lazy(
+        "%(count)s emergency protection order was issued %(at)s",
+        "%(count)s emergency protection orders were issued %(at)s",
+        "n",
+    ),
+    "GJK_PO_ISSUED": ngettext_lazy(
+        "%(count)s protection order was issued %(at)s",
+        "%(count)s protection orders were issued %(at)s",
+        "n",
+    ),
+    "GJK_JUDGMENTS": ngettext_lazy(
+        "%(count)s final judgment was delivered %(at)s",
+        "%(count)s final judgments were delivered %(at)s",
+        "n",
+    ),
+    "STR_PERSONS": ngettext_lazy(
+        "%(count)s person was sheltered %(at)s",
+        "%(count)s persons were sheltered %(at)s",
+        "n",
+    ),
+    "NJF_PERSONS": ngettext_lazy(
+        "%(count)s person received free legal aid %(at)s",
+        "%(count)s persons received free legal aid %(at)s",
+        "n",
+    ),
+    "PUN_VICTIMS": ngettext_lazy(
+        "%(count)s victim was employed or trained %(at)s",
+        "%(count)s victims were employed or trained %(at)s",
+        "n",
+    ),
+    "SHE_CASES": ngettext_lazy(
+        "%(count)s case was identified and referred %(at)s",
+        "%(count)s cases were identified and referred %(at)s",
+        "n",
+    ),
+}
+CLAUSES["ARS_CASES"] = CLAUSES["SHE_CASES"]
+
+
+def _clause(code: str, n: int, values: dict) -> str:
+    if code in CLAUSES:
+        return CLAUSES[code] % {**values, "n": n}
+    return _("the figure “%(element)s” %(at)s was %(count)s") % values
 
 
 NOUN_OF = {
@@ -267,15 +278,6 @@ def _subject(code: str) -> str:
 HIDDEN = "hidden"
 
 
-def _cell(fig: Mapping, key: str, field: str):
-    """(value, state): state '' (shown), 'primary' or 'complementary' (public version)."""
-    values = fig.get("values", {}).get(key)
-    if not values:
-        return None, ""
-    state = fig.get("hidden", {}).get(key, {}).get(field, "")
-    return values.get(field), state
-
-
 def _count_text(value, state, language) -> tuple[int, str] | None:
     """(n for the plural form, the count as printed) or None if not printable."""
     if state == suppression.PRIMARY:
@@ -286,15 +288,15 @@ def _count_text(value, state, language) -> tuple[int, str] | None:
     return value, number(value, language)
 
 
-def _breakdown(fig: Mapping, language: str) -> str:
-    order = ["age", "sex"] if fig["element"]["code"] == "STR_PERSONS" else ["sex", "age"]
+def _breakdown(fig: Figure, language: str) -> str:
+    order = ["age", "sex"] if fig.element.code == "STR_PERSONS" else ["sex", "age"]
     parts = []
     for dim in order:
         if dim == "sex":
             keys, kinds = ("sex=female", "sex=male"), ("woman", "man")
         else:
             keys, kinds = ("age=adult", "age=child"), ("adult", "child")
-        cells = [_cell(fig, k, "current") for k in keys]
+        cells = [fig.cell(k, "current") if k in fig.values else (None, "") for k in keys]
         if any(v is None and not s for v, s in cells):
             continue  # missing: no breakdown rather than a wrong one
         texts = [_count_text(v, s, language) for v, s in cells]
@@ -359,28 +361,14 @@ def _no_data(opening: str, period: str, subject: str, at: str) -> str:
     return " ".join((text % values).split())
 
 
-def has_current(fig: Mapping) -> bool:
-    """A value, or a value hidden for privacy, for the report's period."""
-    cur, state = _cell(fig, "", "current")
-    return cur is not None or bool(state)
-
-
-def has_previous(fig: Mapping) -> bool:
-    """A value, or a value hidden for privacy, for the period a year earlier."""
-    prev, state = _cell(fig, "", "previous")
-    return prev is not None or bool(state)
-
-
-def subject(fig: Mapping, language: str) -> str:
+def subject(fig: Figure, language: str) -> str:
     """What the figure counts, as the object of "there are no data on …"."""
     with translation.override(django_language(language)):
-        lang = _suffix(language)
-        name = fig["element"]["name"].get(lang) or fig["element"]["name"].get("sq", "")
-        return _subject(fig["element"]["code"]) or name
+        return _subject(fig.element.code) or name_in(fig.element.name, _suffix(language))
 
 
 def figure_sentence(
-    fig: Mapping,
+    fig: Figure | Mapping,
     *,
     start: dt.date,
     end: dt.date,
@@ -394,17 +382,17 @@ def figure_sentence(
     ``opening`` is one of ``OPENINGS``; ``with_institution=False`` leaves the institution
     out (a paragraph under its name); ``compare=False`` leaves the comparison out (said once
     for the paragraph when no figure of the year before exists)."""
+    fig = snapshot.figure(fig)
     with translation.override(django_language(language)):
-        code = fig["element"]["code"]
-        lang = _suffix(language)
-        element_name = fig["element"]["name"].get(lang) or fig["element"]["name"].get("sq", "")
+        code = fig.element.code
+        element_name = name_in(fig.element.name, _suffix(language))
         period = period_phrase(start, end, language)
-        at = at_institution(fig["institution"], language) if with_institution else ""
+        at = at_institution(fig.institution, language) if with_institution else ""
         reference = reference_phrase(start, end, language)
-        cur, cur_state = _cell(fig, "", "current")
-        prev, prev_state = _cell(fig, "", "previous")
-        diff, diff_state = _cell(fig, "", "difference")
-        change = (fig.get("values", {}).get("") or {}).get("change")
+        cur, cur_state = fig.cell("", "current")
+        prev, prev_state = fig.cell("", "previous")
+        diff, diff_state = fig.cell("", "difference")
+        change = fig.values[""].change if "" in fig.values else None
         kind = NOUN_OF.get(code, "")
         what = _subject(code) or element_name
 
@@ -426,7 +414,7 @@ def figure_sentence(
             return sentence + "."
 
         n, count = cur_text
-        clause = _clause(code, n) % {"count": count, "at": at, "element": element_name}
+        clause = _clause(code, n, {"count": count, "at": at, "element": element_name})
         main = _opened(opening, clause, period)
         breakdown = _breakdown(fig, language)
         args = (prev, prev_state, prev_phrase, diff, diff_state, cur_state, change)
@@ -448,7 +436,7 @@ def no_previous_sentence(*, start: dt.date, end: dt.date, language: str) -> str:
 
 
 def paragraph(
-    figs: list,
+    figs: list[Figure] | list[Mapping],
     *,
     start: dt.date,
     end: dt.date,
@@ -463,9 +451,10 @@ def paragraph(
     ``with_institution`` names the institution in every sentence (a summary across
     institutions); otherwise only in the first (a paragraph under the institution's name).
     ``first`` counts the sentences already said before these (their openings continue)."""
-    shown = [f for f in figs if with_institution or has_current(f) or has_previous(f)]
+    figs = [snapshot.figure(f) for f in figs]
+    shown = [f for f in figs if with_institution or f.has_current() or f.has_previous()]
     empty = [f for f in figs if f not in shown]
-    compare = any(has_previous(f) for f in shown)
+    compare = any(f.has_previous() for f in shown)
     sentences = []
     for i, fig in enumerate(shown):
         sentences.append(
@@ -483,7 +472,7 @@ def paragraph(
         with translation.override(django_language(language)):
             opening = opening_for(first + len(sentences))
             names = join_names([subject(f, language) for f in empty], language)
-            at = "" if sentences else at_institution(empty[0]["institution"], language)
+            at = "" if sentences else at_institution(empty[0].institution, language)
             sentences.append(
                 _no_data(opening, period_phrase(start, end, language), names, at) + "."
             )
@@ -560,7 +549,9 @@ def _comparison_sentence(
     return ""
 
 
-def no_data_sentence(institution: Mapping, *, start: dt.date, end: dt.date, language: str) -> str:
+def no_data_sentence(
+    institution: Institution | Mapping, *, start: dt.date, end: dt.date, language: str
+) -> str:
     """An institution with no figure in either period."""
     with translation.override(django_language(language)):
         return _("For %(period)s and %(reference)s there are no data %(at)s.") % {

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from pathlib import Path
 
 from django.utils.html import escape
@@ -279,20 +280,27 @@ def column_widths(block: Table, total: float) -> list[float]:
     text = [i for i in range(n) if i not in block.numeric]
     widths = [0.0] * n
     base_num = min(total * (2.3 if n > 4 else 3.0) / 17.0, total * 0.55 / max(len(numeric), 1))
+    # Headings are bold: their longest word gets a fifth more room, so that "arsyetuar" or
+    # "Pjesëmarrës" fits whole (no break inside a word).
+    need = {i: (words(i)[1] + 2) * per_char * 1.2 for i in numeric}
     for i in numeric:
-        # Headings are bold: their longest word gets a fifth more room, so that "arsyetuar"
-        # or "Pjesëmarrës" fits whole (no break inside a word).
-        widths[i] = max(base_num, (words(i)[1] + 2) * per_char * 1.2)
+        widths[i] = max(base_num, need[i])
     if not text:
         scale = total / (sum(widths) or 1)
         return [w * scale for w in widths]
-    rest = max(total - sum(widths), total * 0.3)
     minimum, weights = {}, {}
     for i in text:
         values, longest = words(i)
         minimum[i] = (min(longest, 30) + 2) * per_char
         weights[i] = min(max(sum(len(v) for v in values) / len(values), 4), 60)
     floor = sum(minimum.values())
+    if sum(widths) + floor > total or len(numeric) > 4:
+        # Tight, or many number columns: numbers get what their longest word needs, so that
+        # a proportional shrink never cuts a heading word ("Vonua|r") and the text columns
+        # keep the room.
+        for i in numeric:
+            widths[i] = need[i]
+    rest = max(total - sum(widths), min(floor, total * 0.3))
     if floor > rest:
         for i in text:
             widths[i] = rest * minimum[i] / floor
@@ -467,6 +475,30 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
+#: The workbook's font (a font left unnamed opens as a serif in LibreOffice).
+XLSX_FONT = "Calibri"
+
+#: Width of the report sheet's text column (characters): one A4 page across when printed.
+REPORT_WIDTH = 95
+
+
+def _xlsx_lines(text: str, width: int) -> int:
+    """Lines a wrapped cell of ``width`` characters takes (words kept whole)."""
+    lines = 0
+    for part in str(text).split("\n"):
+        lines += max(1, len(textwrap.wrap(part, width + 10)))
+    return lines
+
+
+def _xlsx_page(ws, *, landscape: bool) -> None:
+    """Print setup: A4, one page wide (a table never splits its columns over pages)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
 def render_xlsx(data: dict, narrative: dict | None = None, title: str = "", *, doc=None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -475,7 +507,7 @@ def render_xlsx(data: dict, narrative: dict | None = None, title: str = "", *, d
     doc = doc or _doc(data, narrative, title)
     wb = Workbook()
     used: set[str] = set()
-    bold = Font(bold=True)
+    bold = Font(name=XLSX_FONT, bold=True)
     fill = PatternFill("solid", fgColor="DCE6F1")
     right = Alignment(horizontal="right")
 
@@ -483,15 +515,18 @@ def render_xlsx(data: dict, narrative: dict | None = None, title: str = "", *, d
     with override(doc.language):
         ws = wb.active
         ws.title = _sheet_title(_("Report"), used)
-    ws.column_dimensions["A"].width = 120
+    ws.column_dimensions["A"].width = REPORT_WIDTH
+    _xlsx_page(ws, landscape=False)
     row = 1
     if not doc.public:
-        ws.cell(row=row, column=1, value=CONFIDENTIAL).font = Font(bold=True, color="A00000")
+        ws.cell(row=row, column=1, value=CONFIDENTIAL).font = Font(
+            name=XLSX_FONT, bold=True, color="A00000"
+        )
         row += 1
     for block in doc.blocks:
         if isinstance(block, Cover):
             ws.cell(row=row, column=1, value=neutralise(block.title)).font = Font(
-                bold=True, size=14
+                name=XLSX_FONT, bold=True, size=14
             )
             row += 1
             for label, value in block.lines:
@@ -503,19 +538,31 @@ def render_xlsx(data: dict, narrative: dict | None = None, title: str = "", *, d
         elif isinstance(block, Paragraph):
             c = ws.cell(row=row, column=1, value=neutralise(block.text))
             c.alignment = Alignment(wrap_text=True, vertical="top")
+            # Heights written out: LibreOffice does not grow a wrapped row on opening.
+            ws.row_dimensions[row].height = 15 * _xlsx_lines(block.text, REPORT_WIDTH)
             row += 1
 
     for block in doc.blocks:
         if not isinstance(block, Table):
             continue
         ws = wb.create_sheet(_sheet_title(block.sheet or block.title, used))
-        ws.cell(row=1, column=1, value=neutralise(block.title)).font = Font(bold=True, size=12)
+        ws.cell(row=1, column=1, value=neutralise(block.title)).font = Font(
+            name=XLSX_FONT, bold=True, size=12
+        )
         if not doc.public:
-            ws.cell(row=2, column=1, value=CONFIDENTIAL).font = Font(bold=True, color="A00000")
+            ws.cell(row=2, column=1, value=CONFIDENTIAL).font = Font(
+                name=XLSX_FONT, bold=True, color="A00000"
+            )
         for i, h in enumerate(block.header, start=1):
             c = ws.cell(row=3, column=i, value=neutralise(str(h)))
             c.font = bold
             c.fill = fill
+            # Bold headings wrap between words rather than run into the next column.
+            c.alignment = Alignment(
+                wrap_text=True,
+                vertical="top",
+                horizontal="right" if i - 1 in block.numeric else "left",
+            )
         for r, values in enumerate(block.rows, start=4):
             for i, value in enumerate(values, start=1):
                 c = ws.cell(row=r, column=i, value=neutralise(value))
@@ -532,6 +579,8 @@ def render_xlsx(data: dict, narrative: dict | None = None, title: str = "", *, d
             )
             ws.column_dimensions[get_column_letter(i)].width = min(width + 2, 70)
         ws.freeze_panes = "A4"
+        ws.print_title_rows = "3:3"
+        _xlsx_page(ws, landscape=len(block.header) > 3)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -1,7 +1,7 @@
 """Small-number suppression for the public version of a report.
 
 Primary suppression hides every count from 1 to ``threshold - 1`` (setting
-``MKK_SUPPRESSION_THRESHOLD``, default 5; a zero is never hidden). Complementary
+``MKK_SUPPRESSION_THRESHOLD``, default 5; a zero is never primary). Complementary
 suppression then hides further cells until no hidden cell can be worked out from the
 visible cells and the relations a reader knows (a total is the sum of its parts; a
 difference is current minus previous). The check is linear algebra over the hidden
@@ -100,6 +100,7 @@ def suppress(
     protected: Iterable[Hashable] = (),
     follows: Mapping[Hashable, Iterable[Hashable]] | None = None,
     not_counts: Iterable[Hashable] = (),
+    fixed: Iterable[Hashable] = (),
 ) -> dict[Hashable, str]:
     """Which cells to hide: ``{key: "primary" | "complementary"}`` (visible cells absent).
 
@@ -108,7 +109,12 @@ def suppress(
     percentage computed from a hidden count is passed as a cell of its own relation).
     ``follows`` maps a cell to the cells it is derived from (a difference to its current
     and previous counts): it is hidden whenever one of them is. ``not_counts`` are cells
-    that are not counts of people (differences, percentages): never primary.
+    that are not counts of people (differences, percentages): never primary. ``fixed``
+    cells are published elsewhere (a municipality's own public report) and cannot be hidden
+    here: they are never chosen as complements, and relations over them count as known.
+
+    Zeros: a zero in a relation with a primary cell is hidden as complementary ("0 men"
+    beside "<5 women" under a total would tell that every one of them is a woman).
     """
     limit = threshold() if limit is None else limit
     rels = [list(r) for r in relations if holds(values, r)]
@@ -120,11 +126,32 @@ def suppress(
         status.setdefault(k, PRIMARY)
     if not status:
         return status
+    pinned = set(fixed)
+    primaries = set(status)
+    for rel in rels:
+        if any(k in primaries for k, _c in rel):
+            for k, _c in rel:
+                if values.get(k) == 0 and k not in status and k not in pinned:
+                    status[k] = COMPLEMENTARY
     follows = {k: list(v) for k, v in (follows or {}).items()}
 
-    def visible_candidates(rel):
-        cells = [k for k, _c in rel if k not in status and values.get(k) is not None]
-        return sorted(cells, key=lambda k: (values[k], repr(k)))
+    # Cells that fixed cells alone give away (a region equal to one unit published
+    # elsewhere): hiding them would protect nothing, so they are never complements.
+    unprotectable = (
+        determined({k for k in values if k not in pinned or k in status}, rels) if pinned else set()
+    )
+
+    def complement(rel):
+        """The smallest visible cell of ``rel`` that may be hidden."""
+        cells = [
+            k
+            for k, _c in rel
+            if k not in status
+            and k not in pinned
+            and k not in unprotectable
+            and values.get(k) is not None
+        ]
+        return min(cells, key=lambda k: (values[k], repr(k)), default=None)
 
     while True:
         changed = False
@@ -136,24 +163,21 @@ def suppress(
         for rel in rels:
             hidden_here = [k for k, _c in rel if k in status]
             if len(hidden_here) == 1:
-                cands = visible_candidates(rel)
-                if cands:
-                    status[cands[0]] = COMPLEMENTARY
+                cand = complement(rel)
+                if cand is not None:
+                    status[cand] = COMPLEMENTARY
                     changed = True
         if changed:
             continue
         # Exact pass: combinations of relations.
         leaked = determined(set(status), rels)
-        if not leaked:
-            return status
         best = None
         for rel in rels:
-            keys = {k for k, _c in rel}
-            if keys & leaked:
-                cands = visible_candidates(rel)
-                if cands and (best is None or values[cands[0]] < values[best]):
-                    best = cands[0]
-        if best is None:  # nothing left to hide that would help (cannot happen)
+            if {k for k, _c in rel} & leaked:
+                cand = complement(rel)
+                if cand is not None and (best is None or values[cand] < values[best]):
+                    best = cand
+        if best is None:  # nothing leaks, or nothing left to hide would help
             return status
         status[best] = COMPLEMENTARY
 

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mkk.accounts import scoping
@@ -58,21 +58,10 @@ def index(request, code: str):
     form = ReportCreateForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         scoping.require(can_manage)
-        if form.is_valid():
-            try:
-                report = services.report_create(
-                    actor=request.user,
-                    municipality=municipality,
-                    start=form.cleaned_data["period_start"],
-                    end=form.cleaned_data["period_end"],
-                    language=form.cleaned_data["language"],
-                    title=form.cleaned_data["title"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("The report was created as a draft."))
-                return redirect("reports:detail", pk=report.pk)
+        report = _create(request.user, municipality, form)
+        if report is not None:
+            messages.success(request, _("The report was created as a draft."))
+            return redirect("reports:detail", pk=report.pk)
     context = {
         "municipality": municipality,
         "reports": selectors.reports_for(request.user, municipality),
@@ -81,6 +70,25 @@ def index(request, code: str):
         "due": selectors.due_reports(municipality) if can_manage else [],
     }
     return render(request, "reports/index.html", context)
+
+
+def _create(user, municipality, form):
+    """The new draft of the form's period, language and title, or None (the form says why)."""
+    if not form.is_valid():
+        return None
+    d = form.cleaned_data
+    try:
+        return services.report_create(
+            actor=user,
+            municipality=municipality,
+            start=d["period_start"],
+            end=d["period_end"],
+            language=d["language"],
+            title=d["title"],
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
 
 
 def _preview(report, *, public: bool) -> str:
@@ -232,6 +240,25 @@ def delete(request, pk: int):
     return redirect("reports:index", code=code)
 
 
+def _label_changes(changes: dict) -> None:
+    """Name each changed narrative and each other changed figure of a version comparison."""
+    labels = {
+        "summary": _("Summary remarks"),
+        "challenges": _("Challenges"),
+        "recommendations": _("Recommendations"),
+        **SECTION_LABELS,
+    }
+    for n in changes["narratives"]:
+        n["label"] = labels.get(n["section"], n["section"])
+    other_labels = {
+        "meetings": _("Meetings held"),
+        "budget": _("Budget planned"),
+        "spent": _("Budget spent"),
+    }
+    for o in changes["other"]:
+        o["label"] = other_labels.get(o["what"], o["what"])
+
+
 @login_required
 @require_GET
 def diff(request, pk: int):
@@ -250,21 +277,7 @@ def diff(request, pk: int):
         report.narrative(),
         report.language,
     )
-    labels = {
-        "summary": _("Summary remarks"),
-        "challenges": _("Challenges"),
-        "recommendations": _("Recommendations"),
-        **SECTION_LABELS,
-    }
-    for n in changes["narratives"]:
-        n["label"] = labels.get(n["section"], n["section"])
-    other_labels = {
-        "meetings": _("Meetings held"),
-        "budget": _("Budget planned"),
-        "spent": _("Budget spent"),
-    }
-    for o in changes["other"]:
-        o["label"] = other_labels.get(o["what"], o["what"])
+    _label_changes(changes)
     context = {
         "report": report,
         "previous": previous,
@@ -272,18 +285,6 @@ def diff(request, pk: int):
         "changes": changes,
     }
     return render(request, "reports/diff.html", context)
-
-
-def _filename(report, fmt: str, public: bool) -> str:
-    """The download's name in the reader's language, e.g.
-    "raporti-i-monitorimit-drenas-20250101-20251231-v1-publik.pdf"."""
-    code = report.mechanism.municipality.code
-    stem = pgettext("file name", "monitoring-report")
-    suffix = "-" + pgettext("file name", "public") if public else ""
-    return (
-        f"{stem}-{code}-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
-        f"-v{report.version}{suffix}.{fmt}"
-    )
 
 
 def _file_response(
@@ -301,9 +302,9 @@ def _file_response(
 def _content(report, fmt: str, public: bool) -> tuple[bytes, str | None]:
     stored = selectors.file_for(report, fmt, public=public) if report.is_frozen else None
     if stored is not None:
-        content = stored.read()
-        if hashlib.sha256(content).hexdigest() != stored.sha256:
-            raise Http404  # the kept file was altered: never serve it
+        content = stored.read_checked()
+        if content is None:
+            raise Http404
         return content, stored.sha256
     data = services.data_for(report, public=public)
     return render_report(fmt, data, report.narrative(), report.title), None
@@ -320,7 +321,7 @@ def download(request, pk: int, fmt: str):
     record(
         AuditAction.EXPORT, report, actor=request.user, reason=f"{fmt}{' public' if public else ''}"
     )
-    return _file_response(content, fmt, _filename(report, fmt, public), sha)
+    return _file_response(content, fmt, report.file_name(fmt, public=public), sha)
 
 
 # --- Public, without login --------------------------------------------------------------------
@@ -346,4 +347,4 @@ def public_download(request, slug: str, fmt: str):
     if fmt not in FORMATS:
         raise Http404
     content, sha = _content(report, fmt, True)
-    return _file_response(content, fmt, _filename(report, fmt, True), sha)
+    return _file_response(content, fmt, report.file_name(fmt, public=True), sha)

@@ -14,8 +14,8 @@ DISAGGREGATIONS = [
         "sex",
         ("Gjinia", "Pol", "Sex"),
         [
-            ("female", "Femra", "Ženski", "Female"),
-            ("male", "Meshkuj", "Muški", "Male"),
+            ("female", "Femra", "Žene", "Female"),
+            ("male", "Meshkuj", "Muškarci", "Male"),
         ],
     ),
     (

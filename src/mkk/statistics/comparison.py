@@ -23,6 +23,7 @@ How a range is aggregated, per institution and data set:
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -312,20 +313,29 @@ def _load_data_sets_by_kind() -> dict[str, list[DataSet]]:
     return out
 
 
+#: This process's copy of the cached catalogue: (cache key, time read, catalogue).
+_read: tuple[str, float, dict] | None = None
+
+
 def data_sets_by_kind() -> dict[str, list[DataSet]]:
     """The active data sets per institution type, with their elements, categories and
-    options (a fresh copy from the cache: changing it changes nothing stored)."""
+    options. The objects are shared by every caller of this process until the catalogue
+    changes (or for ``CATALOGUE_TIMEOUT`` seconds): read them, never change them."""
+    global _read
     version = cache.get(_VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
         cache.add(_VERSION_KEY, version, None)
         version = cache.get(_VERSION_KEY, version)
     key = f"mkk:statistics:catalogue:{version}"
-    found = cache.get(key)
-    if found is None:
-        found = _load_data_sets_by_kind()
-        cache.set(key, found, CATALOGUE_TIMEOUT)
-    return found
+    now = time.monotonic()
+    if _read is None or _read[0] != key or now - _read[1] > CATALOGUE_TIMEOUT:
+        found = cache.get(key)
+        if found is None:
+            found = _load_data_sets_by_kind()
+            cache.set(key, found, CATALOGUE_TIMEOUT)
+        _read = (key, now, found)
+    return defaultdict(list, _read[2])
 
 
 # --- the scope: which institutions, summed into which places ----------------------------------
@@ -441,7 +451,11 @@ def _population_of(municipalities) -> int | None:
 def _unit_of(inst: _Inst, munis: dict[int, Municipality], municipality) -> tuple[str, Unit]:
     """The place an institution's figures are summed for, and the key its sums come under."""
     if municipality is not None or inst.level == ReportingLevel.MUNICIPAL:
-        m = municipality or munis[inst.municipality_id]
+        m = (
+            municipality
+            or munis.get(inst.municipality_id)
+            or Municipality.objects.get(pk=inst.municipality_id)  # given from outside the scope
+        )
         unit = Unit("municipality", m.code, m.name_sq, m.name_sr, m.name_en, m.region_id)
         unit.population = m.population
         return f"m{m.pk}", unit
@@ -468,17 +482,24 @@ def _places(result: RangeComparison, insts, by_kind, keys_of, municipality, regi
     region_code = {r.pk: r.code for r in regions}
     by_id = {m.pk: m for m in munis}
     targets: dict[str, list[ScopeTotals]] = {}
-    prepared: set[tuple[str, int]] = set()
+    kinds: dict[tuple[str, str], None] = {}  # (sum key, kind), in the institutions' order
     for inst in insts:
-        sum_key, unit = _unit_of(inst, by_id, municipality)
+        if municipality is not None or inst.level == ReportingLevel.MUNICIPAL:
+            sum_key = f"m{municipality.pk if municipality is not None else inst.municipality_id}"
+        else:
+            sum_key = f"i{inst.pk}"
         if sum_key not in targets:
+            _key, unit = _unit_of(inst, by_id, municipality)
             totals = ScopeTotals(unit.name_sq, unit.name_sr, unit.name_en, unit.population)
             result.units[unit.key] = (unit, totals)
             code = region_code.get(unit.region_id)
             targets[sum_key] = [result.totals, totals]
             if code is not None:
                 targets[sum_key].append(result.regions[code])
-        for ds in by_kind[inst.kind]:
+        kinds[(sum_key, inst.kind)] = None
+    prepared: set[tuple[int, int]] = set()
+    for sum_key, kind in kinds:
+        for ds in by_kind[kind]:
             for t in targets[sum_key]:
                 if (id(t), ds.pk) not in prepared:
                     prepared.add((id(t), ds.pk))
@@ -545,7 +566,16 @@ def compare_range(
         region = Region.objects.get(code=region)
     ranges = ((start, end), periods.previous_year(start, end))
     by_kind = data_sets_by_kind()
-    scope = _scope(by_kind, municipality, region, institutions)
+    ds_ids = [ds.pk for sets in by_kind.values() for ds in sets]
+    summaries = fetched = read = None
+    postgresql = connection.vendor == "postgresql"
+    if municipality is not None and institutions is None and postgresql:
+        # One round trip: the institutions, their coverage figures and their sums.
+        read, summaries, fetched = one_statement(
+            "municipality", municipality.pk, "institution", ds_ids, include_submitted, ranges,
+            kinds=list(by_kind),
+        )  # fmt: skip
+    scope = _scope(by_kind, municipality, region, institutions, read)
     insts, loader = scope.insts, scope.loader
     (start, end), (prev_start, prev_end) = ranges
     result = RangeComparison(start=start, end=end, previous_start=prev_start, previous_end=prev_end)
@@ -555,12 +585,13 @@ def compare_range(
     result.municipality, result.region = municipality, region
     result._institutions, result._order = loader, [i.pk for i in insts]
 
-    ds_ids = [ds.pk for sets in by_kind.values() for ds in sets]
-    base = candidate_submissions(scope.sub_scope, ds_ids, include_submitted, ranges)
-    summaries = fetched = None
-    if scope.statement is not None and insts and connection.vendor == "postgresql":
+    if read is None and scope.statement is not None and insts and postgresql:
         summaries, fetched = one_statement(*scope.statement, ds_ids, include_submitted, ranges)
-    wins = windows(base, ranges, summaries)
+    wins = windows(
+        lambda: candidate_submissions(scope.sub_scope, ds_ids, include_submitted, ranges),
+        ranges,
+        summaries,
+    )
     if wins.excluded[0] or wins.excluded[1]:
         fetched = None  # summed again, without the submissions that are not counted
     result.coverage = _coverage_rows(insts, by_kind, wins, loader)
@@ -572,7 +603,14 @@ def compare_range(
     }
     query = SumQuery(scope.value_scope, ds_ids, include_submitted, ranges, wins.excluded)
     targets = _places(result, insts, by_kind, keys_of, municipality, region)
-    elements = {e.pk: e for pairs in keys_of.values() for e, _key in pairs}
+    _sum(result, scope, query, fetched, wins, by_kind, keys_of, targets, municipality)
+    return result
+
+
+def _sum(result, scope, query, fetched, wins, by_kind, keys_of, targets, municipality) -> None:
+    """The rows per institution (or how to build them) and the totals of every place, from
+    the sums already ``fetched`` in one statement or asked for now."""
+    insts, loader = scope.insts, scope.loader
     if scope.per_institution:
         if fetched is not None:
             sums: dict = defaultdict(dict)
@@ -590,11 +628,11 @@ def compare_range(
         result._build_rows = lambda: _figure_rows(
             insts, by_kind, keys_of, wins, query.per_institution(), loader
         )
+    elements = {e.pk: e for pairs in keys_of.values() for e, _key in pairs}
     for sum_key, element_id, key, cur, prev in per_place:
         element = elements.get(element_id)
         for t in targets.get(sum_key, ()) if element is not None else ():
             t.add(element, key, cur, prev)
-    return result
 
 
 @dataclass
@@ -610,10 +648,12 @@ class _Scope:
     statement: tuple | None
 
 
-def _scope(by_kind, municipality, region, institutions) -> _Scope:
+def _scope(by_kind, municipality, region, institutions, read=None) -> _Scope:
+    """``read``: a municipality's institutions, when they were read already."""
     if institutions is not None:
         given = list(institutions)
         insts = _given_insts(given, by_kind, municipality)
+        insts.sort(key=lambda i: (kind_rank(i.kind), i.name_sq))
         ids = [i.pk for i in insts]
         return _Scope(
             insts,
@@ -623,12 +663,19 @@ def _scope(by_kind, municipality, region, institutions) -> _Scope:
             True,
             ("institutions", ids, "institution"),
         )
-    rows = fetch(
-        Institution.objects.filter(_scope_q("", municipality, region), kind__in=list(by_kind))
-        .order_by()
-        .values_list(*_INST_FIELDS)
-    )
-    insts = sorted((_Inst(*row) for row in rows), key=lambda i: (kind_rank(i.kind), i.name_sq))
+    in_scope = Institution.objects.filter(
+        _scope_q("", municipality, region), kind__in=list(by_kind)
+    ).order_by()
+    if municipality is not None:  # a few model objects, needed for the rows anyway
+        given = read if read is not None else list(in_scope)
+        seat = Institution._meta.get_field("municipality")
+        for inst in given:
+            seat.set_cached_value(inst, municipality)  # as select_related would, without a join
+        insts = _given_insts(given, by_kind, municipality)
+        loaded = {i.pk: i for i in given}
+    else:
+        insts, loaded = [_Inst(*row) for row in fetch(in_scope.values_list(*_INST_FIELDS))], None
+    insts.sort(key=lambda i: (kind_rank(i.kind), i.name_sq))
     if municipality is not None:
         statement = ("municipality", municipality.pk, "institution")
     elif region is not None:
@@ -639,7 +686,7 @@ def _scope(by_kind, municipality, region, institutions) -> _Scope:
     # it would a hand-written GROUP BY over that municipality, region or all of Kosovo.
     return _Scope(
         insts,
-        _Loader([i.pk for i in insts]),
+        _Loader([i.pk for i in insts], loaded),
         _scope_q("institution__", municipality, region),
         _scope_q("submission__institution__", municipality, region),
         municipality is not None,

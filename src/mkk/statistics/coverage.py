@@ -224,32 +224,37 @@ def _summaries(base, ranges) -> list[tuple]:
     return fetch(qs.values_list("institution_id", "data_set_id", *annotations))
 
 
-def windows(base, ranges, summaries: list[tuple] | None = None) -> Windows:
-    """The windows of every pair among ``base`` (candidate submissions of the scope: of its
-    institutions and data sets, counted statuses, inside one of the two ranges).
+def windows(candidates, ranges, summaries: list[tuple] | None = None) -> Windows:
+    """The windows of every pair among the candidate submissions of the scope (of its
+    institutions and data sets, counted statuses, inside one of the two ranges):
+    ``candidates()`` gives their queryset, asked for only when they are read.
 
     ``summaries``: the figures :func:`_summaries` reads, when they were read already."""
     result = Windows(ranges=tuple(ranges))
     if connection.vendor != "postgresql":
-        for pair, cands in _candidates(base).items():
+        for pair, cands in _candidates(candidates()).items():
             for index, (start, end) in enumerate(ranges):
                 result.set(pair, index, window(cands, start, end))
         return result
     look_closer: dict[Pair, list[int]] = defaultdict(list)
     if summaries is None:
-        summaries = _summaries(base, ranges)
+        summaries = _summaries(candidates(), ranges)
+    totals = [(end - start).days + 1 for start, end in ranges]
+    empty = tuple(empty_window(start, end) for start, end in ranges)
     for inst_id, ds_id, *figures in summaries:
         pair = (inst_id, ds_id)
-        for index, (start, end) in enumerate(ranges):
+        both = list(empty)
+        for index in (0, 1):
             n, days, unapproved, lo, hi = figures[index * 5 : index * 5 + 5]
             if not n:
                 continue
-            if lo == hi and lo > 0 and days >= (end - start).days + 1:  # no overlap, no gap
-                result.set(pair, index, Window(FULL, [], bool(unapproved)))
+            if lo == hi and lo > 0 and days >= totals[index]:  # no overlap, no gap
+                both[index] = Window(FULL, [], bool(unapproved))
             else:  # overlapping submissions to choose from, or gaps to list
                 look_closer[pair].append(index)
+        result.pairs[pair] = (both[0], both[1])
     if look_closer:
-        for pair, cands in _candidates(base, set(look_closer)).items():
+        for pair, cands in _candidates(candidates(), set(look_closer)).items():
             for index in look_closer[pair]:
                 start, end = ranges[index]
                 result.set(pair, index, window(cands, start, end))

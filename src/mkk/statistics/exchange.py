@@ -276,54 +276,10 @@ def parse_csv(data: bytes | str, *, actor, municipality=None) -> tuple[list[Row]
                 break
             if not any(c.strip() for c in cells):
                 continue
-            where = _row_where(number)
             if len(cells) < len(header):
                 cells = cells + [""] * (len(header) - len(cells))
             get = {name: unneutralise(cells[i].strip()) for name, i in idx.items()}
-            inst = cat.institution(get["municipality"], get["institution"])
-            if inst is None:
-                errors.append(
-                    _("%(where)s: unknown institution %(name)s in %(municipality)s.")
-                    % {
-                        "where": where,
-                        "name": get["institution"],
-                        "municipality": get["municipality"],
-                    }
-                )
-                continue
-            element = cat.elements.get(get["element"].upper())
-            if element is None:
-                errors.append(
-                    _("%(where)s: unknown data element %(code)s.")
-                    % {"where": where, "code": get["element"]}
-                )
-                continue
-            try:
-                start, end = _parse_date(get["period_start"]), _parse_date(get["period_end"])
-            except ValueError:
-                errors.append(_("%(where)s: dates must be written YYYY-MM-DD.") % {"where": where})
-                continue
-            try:
-                value = _parse_value(get["value"])
-            except ValueError:
-                errors.append(
-                    _("%(where)s: %(value)s is not a whole number.")
-                    % {"where": where, "value": get["value"] or "''"}
-                )
-                continue
-            row = _finish_row(
-                cat,
-                errors,
-                number,
-                inst,
-                element,
-                get["disaggregation"].replace(" ", ""),
-                get.get("data_set", "").upper(),
-                start,
-                end,
-                value,
-                where,
-            )
+            row = _csv_row(cat, errors, number, get)
             if row:
                 rows.append(row)
     except csv.Error as exc:
@@ -331,7 +287,64 @@ def parse_csv(data: bytes | str, *, actor, municipality=None) -> tuple[list[Row]
     return rows, errors
 
 
+def _csv_row(cat, errors: list[str], number: int, get: dict) -> Row | None:
+    """One CSV line's cells (by column) as a row, or None with the reason in ``errors``."""
+    where = _row_where(number)
+    inst = cat.institution(get["municipality"], get["institution"])
+    if inst is None:
+        errors.append(
+            _("%(where)s: unknown institution %(name)s in %(municipality)s.")
+            % {"where": where, "name": get["institution"], "municipality": get["municipality"]}
+        )
+        return None
+    element = cat.elements.get(get["element"].upper())
+    if element is None:
+        errors.append(
+            _("%(where)s: unknown data element %(code)s.")
+            % {"where": where, "code": get["element"]}
+        )
+        return None
+    try:
+        start, end = _parse_date(get["period_start"]), _parse_date(get["period_end"])
+    except ValueError:
+        errors.append(_("%(where)s: dates must be written YYYY-MM-DD.") % {"where": where})
+        return None
+    try:
+        value = _parse_value(get["value"])
+    except ValueError:
+        errors.append(
+            _("%(where)s: %(value)s is not a whole number.")
+            % {"where": where, "value": get["value"] or "''"}
+        )
+        return None
+    disaggregation = get["disaggregation"].replace(" ", "")
+    data_set = get.get("data_set", "").upper()
+    return _finish_row(
+        cat, errors, number, inst, element, disaggregation, data_set, start, end, value, where
+    )
+
+
 def parse_dhis2(data: bytes | str, *, actor, municipality=None) -> tuple[list[Row], list[str]]:
+    values, refused = _dhis2_values(data)
+    if refused:
+        return [], refused
+    cat = _Catalogue(actor, municipality)
+    de_map = {
+        (m.data_element_uid, m.category_option_combo_uid): m
+        for m in Dhis2DataElementMap.objects.select_related("element")
+    }
+    ou_map = {m.org_unit_uid: m.institution_id for m in Dhis2OrgUnitMap.objects.all()}
+    insts = {i.pk: i for i in cat.institutions}
+    rows, errors = [], []
+    for number, item in enumerate(values, start=1):
+        row = _dhis2_row(cat, errors, number, item, de_map, ou_map, insts)
+        if row:
+            rows.append(row)
+    return rows, errors
+
+
+def _dhis2_values(data: bytes | str) -> tuple[list, list[str]]:
+    """The ``dataValues`` of a dataValueSets document, or why the file cannot be read."""
     if len(data) > MAX_JSON_BYTES:
         return [], [
             _("The file is larger than %(mb)s MB.") % {"mb": MAX_JSON_BYTES // (1024 * 1024)}
@@ -355,66 +368,49 @@ def parse_dhis2(data: bytes | str, *, actor, municipality=None) -> tuple[list[Ro
         return [], [_('The file has no "dataValues" list.')]
     if len(values) > MAX_ROWS:
         return [], [_("The file has more than %(max)s rows.") % {"max": MAX_ROWS}]
-    cat = _Catalogue(actor, municipality)
-    de_map = {
-        (m.data_element_uid, m.category_option_combo_uid): m
-        for m in Dhis2DataElementMap.objects.select_related("element")
-    }
-    ou_map = {m.org_unit_uid: m.institution_id for m in Dhis2OrgUnitMap.objects.all()}
-    insts = {i.pk: i for i in cat.institutions}
-    rows, errors = [], []
-    for number, item in enumerate(values, start=1):
-        where = _where([number], True)
-        if not isinstance(item, dict):
-            errors.append(_("%(where)s: not an object.") % {"where": where})
-            continue
-        de, coc = str(item.get("dataElement", "")), str(item.get("categoryOptionCombo", "") or "")
-        mapping = de_map.get((de, coc)) or (de_map.get((de, "")) if not coc else None)
-        if mapping is None:
-            errors.append(
-                _("%(where)s: data element %(de)s / %(coc)s is not in the mapping table.")
-                % {"where": where, "de": de, "coc": coc or "default"}
-            )
-            continue
-        inst = insts.get(ou_map.get(str(item.get("orgUnit", ""))))
-        if inst is None:
-            errors.append(
-                _("%(where)s: unknown organisation unit %(ou)s.")
-                % {"where": where, "ou": item.get("orgUnit", "")}
-            )
-            continue
-        try:
-            p = parse_period(str(item.get("period", "")))
-        except ValueError:
-            errors.append(
-                _("%(where)s: unknown period %(period)s.")
-                % {"where": where, "period": item.get("period", "")}
-            )
-            continue
-        try:
-            value = _parse_value(item.get("value", ""))
-        except ValueError:
-            errors.append(
-                _("%(where)s: %(value)s is not a whole number.")
-                % {"where": where, "value": item.get("value", "")}
-            )
-            continue
-        row = _finish_row(
-            cat,
-            errors,
-            number,
-            inst,
-            mapping.element,
-            mapping.key,
-            "",
-            p.start,
-            p.end,
-            value,
-            where,
+    return values, []
+
+
+def _dhis2_row(cat, errors, number, item, de_map, ou_map, insts) -> Row | None:
+    """One data value as a row, or None with the reason in ``errors``."""
+    where = _where([number], True)
+    if not isinstance(item, dict):
+        errors.append(_("%(where)s: not an object.") % {"where": where})
+        return None
+    de, coc = str(item.get("dataElement", "")), str(item.get("categoryOptionCombo", "") or "")
+    mapping = de_map.get((de, coc)) or (de_map.get((de, "")) if not coc else None)
+    if mapping is None:
+        errors.append(
+            _("%(where)s: data element %(de)s / %(coc)s is not in the mapping table.")
+            % {"where": where, "de": de, "coc": coc or "default"}
         )
-        if row:
-            rows.append(row)
-    return rows, errors
+        return None
+    inst = insts.get(ou_map.get(str(item.get("orgUnit", ""))))
+    if inst is None:
+        errors.append(
+            _("%(where)s: unknown organisation unit %(ou)s.")
+            % {"where": where, "ou": item.get("orgUnit", "")}
+        )
+        return None
+    try:
+        p = parse_period(str(item.get("period", "")))
+    except ValueError:
+        errors.append(
+            _("%(where)s: unknown period %(period)s.")
+            % {"where": where, "period": item.get("period", "")}
+        )
+        return None
+    try:
+        value = _parse_value(item.get("value", ""))
+    except ValueError:
+        errors.append(
+            _("%(where)s: %(value)s is not a whole number.")
+            % {"where": where, "value": item.get("value", "")}
+        )
+        return None
+    return _finish_row(
+        cat, errors, number, inst, mapping.element, mapping.key, "", p.start, p.end, value, where
+    )
 
 
 def parse_period(text: str) -> periods.Period:
@@ -450,9 +446,39 @@ def import_rows(
     dhis2: bool = False,
 ) -> ImportResult:
     """Validate the parsed rows as a whole and save them in one transaction, or refuse all."""
-    from . import services
-
     errors = list(errors)
+    groups, numbers = _group_rows(rows, errors, dhis2)
+    if approve and actor is not None:
+        for r in rows:
+            if not scoping.can_manage_mechanism(actor, r.institution.municipality_id):
+                raise PermissionDenied
+    by_gkey = {(r.institution.pk, r.data_set.pk, r.start, r.end): r for r in rows}
+    existing = {}
+    for gkey, values in groups.items():
+        merged = _merged(by_gkey[gkey], values, _where(numbers[gkey], dhis2), errors)
+        if merged is not None:
+            existing[gkey] = merged
+    if errors:
+        raise ImportRefused(errors)
+    if not rows:
+        raise ImportRefused([_("The file has no figures.")])
+    with transaction.atomic():
+        saved, warnings = _save_groups(existing, by_gkey, actor, source, approve)
+        for municipality_id in {s.institution.municipality_id for s in saved}:
+            record(
+                AuditAction.IMPORT,
+                None,
+                actor=actor,
+                municipality_id=municipality_id,
+                object_type="statistics.submission",
+                object_repr=f"{source}: {len(saved)} submissions, {len(rows)} values",
+            )
+    return ImportResult(saved, len(rows), warnings)
+
+
+def _group_rows(rows: list[Row], errors: list[str], dhis2: bool):
+    """The rows' figures per (institution, data set, period), and their row numbers; a
+    repeated figure is an error."""
     groups: dict[tuple, dict[tuple[str, str], int]] = defaultdict(dict)
     numbers: dict[tuple, list[int]] = defaultdict(list)
     seen: dict[tuple, int] = {}
@@ -471,81 +497,63 @@ def import_rows(
         seen[(gkey, vkey)] = r.number
         groups[gkey][vkey] = r.value
         numbers[gkey].append(r.number)
-    if approve and actor is not None:
-        for r in rows:
-            if not scoping.can_manage_mechanism(actor, r.institution.municipality_id):
-                raise PermissionDenied
-    by_gkey = {(r.institution.pk, r.data_set.pk, r.start, r.end): r for r in rows}
-    existing = {}
-    for gkey, values in groups.items():
-        r = by_gkey[gkey]
-        sub = Submission.objects.filter(
-            institution=r.institution, data_set=r.data_set, period_start=r.start, period_end=r.end
-        ).first()
-        where = _where(numbers[gkey], dhis2)
-        merged = dict(sub.values_dict()) if sub is not None else {}
-        merged.update(values)
-        if sub is not None and sub.is_locked:
-            if sub.values_dict() == merged:
-                continue  # the same approved figures again: nothing to do
+    return groups, numbers
+
+
+def _merged(r: Row, values: dict, where: str, errors: list[str]) -> dict | None:
+    """The figures to save for one submission (the stored ones with the file's over them),
+    or None: nothing to do, or refused (the reason in ``errors``)."""
+    sub = Submission.objects.filter(
+        institution=r.institution, data_set=r.data_set, period_start=r.start, period_end=r.end
+    ).first()
+    merged = dict(sub.values_dict()) if sub is not None else {}
+    merged.update(values)
+    period = periods.period_label(r.start, r.end)
+    if sub is not None and sub.is_locked:
+        if sub.values_dict() != merged:  # the same approved figures again: nothing to do
             errors.append(
                 _(
                     "%(where)s: the figures of %(institution)s for %(period)s are approved and "
                     "locked; a correction needs a reason in the application."
                 )
-                % {
-                    "where": where,
-                    "institution": r.institution.name,
-                    "period": periods.period_label(r.start, r.end),
-                }
+                % {"where": where, "institution": r.institution.name, "period": period}
             )
-            continue
-        existing[gkey] = merged
-        specs = [
-            spec_of(e) for e in r.data_set.elements.prefetch_related("disaggregations__options")
-        ]
-        for message in check_values(specs, merged):
-            errors.append(
-                _("%(where)s (%(institution)s, %(period)s): %(message)s")
-                % {
-                    "where": where,
-                    "institution": r.institution.name,
-                    "period": periods.period_label(r.start, r.end),
-                    "message": message,
-                }
-            )
-    if errors:
-        raise ImportRefused(errors)
-    if not rows:
-        raise ImportRefused([_("The file has no figures.")])
+        return None
+    specs = [spec_of(e) for e in r.data_set.elements.prefetch_related("disaggregations__options")]
+    for message in check_values(specs, merged):
+        errors.append(
+            _("%(where)s (%(institution)s, %(period)s): %(message)s")
+            % {
+                "where": where,
+                "institution": r.institution.name,
+                "period": period,
+                "message": message,
+            }
+        )
+    return merged
+
+
+def _save_groups(existing: dict, by_gkey: dict, actor, source: str, approve: bool):
+    from . import services
+
     saved, warnings = [], []
-    with transaction.atomic():
-        for gkey, merged in existing.items():
-            r = by_gkey[gkey]
-            sub = services.submission_save(
-                actor=actor,
-                institution=r.institution,
-                data_set=r.data_set,
-                period_start=r.start,
-                period_end=r.end,
-                values=merged,
-                source=source,
-                submit=True,
-            )
-            if approve:
-                sub = services.submission_approve(actor=actor, submission=sub, imported=True)
-            saved.append(sub)
-            warnings.extend(sub.warnings)
-        for municipality_id in {s.institution.municipality_id for s in saved}:
-            record(
-                AuditAction.IMPORT,
-                None,
-                actor=actor,
-                municipality_id=municipality_id,
-                object_type="statistics.submission",
-                object_repr=f"{source}: {len(saved)} submissions, {len(rows)} values",
-            )
-    return ImportResult(saved, len(rows), warnings)
+    for gkey, merged in existing.items():
+        r = by_gkey[gkey]
+        sub = services.submission_save(
+            actor=actor,
+            institution=r.institution,
+            data_set=r.data_set,
+            period_start=r.start,
+            period_end=r.end,
+            values=merged,
+            source=source,
+            submit=True,
+        )
+        if approve:
+            sub = services.submission_approve(actor=actor, submission=sub, imported=True)
+        saved.append(sub)
+        warnings.extend(sub.warnings)
+    return saved, warnings
 
 
 def import_csv(

@@ -4,13 +4,15 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mkk.core import periods
 from mkk.core.concurrency import VersionedFormMixin
 from mkk.directory.i18n import localized
 from mkk.directory.models import Institution
 
-from .models import DataElement, DataSet, Disaggregation, Status
+from .models import DataElement, DataSet, Disaggregation, PeriodType, Status
 from .validation import MAX_FIGURE, check_values, offending_keys, spec_of
 
 
@@ -264,6 +266,29 @@ def parse_day(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+FILTER_PERIOD_TYPES = (PeriodType.MONTH, PeriodType.QUARTER, PeriodType.HALF_YEAR, PeriodType.YEAR)
+
+
+def chosen_period(query, default: str) -> tuple[dt.date, dt.date, str]:
+    """The period a page's filter asks for: ``period_type`` (else ``default``) containing
+    ``day``, or without a day the last complete one; ``(start, end, type)``."""
+    ptype = query.get("period_type", default)
+    if ptype not in FILTER_PERIOD_TYPES:
+        ptype = default
+    day = parse_day(query.get("day"))
+    p = (
+        periods.containing(ptype, day)
+        if day
+        else periods.last_complete(ptype, timezone.localdate())
+    )
+    return p.start, p.end, ptype
+
+
+def period_type_choices() -> list[tuple[str, str]]:
+    """The period types a filter offers, with their labels."""
+    return [(t.value, t.label) for t in FILTER_PERIOD_TYPES]
 
 
 class DataSetSettingsForm(VersionedFormMixin, forms.ModelForm):

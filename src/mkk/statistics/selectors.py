@@ -194,6 +194,34 @@ def data_set_for(institution: Institution, pk: int) -> DataSet:
     return ds
 
 
+def submission_at(user, institution: Institution, data_set: DataSet, start, end):
+    """The user's visible submission of an institution, data set and period, if any."""
+    return (
+        submissions_for(user)
+        .filter(institution=institution, data_set=data_set, period_start=start, period_end=end)
+        .first()
+    )
+
+
+def entry_blocks(institutions, today: dt.date) -> list[dict]:
+    """Per institution and data set it enters: its six most recent periods and their state."""
+    by_kind = active_data_sets_by_kind()
+    cells, pairs = [], []
+    for inst in institutions:
+        for ds in by_kind.get(inst.kind, []):
+            ptype = ds.period_type if ds.period_type != "range" else "month"
+            p = periods.last_complete(ptype, today)
+            for _i in range(6):
+                cells.append((inst, ds, p.start, p.end))
+                p = periods.before(ptype, p)
+            pairs.append((inst, ds))
+    rows = completeness_rows(cells, today=today)  # one query for every block
+    return [
+        {"institution": inst, "data_set": ds, "recent": rows[6 * i : 6 * i + 6]}
+        for i, (inst, ds) in enumerate(pairs)
+    ]
+
+
 # --- Completeness and timeliness ---------------------------------------------------------
 
 

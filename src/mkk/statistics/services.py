@@ -219,32 +219,7 @@ def submission_save(
     clean = _clean_values(values)
     _validate(data_set, clean)
     with _actor_ctx(actor):
-        submission = (
-            Submission.objects.select_for_update()
-            .filter(
-                institution=institution,
-                data_set=data_set,
-                period_start=period_start,
-                period_end=period_end,
-            )
-            .first()
-        )
-        if submission is not None:
-            concurrency.check(submission, version, extra=submission_figures)
-        if submission is not None and submission.is_locked:
-            raise ValidationError(
-                _(
-                    "These figures are approved and locked. A correction needs a reason; ask the "
-                    "coordinator."
-                )
-            )
-        if submission is None:
-            submission = Submission(
-                institution=institution,
-                data_set=data_set,
-                period_start=period_start,
-                period_end=period_end,
-            )
+        submission = _open_for_edit(institution, data_set, period_start, period_end, version)
         submission.period_type = periods.classify(period_start, period_end)
         submission.source = source
         submission.is_synthetic = is_synthetic
@@ -268,6 +243,37 @@ def submission_save(
         if submit:
             _do_submit(actor, submission)
     submission.warnings = warnings_for(submission, clean)
+    return submission
+
+
+def _open_for_edit(institution, data_set, period_start, period_end, version) -> Submission:
+    """The period's submission, locked for this transaction and checked against the version
+    the form showed, or a new one; an approved one is refused."""
+    submission = (
+        Submission.objects.select_for_update()
+        .filter(
+            institution=institution,
+            data_set=data_set,
+            period_start=period_start,
+            period_end=period_end,
+        )
+        .first()
+    )
+    if submission is None:
+        return Submission(
+            institution=institution,
+            data_set=data_set,
+            period_start=period_start,
+            period_end=period_end,
+        )
+    concurrency.check(submission, version, extra=submission_figures)
+    if submission.is_locked:
+        raise ValidationError(
+            _(
+                "These figures are approved and locked. A correction needs a reason; ask the "
+                "coordinator."
+            )
+        )
     return submission
 
 
@@ -512,6 +518,42 @@ def focal_emails(institution: Institution) -> list[str]:
     return sorted(set(emails))
 
 
+def reminder_send(row, emails: list[str], *, late: bool) -> None:
+    """E-mail one reminder about a row of the completeness table, in Albanian and Serbian (as
+    municipal letters are): before its deadline (``late=False``, the scheduled job) or after
+    it (the coordinator's reminder)."""
+    parts = []
+    for lang in ("sq", "sr-latn"):
+        with translation.override(lang):
+            values = {
+                "institution": row.institution.name_in(lang),
+                "data_set": row.data_set.name_in(lang),
+                "period": periods.period_label(row.start, row.end, lang),
+                "due": row.due.strftime("%d.%m.%Y"),
+            }
+            text = (
+                _(
+                    "Reminder: the figures of %(institution)s for %(data_set)s, %(period)s, "
+                    "were due on %(due)s and have not been submitted yet. Please enter them "
+                    "in MKK."
+                )
+                if late
+                else _(
+                    "The figures of %(institution)s for %(data_set)s, %(period)s, are due by "
+                    "%(due)s and have not been submitted yet. Please enter them in MKK."
+                )
+            )
+            parts.append(text % values)
+    with translation.override("sq"):
+        if late:
+            subject = _("MKK: figures due for %(period)s") % {
+                "period": periods.period_label(row.start, row.end, "sq")
+            }
+        else:
+            subject = _("MKK: figures due by %(due)s") % {"due": row.due.strftime("%d.%m.%Y")}
+    send_mail(subject, "\n\n".join(parts), None, emails)
+
+
 def reminders_send(*, actor, municipality, rows) -> tuple[int, list[str]]:
     """E-mail a reminder for each late or missing row of the completeness table
     (:func:`mkk.statistics.selectors.completeness`). Returns (sent, institutions without an
@@ -526,27 +568,7 @@ def reminders_send(*, actor, municipality, rows) -> tuple[int, list[str]]:
         if not emails:
             without.append(row.institution.name)
             continue
-        parts = []
-        for lang in ("sq", "sr-latn"):
-            with translation.override(lang):
-                parts.append(
-                    _(
-                        "Reminder: the figures of %(institution)s for %(data_set)s, %(period)s, "
-                        "were due on %(due)s and have not been submitted yet. Please enter them "
-                        "in MKK."
-                    )
-                    % {
-                        "institution": row.institution.name_in(lang),
-                        "data_set": row.data_set.name_in(lang),
-                        "period": periods.period_label(row.start, row.end, lang),
-                        "due": row.due.strftime("%d.%m.%Y"),
-                    }
-                )
-        with translation.override("sq"):
-            subject = _("MKK: figures due for %(period)s") % {
-                "period": periods.period_label(row.start, row.end, "sq")
-            }
-        send_mail(subject, "\n\n".join(parts), None, emails)
+        reminder_send(row, emails, late=True)
         record(
             AuditAction.SEND,
             row.institution,

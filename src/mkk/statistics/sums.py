@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import F, Q, Sum
 
-from mkk.directory.models import ReportingLevel
+from mkk.directory.models import Institution, ReportingLevel
 
 from .coverage import GRAIN_SQL, fetch, statuses
 from .models import DataValue, Status
@@ -144,16 +144,28 @@ SELECT 1, {g1}, {g2}, v.element_id, v.key,
 """
 
 
-def one_statement(scope: str, place, group: str, ds_ids, include_submitted, ranges):
+#: A municipality's institutions of the given types, read in the same round trip.
+_INSTITUTIONS = """
+SELECT {columns} FROM "directory_institution" i
+ WHERE i.is_active AND i.municipality_id = %(place)s AND i.kind = ANY(%(kinds)s);
+"""
+
+
+def one_statement(scope: str, place, group: str, ds_ids, include_submitted, ranges, kinds=None):
     """Coverage figures per (institution, data set), as ``coverage.windows`` reads them, and
     the values' sums without any exclusion: per (institution, data set) for ``group =
     "institution"``, per (municipality or None, institution or None) for ``"unit"``.
 
     ``scope``: "municipality" (``place`` its id), "region" (its id) or "institutions" (a
-    list of ids)."""
+    list of ids). With ``kinds`` (a municipality only), its active institutions of those
+    types come first, as model objects: (institutions, coverage, sums)."""
     (s0, e0), (s1, e1) = ranges
     g1, g2 = _GROUPS[group]
     sql = _STATEMENT.format(s=_S, grain=GRAIN_SQL, scope=_SCOPES[scope], g1=g1, g2=g2)
+    fields = Institution._meta.concrete_fields
+    if kinds is not None:
+        columns = ", ".join(f'i."{f.column}"' for f in fields)
+        sql = _INSTITUTIONS.format(columns=columns) + sql
     params = {
         "place": place,
         "municipal": ReportingLevel.MUNICIPAL.value,
@@ -166,11 +178,20 @@ def one_statement(scope: str, place, group: str, ds_ids, include_submitted, rang
         "s1": s1,
         "e1": e1,
     }
+    institutions = None
     with connection.cursor() as cursor:
-        # Reviewed: the SQL is built from this module's constants only; every value is a
-        # parameter.
-        cursor.execute(sql, params)  # nosemgrep: mkk-raw-sql-string
+        # Reviewed: the SQL is built from this module's constants and the model's column
+        # names only; every value is a parameter.
+        cursor.execute(sql, {**params, "kinds": list(kinds or ())})  # nosemgrep: mkk-raw-sql-string
+        if kinds is not None:
+            names = [f.attname for f in fields]
+            institutions = [
+                Institution.from_db(connection.alias, names, row) for row in cursor.fetchall()
+            ]
+            cursor.nextset()
         rows = cursor.fetchall()
     coverage = [row[1:3] + row[5:] for row in rows if row[0] == 0]
     values = [row[1:7] for row in rows if row[0] == 1]
+    if kinds is not None:
+        return institutions, coverage, values
     return coverage, values

@@ -19,7 +19,7 @@ On PostgreSQL, in a database of its own (``mkk_bench``, dropped and made anew; s
 Prints one row per measure with its floor, the ratio, the target and PASS/FAIL; the exit
 status is 1 when a row fails. Not a test: timings depend on the machine and its load.
 
-    python -m mkk.tools.bench [--users 50] [--seconds 15] [--skip-load | --only-load] [--reuse]
+    python -m mkk.tools.bench [--users 50] [--seconds 15] [--skip-load] [--reuse]
         [--only comparison|reports|plan-import|load]
 """
 
@@ -694,11 +694,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=15, help="length of each load run")
     parser.add_argument("--skip-load", action="store_true", help="no gunicorn/locust run")
     parser.add_argument(
-        "--only-load",
-        action="store_true",
-        help="the load run alone (no report, comparison, import)",
-    )
-    parser.add_argument(
         "--reuse", action="store_true", help="keep the database of the last run (no set-up)"
     )
     parser.add_argument(
@@ -709,8 +704,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     def wanted(section: str) -> bool:
-        if args.only_load:
-            return section == "load"
         return args.only in (None, section)
 
     began = time.perf_counter()
@@ -728,6 +721,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.core.management import call_command
 
         if args.reuse:
+            call_command("migrate", verbosity=0, interactive=False)  # the code may be newer
             sizes = reuse()
         else:
             t0 = time.perf_counter()

@@ -99,72 +99,37 @@ class Command(BaseCommand):
                 end=end,
                 include_submitted=not o["approved_only"],
             )
-            rows = [
-                r
-                for r in result.rows
-                if o["all_rows"] or r.is_total or r.current is not None or r.previous is not None
-            ]
-            records = [
-                {
-                    "institution": r.institution.name_in(lang),
-                    "institution_kind": r.institution.kind,
-                    "element": r.element.code,
-                    "disaggregation": r.disaggregation,
-                    "label": r.label(lang),
-                    "current": r.current,
-                    "previous": r.previous,
-                    "difference": r.difference,
-                    "percent": None if r.percent is None else str(r.percent),
-                    "change": r.change,
-                    "current_coverage": r.current_coverage,
-                    "previous_coverage": r.previous_coverage,
-                    "unapproved": r.unapproved,
-                }
-                for r in rows
-            ]
-            coverage = [
-                {
-                    "institution": c.institution.name_in(lang),
-                    "data_set": c.data_set.code,
-                    "current": c.current,
-                    "previous": c.previous,
-                    "missing_current": [
-                        [a.isoformat(), b.isoformat()] for a, b in c.missing_current
-                    ],
-                    "missing_previous": [
-                        [a.isoformat(), b.isoformat()] for a, b in c.missing_previous
-                    ],
-                    "unapproved": c.unapproved,
-                }
-                for c in result.coverage
-            ]
-            if o["format"] == "json":
-                self.stdout.write(
-                    json.dumps(
-                        {
-                            "municipality": municipality.code,
-                            "start": start.isoformat(),
-                            "end": end.isoformat(),
-                            "previous_start": result.previous_start.isoformat(),
-                            "previous_end": result.previous_end.isoformat(),
-                            "label": periods.period_label(start, end, lang),
-                            "previous_label": periods.period_label(
-                                result.previous_start, result.previous_end, lang
-                            ),
-                            "rows": records,
-                            "coverage": coverage,
-                        },
-                        ensure_ascii=False,
-                        indent=2,
-                    )
-                )
-            elif o["format"] == "csv":
-                writer = csv_dict_writer(self.stdout, COLUMNS, lineterminator="\n")
-                writer.writeheader()
-                for rec in records:
-                    writer.writerow({k: ("" if v is None else v) for k, v in rec.items()})
-            else:
-                self._table(result, rows, lang, municipality)
+            self._municipality(result, o, lang, municipality)
+
+    def _municipality(self, result, o, lang, municipality):
+        rows = [
+            r
+            for r in result.rows
+            if o["all_rows"] or r.is_total or r.current is not None or r.previous is not None
+        ]
+        records = [_record(r, lang) for r in rows]
+        if o["format"] == "json":
+            doc = {
+                "municipality": municipality.code,
+                "start": result.start.isoformat(),
+                "end": result.end.isoformat(),
+                "previous_start": result.previous_start.isoformat(),
+                "previous_end": result.previous_end.isoformat(),
+                "label": periods.period_label(result.start, result.end, lang),
+                "previous_label": periods.period_label(
+                    result.previous_start, result.previous_end, lang
+                ),
+                "rows": records,
+                "coverage": [_coverage(c, lang) for c in result.coverage],
+            }
+            self.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2))
+        elif o["format"] == "csv":
+            writer = csv_dict_writer(self.stdout, COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            for rec in records:
+                writer.writerow({k: ("" if v is None else v) for k, v in rec.items()})
+        else:
+            self._table(result, rows, lang, municipality)
 
     def _table(self, result, rows, lang, municipality):
         w = self.stdout.write
@@ -200,31 +165,7 @@ class Command(BaseCommand):
     # --- Region / all of Kosovo -----------------------------------------------------------
 
     def _scope(self, result, o, lang):
-        blocks = [("national" if result.scope == "national" else "region", result.totals)]
-        if result.scope == "national":
-            blocks += [("region", t) for t in result.regions.values()]
-        blocks += [(unit.kind, totals) for unit, totals in result.units.values()]
-        records = []
-        for level, totals in blocks:
-            for row in totals.rows.values():
-                if not (o["all_rows"] or row.is_total or row.current is not None):
-                    continue
-                records.append(
-                    {
-                        "level": level,
-                        "place": totals.name_in(lang),
-                        "element": row.element.code,
-                        "disaggregation": row.disaggregation,
-                        "label": row.label(lang),
-                        "current": row.current,
-                        "previous": row.previous,
-                        "difference": row.difference,
-                        "percent": None if row.percent is None else str(row.percent),
-                        "population": totals.population,
-                        "current_per_10k": _str(row.current_per_10k),
-                        "previous_per_10k": _str(row.previous_per_10k),
-                    }
-                )
+        records = _scope_records(result, o["all_rows"], lang)
         missing = [
             {
                 "institution": c.institution.name_in(lang),
@@ -237,30 +178,27 @@ class Command(BaseCommand):
         ]
         uncovered = {kind: [m.code for m in ms] for kind, ms in result.uncovered.items() if ms}
         if o["format"] == "json":
-            self.stdout.write(
-                json.dumps(
-                    {
-                        "scope": result.scope,
-                        "region": result.region.code if result.region else None,
-                        "start": result.start.isoformat(),
-                        "end": result.end.isoformat(),
-                        "previous_start": result.previous_start.isoformat(),
-                        "previous_end": result.previous_end.isoformat(),
-                        "rows": records,
-                        "missing": missing,
-                        "uncovered": uncovered,
-                    },
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
-            return
-        if o["format"] == "csv":
+            doc = {
+                "scope": result.scope,
+                "region": result.region.code if result.region else None,
+                "start": result.start.isoformat(),
+                "end": result.end.isoformat(),
+                "previous_start": result.previous_start.isoformat(),
+                "previous_end": result.previous_end.isoformat(),
+                "rows": records,
+                "missing": missing,
+                "uncovered": uncovered,
+            }
+            self.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2))
+        elif o["format"] == "csv":
             writer = csv_dict_writer(self.stdout, list(SCOPE_COLUMNS), lineterminator="\n")
             writer.writeheader()
             for rec in records:
                 writer.writerow({k: ("" if v is None else v) for k, v in rec.items()})
-            return
+        else:
+            self._scope_table(result, records, missing, uncovered, lang)
+
+    def _scope_table(self, result, records, missing, uncovered, lang):
         w = self.stdout.write
         cur = periods.period_label(result.start, result.end, lang)
         prev = periods.period_label(result.previous_start, result.previous_end, lang)
@@ -290,6 +228,64 @@ class Command(BaseCommand):
             )
         for kind, codes in uncovered.items():
             w(f"  no {kind} institution reports for: {', '.join(codes)}")
+
+
+def _record(r, lang) -> dict:
+    """One figure of a municipality's comparison, as the CSV and JSON give it."""
+    return {
+        "institution": r.institution.name_in(lang),
+        "institution_kind": r.institution.kind,
+        "element": r.element.code,
+        "disaggregation": r.disaggregation,
+        "label": r.label(lang),
+        "current": r.current,
+        "previous": r.previous,
+        "difference": r.difference,
+        "percent": None if r.percent is None else str(r.percent),
+        "change": r.change,
+        "current_coverage": r.current_coverage,
+        "previous_coverage": r.previous_coverage,
+        "unapproved": r.unapproved,
+    }
+
+
+def _coverage(c, lang) -> dict:
+    return {
+        "institution": c.institution.name_in(lang),
+        "data_set": c.data_set.code,
+        "current": c.current,
+        "previous": c.previous,
+        "missing_current": [[a.isoformat(), b.isoformat()] for a, b in c.missing_current],
+        "missing_previous": [[a.isoformat(), b.isoformat()] for a, b in c.missing_previous],
+        "unapproved": c.unapproved,
+    }
+
+
+def _scope_records(result, all_rows: bool, lang) -> list[dict]:
+    """The totals of the scope, of each region (Kosovo) and of each unit, as rows."""
+    blocks = [("national" if result.scope == "national" else "region", result.totals)]
+    if result.scope == "national":
+        blocks += [("region", t) for t in result.regions.values()]
+    blocks += [(unit.kind, totals) for unit, totals in result.units.values()]
+    return [
+        {
+            "level": level,
+            "place": totals.name_in(lang),
+            "element": row.element.code,
+            "disaggregation": row.disaggregation,
+            "label": row.label(lang),
+            "current": row.current,
+            "previous": row.previous,
+            "difference": row.difference,
+            "percent": None if row.percent is None else str(row.percent),
+            "population": totals.population,
+            "current_per_10k": _str(row.current_per_10k),
+            "previous_per_10k": _str(row.previous_per_10k),
+        }
+        for level, totals in blocks
+        for row in totals.rows.values()
+        if all_rows or row.is_total or row.current is not None
+    ]
 
 
 SCOPE_COLUMNS = [
