@@ -73,6 +73,11 @@ ONE_BACKEND = (
     "tests/meetings/test_minutes.py::test_minutes_in_serbian",
     # HTML validity and accessibility of every reachable page (the crawl itself runs on both)
     "tests/web/test_pages.py::test_every_reachable_page_is_valid",
+    "tests/api/test_html.py",
+    # settings and code checks (a subprocess with production settings; a scan of the views)
+    "tests/web/test_security.py::test_check_deploy_passes_with_production_settings",
+    "tests/web/test_security.py::test_production_refuses_to_start_without_keys",
+    "tests/web/test_security.py::test_no_view_uses_objects_get_on_scoped_models",
 )
 
 
@@ -103,12 +108,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_statistics_catalogue():
-    """The statistics catalogue is cached per version (Django's cache outlives a test's
-    rolled-back transaction): every test starts from a new version."""
-    from mkk.statistics.comparison import catalogue_changed
+def _fresh_cache():
+    """Cached page parts and the statistics catalogue are keyed by data versions that live in
+    the database; a test's rolled-back transaction can give the next test the same tokens over
+    other data, so every test starts with an empty cache."""
+    from django.core.cache import cache
 
-    catalogue_changed()
+    from mkk.statistics.comparison import catalogue_forget
+
+    cache.clear()
+    catalogue_forget()
 
 
 KINDS = [K.POLICE, K.SOCIAL_WORK, K.SHELTER, K.VICTIM_ADVOCATE, K.BASIC_COURT]

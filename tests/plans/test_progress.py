@@ -383,19 +383,7 @@ def test_manual_institution_survives_reimport(drenas_directory, seed_bytes):
     coordinator = UserFactory(role="coordinator", municipality=mechanism.municipality)
     action = Action.objects.get(code="I.1.3")
     police = drenas_directory["drenas"]["police"]
-    values = {
-        k: getattr(action, k)
-        for k in (
-            "specific_objective",
-            "code",
-            "description",
-            "start_year",
-            "end_year",
-            "recurrence",
-            "outputs",
-            "notes",
-        )
-    }
+    values = {k: getattr(action, k) for k in Action.EDITED_FIELDS}
     action_save(
         actor=coordinator,
         plan=action.plan,

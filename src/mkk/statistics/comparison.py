@@ -23,8 +23,6 @@ How a range is aggregated, per institution and data set:
 from __future__ import annotations
 
 import datetime as dt
-import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,9 +30,8 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from mkk.core import periods
+from mkk.core import periods, versions
 from mkk.directory.models import Institution, Municipality, Region, ReportingLevel
 
 from .coverage import (
@@ -66,8 +63,6 @@ from .models import (
     DataElement,
     DataSet,
     DataValue,
-    Disaggregation,
-    DisaggregationOption,
     Status,
     Submission,
 )
@@ -277,28 +272,12 @@ def aggregate(
     return aggregate_submissions(institution, data_set, start, end, subs)
 
 
-# --- the catalogue, kept in Django's cache per version ---------------------------------------
+# --- the catalogue, kept in Django's cache per data version -----------------------------------
 
-#: The catalogue changes rarely (an administrator edits it); every comparison reads it. It is
-#: kept in the cache under a version that any change to a data set, element, category or
-#: option renews; with a cache of its own per process (no Redis) another process sees a
-#: change at the latest after this many seconds.
-CATALOGUE_TIMEOUT = 300
-_VERSION_KEY = "mkk:statistics:catalogue-version"
-
-
-def catalogue_changed(**_kwargs) -> None:
-    """Forget the cached catalogue (connected to every change of its models)."""
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
-
-
-for _model in (DataSet, DataElement, Disaggregation, DisaggregationOption):
-    post_save.connect(catalogue_changed, sender=_model, dispatch_uid=f"mkk-cat-s-{_model.__name__}")
-    post_delete.connect(
-        catalogue_changed, sender=_model, dispatch_uid=f"mkk-cat-d-{_model.__name__}"
-    )
-for _through in (DataSet.elements.through, DataElement.disaggregations.through):
-    m2m_changed.connect(catalogue_changed, sender=_through, dispatch_uid=f"mkk-cat-{_through}")
+#: The catalogue changes rarely (an administrator edits it); every comparison reads it. Its
+#: models have no municipality, so any change of a data set, element, category or option
+#: renews the global data version (``mkk.core.versions``, stored in the database and so seen
+#: by every process at once); the catalogue is read again on the first call after it.
 
 
 def _load_data_sets_by_kind() -> dict[str, list[DataSet]]:
@@ -313,29 +292,30 @@ def _load_data_sets_by_kind() -> dict[str, list[DataSet]]:
     return out
 
 
-#: This process's copy of the cached catalogue: (cache key, time read, catalogue).
-_read: tuple[str, float, dict] | None = None
+#: This process's copy of the cached catalogue: (cache key, catalogue). Kept beside Django's
+#: cache so that a call does not unpickle the catalogue again while its version holds.
+_read: tuple[str, dict] | None = None
 
 
 def data_sets_by_kind() -> dict[str, list[DataSet]]:
     """The active data sets per institution type, with their elements, categories and
-    options. The objects are shared by every caller of this process until the catalogue
-    changes (or for ``CATALOGUE_TIMEOUT`` seconds): read them, never change them."""
+    options. The objects are shared by every caller of this process until the catalogue's
+    data version changes: read them, never change them."""
     global _read
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(_VERSION_KEY, version, None)
-        version = cache.get(_VERSION_KEY, version)
-    key = f"mkk:statistics:catalogue:{version}"
-    now = time.monotonic()
-    if _read is None or _read[0] != key or now - _read[1] > CATALOGUE_TIMEOUT:
+    key = versions.key_for("statistics:catalogue", municipality_id=None, user=None)
+    if _read is None or _read[0] != key:
         found = cache.get(key)
         if found is None:
             found = _load_data_sets_by_kind()
-            cache.set(key, found, CATALOGUE_TIMEOUT)
-        _read = (key, now, found)
-    return defaultdict(list, _read[2])
+            cache.set(key, found, versions.TIMEOUT)
+        _read = (key, found)
+    return defaultdict(list, _read[1])
+
+
+def catalogue_forget() -> None:
+    """Drop this process's copy (tests whose rolled-back data versions repeat a key)."""
+    global _read
+    _read = None
 
 
 # --- the scope: which institutions, summed into which places ----------------------------------
