@@ -173,3 +173,28 @@ def _municipality_of(place_id: str) -> Municipality:
     if place_id.startswith("institution-"):
         return Institution.objects.get(pk=int(place_id.rsplit("-", 1)[-1])).municipality
     return Municipality.objects.get(code=place_id)
+
+
+def test_public_total_and_breakdown_do_not_give_away_a_small_part(world, police):
+    """Kosovo's victims equal one unit's (7 = 6 women + 1 man): the unit's own report hides
+    its women as a complement, so Kosovo must not show 7 and 6 side by side either."""
+    from mkk.statistics.models import DataElement, DataValue, Submission
+
+    element = DataElement.objects.get(code="POL_VICTIMS")
+    rows = (("", 7, 9), ("sex=female", 6, 8), ("sex=male", 1, 1))
+    for period, column in ((Q1, 1), (Q1_BEFORE, 2)):
+        sub = Submission.objects.get(
+            institution=world.drenas.inst(K.POLICE), period_start=period[0]
+        )
+        for row in rows:
+            DataValue.objects.create(submission=sub, element=element, key=row[0], value=row[column])
+    data = build_national_data(start=Q1[0], end=Q1[1], language="en", public=True)
+    for fig in data["figures"]:
+        if fig["element"]["code"] != "POL_VICTIMS":
+            continue
+        for field in ("current", "previous"):
+            total = fig["values"][""][field]
+            women = fig["values"]["sex=female"][field]
+            men = fig["values"]["sex=male"][field]
+            assert men is None
+            assert total is None or women is None, (fig["institution"]["id"], field)

@@ -12,6 +12,7 @@ regions, nor from a breakdown or a difference.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from django.utils import translation
@@ -23,7 +24,7 @@ from mkk.directory.i18n import localized
 from mkk.statistics.comparison import compare_range
 
 from . import suppression
-from .builder import _num, snapshot_head
+from .builder import _num, snapshot_head, suppress_figure
 from .document import Chart, Cover, Document, Heading, Paragraph, Table
 from .sections import display_name as _name
 from .sections import figure_rows
@@ -215,9 +216,23 @@ def _suppress(figures: list[dict], parent: dict[str, str], units: set[str] = fro
                     relations.append(
                         suppression.sum_relation((top, key, f), [(k, key, f) for k in kids])
                     )
-        fixed = [k for k in values if k[0] in units]
+        # A unit's cell is known to a reader only where its own report shows it: that
+        # report's suppression (the same rule, per figure) decides which are.
+        own_hidden = set()
+        for fig in figs:
+            if fig["institution"]["id"] in units:
+                alone = copy.deepcopy(fig)
+                suppress_figure(alone)
+                p = fig["institution"]["id"]
+                own_hidden |= {(p, k, f) for k, fs in alone["hidden"].items() for f in fs}
+        fixed = [k for k in values if k[0] in units and k not in own_hidden]
         status = suppression.suppress(
-            values, relations, follows=follows, not_counts=diffs, fixed=fixed
+            values,
+            relations,
+            follows=follows,
+            not_counts=diffs,
+            fixed=fixed,
+            protected=sorted(own_hidden, key=repr),
         )
         for fig in figs:
             p = fig["institution"]["id"]
