@@ -102,6 +102,8 @@ def _bump_for(instance) -> None:
         or getattr(model, "audit_exclude", False)
     ):
         return
+    if getattr(model, "data_version_scope", None):
+        versions.bump_named(model.data_version_scope)
     if getattr(model, "data_version_global", False):
         versions.bump(None)
         return

@@ -66,6 +66,34 @@ def bump(*municipality_ids: int | None) -> None:
     )
 
 
+def bump_named(*names: str) -> None:
+    """New tokens for named scopes: data read apart from any page, such as a catalogue that
+    a model names in ``data_version_scope`` (its changes renew that scope as well)."""
+    from .models import DataVersion
+
+    if getattr(_request, "tokens", None):
+        _request.tokens = {}
+    DataVersion.objects.bulk_create(
+        [DataVersion(scope=n, token=secrets.token_hex(8)) for n in sorted(set(names))],
+        update_conflicts=True,
+        unique_fields=["scope"],
+        update_fields=["token"],
+    )
+
+
+def named_token(name: str) -> str:
+    """The token of a named scope ("0" when never changed); one query a request."""
+    from .models import DataVersion
+
+    memo = getattr(_request, "tokens", None)
+    if memo is not None and ("named", name) in memo:
+        return memo[("named", name)]
+    value = DataVersion.objects.filter(scope=name).values_list("token", flat=True).first() or "0"
+    if memo is not None:
+        memo[("named", name)] = value
+    return value
+
+
 def tokens(municipality_id: int | None) -> str:
     """The global token and the municipality's, in one query ("0" for a scope never
     changed)."""

@@ -60,6 +60,7 @@ from .figures import (
     sum_or_none,
 )
 from .models import (
+    CATALOGUE_SCOPE,
     DataElement,
     DataSet,
     DataValue,
@@ -274,10 +275,11 @@ def aggregate(
 
 # --- the catalogue, kept in Django's cache per data version -----------------------------------
 
-#: The catalogue changes rarely (an administrator edits it); every comparison reads it. Its
-#: models have no municipality, so any change of a data set, element, category or option
-#: renews the global data version (``mkk.core.versions``, stored in the database and so seen
-#: by every process at once); the catalogue is read again on the first call after it.
+#: The catalogue changes rarely (an administrator edits it); every comparison reads it. Every
+#: change of a data set, element, category or option renews the named data version
+#: ``CATALOGUE_SCOPE`` (the models' ``data_version_scope``; ``mkk.core.versions`` keeps it in
+#: the database, so every process sees it at once): the catalogue is read again on the first
+#: call after such a change, and not after changes of other data.
 
 
 def _load_data_sets_by_kind() -> dict[str, list[DataSet]]:
@@ -302,7 +304,7 @@ def data_sets_by_kind() -> dict[str, list[DataSet]]:
     options. The objects are shared by every caller of this process until the catalogue's
     data version changes: read them, never change them."""
     global _read
-    key = versions.key_for("statistics:catalogue", municipality_id=None, user=None)
+    key = f"mkk:statistics:catalogue:{versions.named_token(CATALOGUE_SCOPE)}"
     if _read is None or _read[0] != key:
         found = cache.get(key)
         if found is None:

@@ -42,6 +42,10 @@ dhis2_uid_validator = RegexValidator(
 )
 
 
+#: The named data version of the catalogue (mkk.core.versions), renewed by its models.
+CATALOGUE_SCOPE = "statistics-catalogue"
+
+
 class PeriodType(models.TextChoices):
     MONTH = "month", _("Month")
     QUARTER = "quarter", _("Quarter")
@@ -65,6 +69,8 @@ class Source(models.TextChoices):
 
 
 class Disaggregation(LocalizedNameMixin, models.Model):
+    data_version_scope = CATALOGUE_SCOPE  # the cached catalogue (statistics.comparison)
+
     code = models.CharField(
         _("code"), max_length=30, unique=True, validators=[category_code_validator]
     )
@@ -83,6 +89,8 @@ class Disaggregation(LocalizedNameMixin, models.Model):
 
 
 class DisaggregationOption(LocalizedNameMixin, models.Model):
+    data_version_scope = CATALOGUE_SCOPE  # the cached catalogue (statistics.comparison)
+
     disaggregation = models.ForeignKey(
         Disaggregation, on_delete=models.CASCADE, related_name="options"
     )
@@ -111,6 +119,8 @@ class DisaggregationOption(LocalizedNameMixin, models.Model):
 
 
 class DataElement(LocalizedNameMixin, models.Model):
+    data_version_scope = CATALOGUE_SCOPE  # the cached catalogue (statistics.comparison)
+
     code = models.CharField(
         _("code"), max_length=40, unique=True, validators=[element_code_validator]
     )
@@ -143,6 +153,8 @@ class DataElement(LocalizedNameMixin, models.Model):
 
 
 class DataSet(LocalizedNameMixin, models.Model):
+    data_version_scope = CATALOGUE_SCOPE  # the cached catalogue (statistics.comparison)
+
     code = models.CharField(
         _("code"), max_length=40, unique=True, validators=[element_code_validator]
     )
