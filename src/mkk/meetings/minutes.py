@@ -76,6 +76,15 @@ def render_docx(meeting: Meeting) -> bytes:
     section.left_margin = section.right_margin = Cm(2.2)
     doc.styles["Normal"].font.size = Pt(11)
     doc.styles["Normal"].font.name = "Calibri"
+    for part in (_docx_facts, _docx_attendance, _docx_minutes, _docx_signatures):
+        part(doc, data)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _docx_facts(doc, data) -> None:
+    """The mechanism, the title, the meeting's facts and its agenda."""
     m = data["meeting"]
     doc.add_paragraph(data["mechanism"].name)
     doc.add_heading(data["title"], level=1)
@@ -96,22 +105,30 @@ def render_docx(meeting: Meeting) -> bytes:
         doc.add_heading(_("Agenda"), level=2)
         for n, item in enumerate(data["agenda"], start=1):
             _numbered(doc.add_paragraph(), n, item.title)
+
+
+def _docx_attendance(doc, data) -> None:
     doc.add_heading(_("Attendance"), level=2)
-    if data["attendance"]:
-        att = doc.add_table(rows=1, cols=3)
-        att.style = "Table Grid"
-        for cell, text in zip(
-            att.rows[0].cells, (_("Institution"), _("Representative"), _("Attendance")), strict=True
-        ):
-            cell.text = text
-            cell.paragraphs[0].runs[0].bold = True
-        for a in data["attendance"]:
-            cells = att.add_row().cells
-            cells[0].text = a.institution.name
-            cells[1].text = a.person_name or "–"
-            cells[2].text = a.get_status_display()
-    else:
+    if not data["attendance"]:
         doc.add_paragraph(_("No attendance recorded."))
+        return
+    att = doc.add_table(rows=1, cols=3)
+    att.style = "Table Grid"
+    for cell, text in zip(
+        att.rows[0].cells, (_("Institution"), _("Representative"), _("Attendance")), strict=True
+    ):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for a in data["attendance"]:
+        cells = att.add_row().cells
+        cells[0].text = a.institution.name
+        cells[1].text = a.person_name or "–"
+        cells[2].text = a.get_status_display()
+
+
+def _docx_minutes(doc, data) -> None:
+    """The minutes, the decisions with their follow-up tasks, and the challenges."""
+    m = data["meeting"]
     doc.add_heading(_("Minutes"), level=2)
     if data["minutes_html"]:
         _html_into_docx(doc, data["minutes_html"])
@@ -134,6 +151,9 @@ def render_docx(meeting: Meeting) -> bytes:
     if m.challenges:
         doc.add_heading(_("Challenges"), level=2)
         doc.add_paragraph(m.challenges)
+
+
+def _docx_signatures(doc, data) -> None:
     doc.add_heading(_("Signatures"), level=2)
     sig = doc.add_table(rows=3, cols=2)
     names = ("", data["mechanism"].coordinator_name)
@@ -144,9 +164,6 @@ def render_docx(meeting: Meeting) -> bytes:
         )
         sig.rows[2].cells[col].text = _("Signature") + ": ______________________"
     doc.add_paragraph(_("Date") + ": ______________")
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
 
 
 def _numbered(paragraph, n: int, text: str = ""):

@@ -501,17 +501,26 @@ def _xlsx_page(ws, *, landscape: bool) -> None:
 
 def render_xlsx(data: dict, narrative: dict | None = None, title: str = "", *, doc=None) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     doc = doc or _doc(data, narrative, title)
     wb = Workbook()
     used: set[str] = set()
-    bold = Font(name=XLSX_FONT, bold=True)
-    fill = PatternFill("solid", fgColor="DCE6F1")
-    right = Alignment(horizontal="right")
+    _xlsx_text_sheet(wb, doc, used)
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            _xlsx_table_sheet(
+                wb.create_sheet(_sheet_title(block.sheet or block.title, used)), doc, block
+            )
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
-    # First sheet: the report's text (cover, sentences, narratives), one paragraph a row.
+
+def _xlsx_text_sheet(wb, doc, used: set[str]) -> None:
+    """First sheet: the report's text (cover, sentences, narratives), one paragraph a row."""
+    from openpyxl.styles import Alignment, Font
+
+    bold = Font(name=XLSX_FONT, bold=True)
     with override(doc.language):
         ws = wb.active
         ws.title = _sheet_title(_("Report"), used)
@@ -542,45 +551,45 @@ def render_xlsx(data: dict, narrative: dict | None = None, title: str = "", *, d
             ws.row_dimensions[row].height = 15 * _xlsx_lines(block.text, REPORT_WIDTH)
             row += 1
 
-    for block in doc.blocks:
-        if not isinstance(block, Table):
-            continue
-        ws = wb.create_sheet(_sheet_title(block.sheet or block.title, used))
-        ws.cell(row=1, column=1, value=neutralise(block.title)).font = Font(
-            name=XLSX_FONT, bold=True, size=12
+
+def _xlsx_table_sheet(ws, doc, block) -> None:
+    """One sheet a table: title, the confidential line, a heading row, the figures."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(name=XLSX_FONT, bold=True)
+    fill = PatternFill("solid", fgColor="DCE6F1")
+    right = Alignment(horizontal="right")
+    ws.cell(row=1, column=1, value=neutralise(block.title)).font = Font(
+        name=XLSX_FONT, bold=True, size=12
+    )
+    if not doc.public:
+        ws.cell(row=2, column=1, value=CONFIDENTIAL).font = Font(
+            name=XLSX_FONT, bold=True, color="A00000"
         )
-        if not doc.public:
-            ws.cell(row=2, column=1, value=CONFIDENTIAL).font = Font(
-                name=XLSX_FONT, bold=True, color="A00000"
-            )
-        for i, h in enumerate(block.header, start=1):
-            c = ws.cell(row=3, column=i, value=neutralise(str(h)))
-            c.font = bold
-            c.fill = fill
-            # Bold headings wrap between words rather than run into the next column.
-            c.alignment = Alignment(
-                wrap_text=True,
-                vertical="top",
-                horizontal="right" if i - 1 in block.numeric else "left",
-            )
-        for r, values in enumerate(block.rows, start=4):
-            for i, value in enumerate(values, start=1):
-                c = ws.cell(row=r, column=i, value=neutralise(value))
-                fmt = block.formats.get(i - 1)
-                if isinstance(value, int | float) and fmt == "signed":
-                    c.number_format = "+0;-0;0"
-                elif isinstance(value, int | float) and fmt == "percent":
-                    c.number_format = '+0.0"%";-0.0"%";0.0"%"'
-                if i - 1 in block.numeric:
-                    c.alignment = right
-        for i, h in enumerate(block.header, start=1):
-            width = max(
-                [len(str(h))] + [len(str(v[i - 1])) for v in block.rows if len(v) >= i] + [8]
-            )
-            ws.column_dimensions[get_column_letter(i)].width = min(width + 2, 70)
-        ws.freeze_panes = "A4"
-        ws.print_title_rows = "3:3"
-        _xlsx_page(ws, landscape=len(block.header) > 3)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    for i, h in enumerate(block.header, start=1):
+        c = ws.cell(row=3, column=i, value=neutralise(str(h)))
+        c.font = bold
+        c.fill = fill
+        # Bold headings wrap between words rather than run into the next column.
+        c.alignment = Alignment(
+            wrap_text=True,
+            vertical="top",
+            horizontal="right" if i - 1 in block.numeric else "left",
+        )
+    for r, values in enumerate(block.rows, start=4):
+        for i, value in enumerate(values, start=1):
+            c = ws.cell(row=r, column=i, value=neutralise(value))
+            fmt = block.formats.get(i - 1)
+            if isinstance(value, int | float) and fmt == "signed":
+                c.number_format = "+0;-0;0"
+            elif isinstance(value, int | float) and fmt == "percent":
+                c.number_format = '+0.0"%";-0.0"%";0.0"%"'
+            if i - 1 in block.numeric:
+                c.alignment = right
+    for i, h in enumerate(block.header, start=1):
+        width = max([len(str(h))] + [len(str(v[i - 1])) for v in block.rows if len(v) >= i] + [8])
+        ws.column_dimensions[get_column_letter(i)].width = min(width + 2, 70)
+    ws.freeze_panes = "A4"
+    ws.print_title_rows = "3:3"
+    _xlsx_page(ws, landscape=len(block.header) > 3)

@@ -127,19 +127,10 @@ def suppress(
     if not status:
         return status
     pinned = set(fixed)
-    primaries = set(status)
-    for rel in rels:
-        if any(k in primaries for k, _c in rel):
-            for k, _c in rel:
-                if values.get(k) == 0 and k not in status and k not in pinned:
-                    status[k] = COMPLEMENTARY
+    _hide_zeros_beside_primaries(values, rels, status, pinned)
     follows = {k: list(v) for k, v in (follows or {}).items()}
 
-    # Cells that fixed cells alone give away (a region equal to one unit published
-    # elsewhere): hiding them would protect nothing, so they are never complements.
-    unprotectable = (
-        determined({k for k in values if k not in pinned or k in status}, rels) if pinned else set()
-    )
+    unprotectable = _unprotectable(values, rels, status, pinned)
 
     def complement(rel):
         """The smallest visible cell of ``rel`` that may be hidden."""
@@ -180,6 +171,24 @@ def suppress(
         if best is None:  # nothing leaks, or nothing left to hide would help
             return status
         status[best] = COMPLEMENTARY
+
+
+def _unprotectable(values, rels, status: dict, pinned: set) -> set:
+    """Cells that fixed cells alone give away (a region equal to one unit published
+    elsewhere): hiding them would protect nothing, so they are never complements."""
+    if not pinned:
+        return set()
+    return determined({k for k in values if k not in pinned or k in status}, rels)
+
+
+def _hide_zeros_beside_primaries(values, rels, status: dict, pinned: set) -> None:
+    """A zero in a relation with a primary cell is hidden as complementary."""
+    primaries = set(status)
+    for rel in rels:
+        if any(k in primaries for k, _c in rel):
+            for k, _c in rel:
+                if values.get(k) == 0 and k not in status and k not in pinned:
+                    status[k] = COMPLEMENTARY
 
 
 def label(value: int | None, state: str | None, *, limit: int | None = None) -> str:
