@@ -22,6 +22,7 @@ def main() -> None:
     from mkk.accounts.services import totp_device_create, user_create
     from mkk.audit.context import acting
     from mkk.cases import services as cases
+    from mkk.cases.models import Case
     from mkk.directory.models import Institution, Mechanism, Municipality
 
     with acting(reason="production test data"):
@@ -70,7 +71,7 @@ def main() -> None:
     json.dump(
         {
             "cases": case_ids,
-            "references": [cases.Case.objects.get(pk=pk).reference for pk in case_ids],
+            "references": [Case.objects.get(pk=pk).reference for pk in case_ids],
             "social_work": inst["social_work"].pk,
             "shelter": inst["shelter"].pk,
         },
