@@ -495,58 +495,64 @@ def _direction(diff, change) -> str:
     return "increase" if diff > 0 else "decrease" if diff < 0 else "same"
 
 
-def _comparison(
-    prev, prev_state, prev_phrase, diff, diff_state, cur_state, change, reference, language
-):
+#: How the comparison with the reference period is worded: as a clause after the sentence's
+#: figure, or as a sentence of its own. The decision between the cases is one
+#: (``_comparison_kind``); only the words differ.
+_CLAUSE = {
+    "none": lambda: _("while there are no data for %(reference)s"),
+    "small": lambda: _(
+        "the comparison with %(reference)s is not published because the numbers are small"
+    ),
+    "increase": lambda: _("%(difference)s more than in %(reference)s (%(previous)s)"),
+    "decrease": lambda: _("%(difference)s fewer than in %(reference)s (%(previous)s)"),
+    "same": lambda: _("the same as in %(reference)s (%(previous)s)"),
+}
+_SENTENCE = {
+    "none": lambda: _("There are no data for %(reference)s."),
+    "small": lambda: _(
+        "The comparison with %(reference)s is not published because the numbers are small."
+    ),
+    "increase": lambda: _(
+        "Compared with %(reference)s (%(previous)s), the number is higher by %(difference)s."
+    ),
+    "decrease": lambda: _(
+        "Compared with %(reference)s (%(previous)s), the number is lower by %(difference)s."
+    ),
+    "same": lambda: _("Compared with %(reference)s (%(previous)s), the number is the same."),
+}
+
+
+def _comparison_kind(prev, prev_state, diff, diff_state, cur_state, change) -> str:
+    """no data a year earlier (``none``), hidden small numbers (``small``), or the
+    direction of the change ("" when it cannot be told)."""
     if prev is None and not prev_state:
-        return _("while there are no data for %(reference)s") % {"reference": reference}
+        return "none"
     if prev_state or diff_state or cur_state:
-        return _(
-            "the comparison with %(reference)s is not published because the numbers are small"
-        ) % {"reference": reference}
-    direction = _direction(diff, change)
-    values = {
+        return "small"
+    return _direction(diff, change)
+
+
+def _worded(
+    wording, prev, prev_state, prev_phrase, diff, diff_state, cur_state, change, reference, language
+):
+    kind = _comparison_kind(prev, prev_state, diff, diff_state, cur_state, change)
+    if kind not in wording:
+        return ""
+    return wording[kind]() % {
         "difference": number(abs(diff) if diff is not None else None, language),
         "reference": reference,
         "previous": prev_phrase,
     }
-    if direction == "increase":
-        return _("%(difference)s more than in %(reference)s (%(previous)s)") % values
-    if direction == "decrease":
-        return _("%(difference)s fewer than in %(reference)s (%(previous)s)") % values
-    if direction == "same":
-        return _("the same as in %(reference)s (%(previous)s)") % values
-    return ""
 
 
-def _comparison_sentence(
-    prev, prev_state, prev_phrase, diff, diff_state, cur_state, change, reference, language
-):
-    if prev is None and not prev_state:
-        return _("There are no data for %(reference)s.") % {"reference": reference}
-    if prev_state or diff_state or cur_state:
-        return _(
-            "The comparison with %(reference)s is not published because the numbers are small."
-        ) % {"reference": reference}
-    direction = _direction(diff, change)
-    values = {
-        "difference": number(abs(diff) if diff is not None else None, language),
-        "reference": reference,
-        "previous": prev_phrase,
-    }
-    if direction == "increase":
-        return (
-            _("Compared with %(reference)s (%(previous)s), the number is higher by %(difference)s.")
-            % values
-        )
-    if direction == "decrease":
-        return (
-            _("Compared with %(reference)s (%(previous)s), the number is lower by %(difference)s.")
-            % values
-        )
-    if direction == "same":
-        return _("Compared with %(reference)s (%(previous)s), the number is the same.") % values
-    return ""
+def _comparison(*args):
+    """The comparison as a clause: "…, 3 more than in the same period a year earlier (12)"."""
+    return _worded(_CLAUSE, *args)
+
+
+def _comparison_sentence(*args):
+    """The comparison as a sentence of its own."""
+    return _worded(_SENTENCE, *args)
 
 
 def no_data_sentence(
