@@ -81,29 +81,35 @@ messages: setup
 # Two workers per run; a worker that runs out of tests takes over another's (the page crawl is one
 # test per demo user). Property tests run a bounded number of examples (tests/conftest.py).
 PYTEST := $(BIN)/python -m pytest -n 2 --dist worksteal -q --durations=30
+# The production set (its own PostgreSQL database, gunicorn, a Celery worker, an SMTP server).
+PRODUCTION_TEST := MKK_PRODUCTION_TEST=1 $(BIN)/python -m pytest -q -p no:xdist -m production tests/production
 
 # Which tests run on which database: tests of database behaviour (queries, constraints,
 # concurrency, scoping, imports) run on SQLite and on PostgreSQL; a test whose subject does not
 # depend on the backend (marker `one_backend`: pure functions, parsers, catalogues, document
 # rendering, page validity and accessibility, browser walks; list in tests/conftest.py) runs
 # once, on PostgreSQL, the production database. Every test runs in `make test`. The two runs go
-# side by side (the SQLite run's output follows the PostgreSQL run's). Without a PostgreSQL
-# DATABASE_URL every test runs on SQLite.
+# side by side, and the production set (its own database) follows the SQLite run while the
+# PostgreSQL run goes on; their output follows the PostgreSQL run's. Without a PostgreSQL
+# DATABASE_URL every test runs on SQLite, then the production set.
 test: setup sysdeps vnu lint layers static
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=mkk.config.settings_test
 	@case "$$DATABASE_URL" in \
 	  postgres*|postgresql*) \
 	    echo "== pytest on PostgreSQL ($$DATABASE_URL), every test; beside it SQLite, -m 'not one_backend' =="; \
 	    (env -u DATABASE_URL $(PYTEST) -p no:cacheprovider -m "not one_backend" \
-	      > var/test-sqlite.log 2>&1; echo $$? > var/test-sqlite.rc) & \
+	      > var/test-sqlite.log 2>&1; echo $$? > var/test-sqlite.rc; \
+	     $(PRODUCTION_TEST) > var/test-production.log 2>&1; echo $$? > var/test-production.rc) & \
 	    $(PYTEST); pg=$$?; wait; \
 	    echo "== pytest on SQLite (-m 'not one_backend') =="; cat var/test-sqlite.log; \
-	    test "$$pg" = 0 && test "$$(cat var/test-sqlite.rc)" = 0 ;; \
+	    echo "== production set: gunicorn, Celery worker on Redis, SMTP (tests/production; after the SQLite run, beside the PostgreSQL run) =="; \
+	    cat var/test-production.log; \
+	    test "$$pg" = 0 && test "$$(cat var/test-sqlite.rc)" = 0 && test "$$(cat var/test-production.rc)" = 0 ;; \
 	  *) echo "== DATABASE_URL is not PostgreSQL: every test on SQLite =="; \
-	    env -u DATABASE_URL $(PYTEST) ;; \
+	    env -u DATABASE_URL $(PYTEST) && \
+	    echo "== production set: gunicorn, Celery worker on Redis, SMTP (tests/production) ==" && \
+	    $(PRODUCTION_TEST) ;; \
 	esac
-	@echo "== production set: gunicorn, Celery worker on Redis, SMTP (tests/production) =="
-	MKK_PRODUCTION_TEST=1 $(BIN)/python -m pytest -q -p no:xdist -m production tests/production
 
 # The property tests with their full example counts (slow; not part of `make test`).
 test-long: setup
