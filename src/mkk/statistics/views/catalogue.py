@@ -34,30 +34,38 @@ def _create(request, form, create, done: str) -> bool:
     return True
 
 
+def _catalogue_new(request, form_class, create, done: str, title: str):
+    """A new entry of the national catalogue: the form, the service, back to the catalogue."""
+    scoping.require(scoping.can_manage_catalogue(request.user))
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _create(request, form, create, done):
+        return redirect("statistics:catalogue")
+    context = {"form": form, "title": title}
+    return render(request, "statistics/catalogue_form.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def element_new(request):
-    scoping.require(scoping.can_manage_catalogue(request.user))
-    form = forms.ElementForm(request.POST or None)
-    done = _("Data element added.")
-    create = services.element_create
-    if request.method == "POST" and form.is_valid() and _create(request, form, create, done):
-        return redirect("statistics:catalogue")
-    context = {"form": form, "title": _("New data element")}
-    return render(request, "statistics/catalogue_form.html", context)
+    return _catalogue_new(
+        request,
+        forms.ElementForm,
+        services.element_create,
+        _("Data element added."),
+        _("New data element"),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def disaggregation_new(request):
-    scoping.require(scoping.can_manage_catalogue(request.user))
-    form = forms.DisaggregationForm(request.POST or None)
-    done = _("Disaggregation added.")
-    create = services.disaggregation_create
-    if request.method == "POST" and form.is_valid() and _create(request, form, create, done):
-        return redirect("statistics:catalogue")
-    context = {"form": form, "title": _("New disaggregation")}
-    return render(request, "statistics/catalogue_form.html", context)
+    return _catalogue_new(
+        request,
+        forms.DisaggregationForm,
+        services.disaggregation_create,
+        _("Disaggregation added."),
+        _("New disaggregation"),
+    )
 
 
 @login_required
