@@ -8,10 +8,16 @@ Checker is installed (`make vnu`), no HTML error.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import mimetypes
+import os
 import re
+import shutil
 import subprocess
+import threading
 from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -102,68 +108,131 @@ def demo(django_db_setup, django_db_blocker):
 #: renders the operations from the OpenAPI document, which the crawl's server also serves).
 RENDERED_BY_SCRIPT = {"/api/docs": ".opblock-tag-section"}
 
-#: Pages already checked by axe and the Nu Html Checker in this process (each URL once).
-VALIDATED: set[str] = set()
+
+def _claim(request, url: str) -> bool:
+    """True for the first test of this run to reach `url`: each URL is validated once per run,
+    as one crawl of every user did before the crawl was split. Under xdist the workers share the
+    claims through files named for the URL in a folder of the run (created with O_EXCL, so two
+    workers never both win); in one process a set does."""
+    workerinput = getattr(request.config, "workerinput", None)
+    if workerinput is None:
+        claimed = request.config.stash.setdefault(_CLAIMED, set())
+        if url in claimed:
+            return False
+        claimed.add(url)
+        return True
+    # The workers' temporary folders are siblings in one folder of this run (pytest-N/popen-gwK).
+    base = request.getfixturevalue("tmp_path_factory").getbasetemp().parent
+    folder = base / f"validated-{workerinput['testrunuid']}"
+    folder.mkdir(exist_ok=True)
+    name = hashlib.sha256(url.encode()).hexdigest()
+    try:
+        os.close(os.open(folder / name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return False
+    return True
+
+
+_CLAIMED = pytest.StashKey[set]()
+
+
+class _Pages(ThreadingHTTPServer):
+    """The crawled pages as served, from a real HTTP server on loopback (chromium caches the
+    static files across pages, which it cannot do for routed requests)."""
+
+    daemon_threads = True
+
+    def __init__(self, pages: dict[str, str]):
+        self.pages = pages
+        self.static: dict[str, tuple[bytes, str] | None] = {}
+        super().__init__(("127.0.0.1", 0), _PageHandler)
+
+    def static_file(self, path: str):
+        from django.contrib.staticfiles import finders
+
+        if path not in self.static:
+            found = finders.find(path.removeprefix("/static/"))
+            self.static[path] = (
+                (Path(found).read_bytes(), mimetypes.guess_type(found)[0] or "text/plain")
+                if found
+                else None
+            )
+        return self.static[path]
+
+
+class _PageHandler(BaseHTTPRequestHandler):
+    server: _Pages
+
+    def log_message(self, *args):  # quiet
+        pass
+
+    def _answer(self, status: int, body: bytes, ctype: str, cache: bool = False) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        if cache:
+            self.send_header("Cache-Control", "max-age=3600")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):  # noqa: N802 (the handler's API)
+        path = urlsplit(self.path).path
+        if path.startswith("/static/"):
+            found = self.server.static_file(path)
+            if found:
+                return self._answer(200, found[0], found[1], cache=True)
+        elif path == "/api/openapi.json":
+            from mkk.api.api import api
+
+            schema = json.dumps(api.get_openapi_schema(path_prefix="/api/")).encode()
+            return self._answer(200, schema, "application/json")
+        elif self.path in self.server.pages:
+            body = self.server.pages[self.path].encode()
+            return self._answer(200, body, "text/html; charset=utf-8")
+        return self._answer(404, b"", "text/plain")
 
 
 def axe_violations(pages: dict[str, str]) -> list[str]:
     """Run axe-core (WCAG 2.1 A and AA) in chromium over each page as served, CSS included."""
-    import mimetypes
-    import os
-    import shutil
-
     from axe_playwright_python import sync_playwright as axe_package
-    from django.contrib.staticfiles import finders
     from playwright.sync_api import sync_playwright
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    base = "http://mkk.test"
-
-    def serve(route):
-        path = urlsplit(route.request.url).path
-        if path.startswith("/static/"):
-            found = finders.find(path.removeprefix("/static/"))
-            if found:
-                body = Path(found).read_bytes()
-                ctype = mimetypes.guess_type(found)[0] or "application/octet-stream"
-                return route.fulfill(status=200, body=body, content_type=ctype)
-            return route.fulfill(status=404, body="")
-        url = route.request.url.removeprefix(base)
-        if path == "/api/openapi.json":
-            from mkk.api.api import api
-
-            schema = json.dumps(api.get_openapi_schema(path_prefix="/api/"))
-            return route.fulfill(status=200, body=schema, content_type="application/json")
-        if url in pages:
-            return route.fulfill(
-                status=200, body=pages[url], content_type="text/html; charset=utf-8"
-            )
-        return route.fulfill(status=404, body="")
+    server = _Pages(pages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
 
     found_violations = []
     # axe-core (the copy axe-playwright-python ships) is loaded by chromium into every page
     # before the page's own scripts, and only the violations come back: no half-megabyte script
-    # sent with each page, no list of every passed check returned.
+    # sent with each page, no list of every passed check built or returned (resultTypes: every
+    # rule still runs on every node; only the passes are not collected).
     axe_js = Path(axe_package.__file__).with_name("axe.min.js")
-    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    options = {
+        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+        "resultTypes": ["violations"],
+    }
     run = "options => axe.run(document, options).then(results => results.violations)"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page()
-        page.add_init_script(path=str(axe_js))
-        page.route("**/*", serve)
-        for url in sorted(pages):
-            page.goto(base + url)
-            if url in RENDERED_BY_SCRIPT:
-                page.wait_for_selector(RENDERED_BY_SCRIPT[url])
-            for v in page.evaluate(run, options):
-                targets = [n["target"] for n in v["nodes"]][:3]
-                found_violations.append(f"{url}: {v['id']} {targets}")
-        browser.close()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=chromium,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            page = browser.new_page()
+            page.add_init_script(path=str(axe_js))
+            for url in sorted(pages):
+                page.goto(base + url)
+                if url in RENDERED_BY_SCRIPT:
+                    page.wait_for_selector(RENDERED_BY_SCRIPT[url])
+                for v in page.evaluate(run, options):
+                    targets = [n["target"] for n in v["nodes"]][:3]
+                    found_violations.append(f"{url}: {v['id']} {targets}")
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
     return found_violations
 
 
@@ -209,13 +278,11 @@ def test_every_reachable_page_works(crawled):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("crawled", USERS, indirect=True)
-def test_every_reachable_page_is_valid(crawled, tmp_path):
+def test_every_reachable_page_is_valid(crawled, tmp_path, request):
     """axe-core (WCAG 2.1 AA) and, when installed, the Nu Html Checker on every page reached."""
     _username, _problems, pages = crawled
-    # Each URL is validated once per process (the first user to reach it), as one crawl of
-    # every user did before the split.
-    pages = {url: body for url, body in pages.items() if url not in VALIDATED}
-    VALIDATED.update(pages)
+    # Each URL is validated once per run (the first user to reach it, whichever worker).
+    pages = {url: body for url, body in pages.items() if _claim(request, url)}
     chromium = Path("/usr/bin/chromium")
     violations = axe_violations(pages) if chromium.exists() and pages else []
     assert not violations, "\n".join(violations[:40])
