@@ -107,6 +107,26 @@ def pytest_collection_modifyitems(config, items):
             )
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and before it is dropped, no session left on it.
+
+    A connection opened in another context (a browser test's helper, a thread) can outlive its
+    test; PostgreSQL then waits five seconds for it before refusing to drop the database, which
+    is left behind. Such sessions are ended first."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Cached page parts and the statistics catalogue are keyed by data versions that live in
