@@ -311,5 +311,11 @@ def test_production_set_delivers_and_retries(tmp_path):
         got = prod.smtp.wait_for(2, timeout=60)[1]
         assert got["to"] == ["shelter.prod@example.invalid"]
         assert got["message"]["Subject"] == f"MKK: Referim URGJENT: rasti {ref2}"
-        [(final, tries, _err)] = _outbox(prod, "shelter.prod@example.invalid")
+        # The worker records the delivery just after the server has the message: wait for it.
+        [(final, tries, _err)] = wait(
+            "the worker to record the delivery",
+            lambda: [r for r in _outbox(prod, "shelter.prod@example.invalid") if r[0] == "sent"],
+            timeout=30,
+        )
         assert final == "sent" and tries >= 3
+        assert len(_outbox(prod, "shelter.prod@example.invalid")) == 1
