@@ -13,6 +13,7 @@ from django_otp.oath import TOTP
 from mkk.accounts.services import totp_device_create
 from mkk.directory.models import InstitutionKind as K
 from mkk.meetings.models import FollowUp, FollowUpStatus, Meeting
+from tests.checkers import assert_accessible as _axe
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -39,21 +40,6 @@ def page():
         from django.db import connections
 
         connections.close_all()
-
-
-def _axe(page, name: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
-        },
-    )
-    violations = results.response["violations"]
-    assert not violations, f"{name}: " + "; ".join(
-        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in violations
-    )
 
 
 def _login(page, base, user):

@@ -14,6 +14,7 @@ import pytest
 from django_otp.oath import TOTP
 
 from mkk.accounts.services import totp_device_create
+from tests.checkers import assert_accessible as _axe
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -50,21 +51,6 @@ def browser_page():
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         yield page
         browser.close()
-
-
-def _axe(page, name: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
-        },
-    )
-    violations = results.response["violations"]
-    assert not violations, f"{name}: " + "; ".join(
-        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in violations
-    )
 
 
 def _shot(page, name: str) -> None:

@@ -5,7 +5,6 @@ step. Screenshots of every page go to $MKK_SCREENSHOTS when it is set."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import subprocess
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from mkk.directory.models import InstitutionKind as K
+from tests.checkers import VNU, nu_messages
 from tests.meetings.test_browser import CHROMIUM, _axe, _login
 
 pytestmark = [
@@ -39,9 +39,6 @@ def page():
         connections.close_all()
 
 
-VNU = Path(__file__).resolve().parents[2] / ".venv/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
-
-
 _NU_PAGES: list[Path] = []
 _NU_DIR: list[Path] = []
 
@@ -58,13 +55,7 @@ def nu_html(tmp_path):
     _NU_PAGES.clear()
     if not VNU.exists() or not pages:
         return
-    result = subprocess.run(  # noqa: S603
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, pages)],  # noqa: S607
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(result.stderr or "{}").get("messages", [])
+    messages = nu_messages(pages)
     assert not messages, [(m.get("url", "").rsplit("/", 1)[-1], m.get("message")) for m in messages]
 
 

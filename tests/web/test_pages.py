@@ -14,7 +14,6 @@ import mimetypes
 import os
 import re
 import shutil
-import subprocess
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,10 +26,9 @@ from django.db import transaction
 from django.urls import Resolver404, resolve
 
 from mkk.accounts.models import User
+from tests.checkers import AXE_OPTIONS, AXE_RUN, VNU, axe_path, nu_messages
 from tests.conftest import login
 
-ROOT = Path(__file__).resolve().parents[2]
-VNU = ROOT / ".venv" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 USERS = [
     "drenas.coordinator",
     "drenas.qps",
@@ -194,7 +192,6 @@ class _PageHandler(BaseHTTPRequestHandler):
 
 def axe_violations(pages: dict[str, str]) -> list[str]:
     """Run axe-core (WCAG 2.1 A and AA) in chromium over each page as served, CSS included."""
-    from axe_playwright_python import sync_playwright as axe_package
     from playwright.sync_api import sync_playwright
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -204,16 +201,7 @@ def axe_violations(pages: dict[str, str]) -> list[str]:
     base = f"http://127.0.0.1:{server.server_port}"
 
     found_violations = []
-    # axe-core (the copy axe-playwright-python ships) is loaded by chromium into every page
-    # before the page's own scripts, and only the violations come back: no half-megabyte script
-    # sent with each page, no list of every passed check built or returned (resultTypes: every
-    # rule still runs on every node; only the passes are not collected).
-    axe_js = Path(axe_package.__file__).with_name("axe.min.js")
-    options = {
-        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-        "resultTypes": ["violations"],
-    }
-    run = "options => axe.run(document, options).then(results => results.violations)"
+    # axe-core is loaded by chromium into every page before the page's own scripts.
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(
@@ -221,12 +209,12 @@ def axe_violations(pages: dict[str, str]) -> list[str]:
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
             )
             page = browser.new_page()
-            page.add_init_script(path=str(axe_js))
+            page.add_init_script(path=str(axe_path()))
             for url in sorted(pages):
                 page.goto(base + url)
                 if url in RENDERED_BY_SCRIPT:
                     page.wait_for_selector(RENDERED_BY_SCRIPT[url])
-                for v in page.evaluate(run, options):
+                for v in page.evaluate(AXE_RUN, AXE_OPTIONS):
                     targets = [n["target"] for n in v["nodes"]][:3]
                     found_violations.append(f"{url}: {v['id']} {targets}")
             browser.close()
@@ -295,21 +283,7 @@ def test_every_reachable_page_is_valid(crawled, tmp_path, request):
         path = tmp_path / f"page{i:03d}.html"
         path.write_text(body)
         files.append((path, url))
-    result = subprocess.run(  # noqa: S603
-        [
-            "java",
-            "-jar",
-            str(VNU),
-            "--errors-only",
-            "--format",
-            "json",
-            *[str(p) for p, _ in files],
-        ],  # noqa: S607
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    messages = json.loads(result.stderr or "{}").get("messages", [])
+    messages = nu_messages([p for p, _ in files])
     by_file = {str(p): url for p, url in files}
     errors = [
         f"{by_file.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: {m.get('message')}"
