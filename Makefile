@@ -88,21 +88,23 @@ PRODUCTION_TEST := MKK_PRODUCTION_TEST=1 $(BIN)/python -m pytest -q -p no:xdist 
 # concurrency, scoping, imports) run on SQLite and on PostgreSQL; a test whose subject does not
 # depend on the backend (marker `one_backend`: pure functions, parsers, catalogues, document
 # rendering, page validity and accessibility, browser walks; list in tests/conftest.py) runs
-# once, on PostgreSQL, the production database. Every test runs in `make test`. The two runs go
-# side by side, and the production set (its own database) follows the SQLite run while the
-# PostgreSQL run goes on; their output follows the PostgreSQL run's. Without a PostgreSQL
-# DATABASE_URL every test runs on SQLite, then the production set.
+# once, on PostgreSQL, the production database. Every test runs in `make test`. Three runs go
+# side by side on the two cores: PostgreSQL with two workers, SQLite in one process (one
+# collection and one copy of each module's data instead of two), and the production set (its
+# own database); their output follows the PostgreSQL run's. Without a PostgreSQL DATABASE_URL
+# every test runs on SQLite, then the production set.
+PYTEST_ONE := $(BIN)/python -m pytest -p no:xdist -q --durations=30
 test: setup sysdeps vnu lint layers static
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=mkk.config.settings_test
 	@case "$$DATABASE_URL" in \
 	  postgres*|postgresql*) \
-	    echo "== pytest on PostgreSQL ($$DATABASE_URL), every test; beside it SQLite, -m 'not one_backend' =="; \
-	    (env -u DATABASE_URL $(PYTEST) -p no:cacheprovider -m "not one_backend" \
-	      > var/test-sqlite.log 2>&1; echo $$? > var/test-sqlite.rc; \
-	     $(PRODUCTION_TEST) > var/test-production.log 2>&1; echo $$? > var/test-production.rc) & \
+	    echo "== pytest on PostgreSQL ($$DATABASE_URL), every test; beside it SQLite, -m 'not one_backend', and the production set =="; \
+	    (env -u DATABASE_URL $(PYTEST_ONE) -p no:cacheprovider -m "not one_backend" \
+	      > var/test-sqlite.log 2>&1; echo $$? > var/test-sqlite.rc) & \
+	    ($(PRODUCTION_TEST) > var/test-production.log 2>&1; echo $$? > var/test-production.rc) & \
 	    $(PYTEST); pg=$$?; wait; \
 	    echo "== pytest on SQLite (-m 'not one_backend') =="; cat var/test-sqlite.log; \
-	    echo "== production set: gunicorn, Celery worker on Redis, SMTP (tests/production; after the SQLite run, beside the PostgreSQL run) =="; \
+	    echo "== production set: gunicorn, Celery worker on Redis, SMTP (tests/production; beside the other runs) =="; \
 	    cat var/test-production.log; \
 	    test "$$pg" = 0 && test "$$(cat var/test-sqlite.rc)" = 0 && test "$$(cat var/test-production.rc)" = 0 ;; \
 	  *) echo "== DATABASE_URL is not PostgreSQL: every test on SQLite =="; \
