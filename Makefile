@@ -10,7 +10,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: layers static run test test-long setup lint format messages sysdeps vnu bench clean serve
+.PHONY: layers static bandit semgrep checks migrations-check run test test-long setup lint format messages sysdeps vnu bench clean serve
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -58,8 +58,12 @@ serve: setup
 
 # Static analysis of src/ with 0 findings: bandit (medium+ severity and confidence) and
 # semgrep with the project's own Django rules (.semgrep/, offline: no registry packs).
-static: setup
+static: bandit semgrep
+
+bandit: setup
 	$(BIN)/bandit -r src -ll -ii -q
+
+semgrep: setup
 	$(BIN)/semgrep scan --config .semgrep/ --metrics=off --disable-version-check --error --quiet src/
 
 # The floors of the code (ARCHITECTURE.md, "Floors"): import-linter's contracts in
@@ -94,8 +98,15 @@ PRODUCTION_TEST := MKK_PRODUCTION_TEST=1 $(BIN)/python -m pytest -q -p no:xdist 
 # own database); their output follows the PostgreSQL run's. Without a PostgreSQL DATABASE_URL
 # every test runs on SQLite, then the production set.
 PYTEST_ONE := $(BIN)/python -m pytest -p no:xdist -q --durations=30
-test: setup sysdeps vnu lint layers static
+# The checks before the tests (ruff, import contracts, bandit and semgrep, no missing migration)
+# run side by side: `make checks` is `make -j` over them.
+migrations-check: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=mkk.config.settings_test
+
+checks: setup
+	$(MAKE) --no-print-directory -j5 lint layers bandit semgrep migrations-check
+
+test: setup sysdeps vnu checks
 	@case "$$DATABASE_URL" in \
 	  postgres*|postgresql*) \
 	    echo "== pytest on PostgreSQL ($$DATABASE_URL), every test; beside it SQLite, -m 'not one_backend', and the production set =="; \
