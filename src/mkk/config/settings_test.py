@@ -30,3 +30,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Connections are closed after each request in tests (live servers, PostgreSQL teardown).
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Test databases are thrown away: a commit need not wait for its WAL record to reach the disk.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
