@@ -82,7 +82,7 @@ format: setup
 messages: setup
 	$(BIN)/python -m mkk.tools.makemessages
 
-# Two workers per run; a worker that runs out of tests takes over another's (the page crawl is one
+# Two workers (the PostgreSQL run; the SQLite run beside it is one process); a worker that runs out of tests takes over another's (the page crawl is one
 # test per demo user). Property tests run a bounded number of examples (tests/conftest.py).
 PYTEST := $(BIN)/python -m pytest -n 2 --dist worksteal -q --durations=30
 # The production set (its own PostgreSQL database, gunicorn, a Celery worker, an SMTP server).
