@@ -7,6 +7,7 @@ another municipality (404) and a read-only role (403).
 
 from __future__ import annotations
 
+import importlib
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -225,15 +226,38 @@ def _unrecorded():
             signal.connect(receiver)
 
 
+def _reseed_after_flush() -> None:
+    from django.apps import apps
+
+    from mkk.cases.models import ReferralDeadline
+    from mkk.statistics.catalogue import ensure_default_catalogue
+    from mkk.statistics.models import DataSet
+
+    if not DataSet.objects.exists():
+        ensure_default_catalogue()
+    if not ReferralDeadline.objects.filter(municipality=None).exists():
+        # The migration's own function (its module name starts with a digit).
+        deadlines = importlib.import_module("mkk.cases.migrations.0002_default_referral_deadlines")
+        deadlines.add_defaults(apps, None)
+
+
 @pytest.fixture
-def world(db) -> World:
+def seeded(db) -> None:
+    """What the data migrations install, present again if a transactional test before this one
+    flushed it: the 38 municipalities and their regions, the statistics catalogue and the
+    national referral deadlines (each installed again only when missing). As in a migration,
+    nothing of it is audited (the migrations' historical models are not MKK's)."""
     from mkk.directory.kosovo import MUNICIPALITIES, ensure_kosovo
     from mkk.directory.models import Municipality
 
-    # The 38 municipalities, as the data migration installs them (a transactional test may
-    # have flushed them): installed again only when some are missing.
-    if Municipality.objects.filter(region__isnull=False).count() < len(MUNICIPALITIES):
-        ensure_kosovo()
+    with _unrecorded():
+        if Municipality.objects.filter(region__isnull=False).count() < len(MUNICIPALITIES):
+            ensure_kosovo()
+        _reseed_after_flush()
+
+
+@pytest.fixture
+def world(seeded) -> World:
     with _unrecorded():
         return World(
             drenas=_place("drenas", "Drenas", "Glogovac"),

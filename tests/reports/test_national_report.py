@@ -115,7 +115,7 @@ def test_public_version_hides_small_numbers_across_regions(police):
     assert any(f["institution"]["id"] == "peja" for f in internal["figures"])
 
 
-def test_unknown_region_is_refused(db, tmp_path):
+def test_unknown_region_is_refused(seeded, tmp_path):
     with pytest.raises(CommandError, match="gjilan"):
         _run(tmp_path, "--region", "nowhere")
 
