@@ -279,6 +279,19 @@ def login(client, user):
     return client
 
 
+def logged_in_clients(user, language: str = "sq", count: int = 2) -> list:
+    """``count`` separate browsers (test clients) of ``user``, each in ``language``: the same
+    person's page open twice, or two people sharing one account, for the concurrency tests."""
+    from django.test import Client
+
+    clients = []
+    for _ in range(count):
+        client = Client()
+        client.cookies["django_language"] = language
+        clients.append(login(client, user))
+    return clients
+
+
 @pytest.fixture
 def login_as(client):
     def _login(user):

@@ -5,12 +5,11 @@ silently replacing the first choice."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from mkk.directory.models import Membership
 from mkk.directory.services import membership_focal_link
-from tests.conftest import login
+from tests.conftest import logged_in_clients
 
 
 def _setup(world, language):
@@ -19,12 +18,7 @@ def _setup(world, language):
     first = world.drenas.users["focal_police"]
     first.first_name, first.last_name, first.email = "Arta", "Krasniqi", "arta@example.org"
     first.save()
-    clients = []
-    for _ in range(2):
-        client = Client()
-        client.cookies["django_language"] = language
-        login(client, world.drenas.users["coordinator"])
-        clients.append(client)
+    clients = logged_in_clients(world.drenas.users["coordinator"], language)
     url = reverse("accounts:focal_person", kwargs={"pk": membership.pk})
     return membership, first, url, clients
 

@@ -17,6 +17,7 @@ from mkk.directory.models import InstitutionKind as K
 from mkk.plans import services
 from mkk.plans.concurrency import action_links
 from mkk.plans.models import Action, ActionPlan, ProgressUpdate, ReviewState
+from tests.concurrency import in_threads
 from tests.conftest import login
 
 from .helpers import make_plan
@@ -120,39 +121,23 @@ def test_threads_saving_the_same_version_one_wins(world):
     token = stamp(action, action_links)
     coordinator = world.drenas.users["coordinator"]
     lead = [world.drenas.inst(K.SOCIAL_WORK)]
-    results: list[str] = []
-    barrier = threading.Barrier(4)
 
-    def save(n: int) -> None:
-        try:
-            mine = Action.objects.get(pk=action.pk)
-            barrier.wait()
-            services.action_save(
-                actor=coordinator,
-                plan=ActionPlan.objects.get(pk=plan.pk),
-                action=mine,
-                values={
-                    "specific_objective": mine.specific_objective,
-                    "code": "I.1.1",
-                    "description": f"Versioni {n}",
-                },
-                lead=lead,
-                supporting=[],
-                version=token,
-            )
-            results.append("saved")
-        except EditConflict:
-            results.append("conflict")
-        except Exception as exc:  # noqa: BLE001 - any other outcome fails the test below
-            results.append(f"error {type(exc).__name__}: {exc}")
-        finally:
-            connection.close()
+    def save(n: int, mine) -> None:
+        services.action_save(
+            actor=coordinator,
+            plan=ActionPlan.objects.get(pk=plan.pk),
+            action=mine,
+            values={
+                "specific_objective": mine.specific_objective,
+                "code": "I.1.1",
+                "description": f"Versioni {n}",
+            },
+            lead=lead,
+            supporting=[],
+            version=token,
+        )
 
-    threads = [threading.Thread(target=save, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = in_threads(4, save, prepare=lambda _n: Action.objects.get(pk=action.pk))
     assert results.count("saved") == 1, results
     assert results.count("conflict") == 3, results
     winner = Action.objects.get(pk=action.pk).description

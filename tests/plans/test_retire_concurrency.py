@@ -5,17 +5,15 @@ The form used to toggle: two people clicking "retire" at once left the action ac
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
-from mkk.core.concurrency import EditConflict, stamp
+from mkk.core.concurrency import stamp
 from mkk.plans import services
 from mkk.plans.models import Action
-from tests.conftest import login
+from tests.concurrency import in_threads
+from tests.conftest import logged_in_clients
 
 from .helpers import make_plan
 
@@ -29,12 +27,7 @@ def _two_coordinators(world, language="sq"):
     plan = make_plan(world.drenas)
     action = plan.actions.get(code="I.1.1")
     page = reverse("plans:action", kwargs={"pk": action.pk})
-    clients = []
-    for _ in range(2):
-        client = Client()
-        client.cookies["django_language"] = language
-        login(client, world.drenas.users["coordinator"])
-        clients.append(client)
+    clients = logged_in_clients(world.drenas.users["coordinator"], language)
     return action, page, clients
 
 
@@ -109,28 +102,14 @@ def test_threads_retiring_at_once_one_retires_the_others_are_told(world):
     action = plan.actions.get(code="I.1.1")
     token = stamp(action)
     coordinator = world.drenas.users["coordinator"]
-    results: list[str] = []
-    barrier = threading.Barrier(4)
 
-    def retire() -> None:
-        try:
-            mine = Action.objects.get(pk=action.pk)
-            barrier.wait()
-            services.action_set_retired(
-                actor=coordinator, action=mine, retired=True, reason="", version=token
-            )
-            results.append("retired")
-        except EditConflict:
-            results.append("conflict")
-        except Exception as exc:  # noqa: BLE001 - any other outcome fails the test below
-            results.append(f"error {type(exc).__name__}: {exc}")
-        finally:
-            connection.close()
+    def retire(_n: int, mine) -> None:
+        services.action_set_retired(
+            actor=coordinator, action=mine, retired=True, reason="", version=token
+        )
 
-    threads = [threading.Thread(target=retire) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = in_threads(
+        4, retire, prepare=lambda _n: Action.objects.get(pk=action.pk), won="retired"
+    )
     assert sorted(results) == ["conflict"] * 3 + ["retired"], results
     assert Action.objects.get(pk=action.pk).is_retired

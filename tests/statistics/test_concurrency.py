@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -14,6 +12,7 @@ from django.urls import reverse
 from mkk.directory.models import InstitutionKind as K
 from mkk.statistics import services
 from mkk.statistics.models import DataSet, DataValue, Submission
+from tests.concurrency import in_threads
 from tests.conftest import login
 
 PERIOD = {"start": "2025-01-01", "end": "2025-01-31"}
@@ -95,36 +94,6 @@ def test_edit_of_a_draft_over_someone_elses_save(world):
     assert DataValue.objects.get(element__code="POL_CASES").value == 6
 
 
-def _in_threads(count: int, save) -> list[str]:
-    """Run ``save(n)`` in ``count`` threads released together; what each one met: "saved",
-    "conflict" (EditConflict), "told: <message>" (another refusal) or "error …"."""
-    from mkk.core.concurrency import EditConflict
-
-    results: list[str] = []
-    barrier = threading.Barrier(count)
-
-    def run(n: int) -> None:
-        try:
-            barrier.wait()
-            save(n)
-            results.append("saved")
-        except EditConflict:
-            results.append("conflict")
-        except ValidationError as exc:
-            results.append("told: " + exc.messages[0])
-        except Exception as exc:  # noqa: BLE001 - anything else fails below
-            results.append(f"error {type(exc).__name__}: {exc}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("case", ["first_submission", "versioned_edit"])
 def test_threads_no_lost_figures(world, case):
@@ -146,7 +115,7 @@ def test_threads_no_lost_figures(world, case):
         )
         count, base, extra = 3, 100, {"version": stamp(sub, services.submission_figures)}
 
-    results = _in_threads(
+    results = in_threads(
         count,
         lambda n: services.submission_save(
             actor=focal,
